@@ -1,0 +1,74 @@
+"""Queue and ticketing server for Vietnamese public-service reception desks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .db import make_engine, make_session_factory
+from .extensions import socketio
+from .settings import Settings, load_settings
+from .timeutil import utc_now
+
+
+@dataclass
+class AppState:
+    """What the app shares between requests: settings, database and the clock."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Callable[[], datetime] = utc_now
+
+
+def create_app(settings: Settings | None = None, *, async_mode: str | None = None) -> Flask:
+    """Build the Flask app: settings, database, Socket.IO, blueprints, error handlers."""
+    settings = settings or load_settings()
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__, static_folder="static")
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+                      TESTING=settings.testing)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    engine = make_engine(settings.database_url)
+    app.extensions["queue"] = AppState(settings, engine, make_session_factory(engine))
+    socketio.init_app(app, async_mode=async_mode or _async_mode(),
+                      message_queue=settings.redis_url, cors_allowed_origins=[],
+                      json=None)
+    _register(app)
+    return app
+
+
+def _async_mode() -> str:
+    # gunicorn's gevent worker patches the standard library before loading the app.
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def _register(app: Flask) -> None:
+    from . import events
+    from .api import api
+    from .api.errors import register_error_handlers
+
+    app.register_blueprint(api)
+    register_error_handlers(app)
+    events.register(socketio)
+    app.teardown_appcontext(_close_session)
+
+
+def _close_session(_error: BaseException | None) -> None:
+    from flask import g
+
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,114 @@
+"""Offices: the service list, the board and issuing tickets."""
+
+from flask import jsonify, request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import events, queue
+from ..errors import Forbidden, InvalidInput
+from ..models import Channel, DeviceKind, Office, Ticket
+from ..queries import new_ticket_forecast, ticket_forecast, waiting_counts
+from ..serialize import ticket_json
+from ..timeutil import local_day
+from ..board import board_snapshot
+from . import api
+from .common import (
+    actor_of,
+    db,
+    json_body,
+    now,
+    office_or_404,
+    principal,
+    public_url,
+    read_fields,
+    require_staff_of,
+)
+
+
+@api.get("/offices")
+def list_offices():  # noqa: ANN201
+    """Every active office: slug and name (public)."""
+    offices = db().scalars(select(Office).where(Office.is_active).order_by(Office.slug))
+    return jsonify([{"slug": o.slug, "name": o.name} for o in offices])
+
+
+@api.get("/offices/<slug>/services")
+def list_services(slug: str):  # noqa: ANN201
+    """Each active service with whether it takes tickets now, its queue and its forecast."""
+    office = office_or_404(slug)
+    moment = now()
+    is_open = queue.schedule_of(office).is_open(moment)
+    waiting = waiting_counts(db(), office, local_day(moment, office.timezone))
+    result = []
+    for service in office.services:
+        if not service.is_active:
+            continue
+        forecast = new_ticket_forecast(db(), office, service, moment)
+        result.append({
+            "code": service.code, "name": service.name, "prefix": service.prefix,
+            "is_open": is_open and bool(service.counters),
+            "waiting": waiting.get(service.code, 0),
+            "estimated_wait_s": forecast.estimated_wait_s,
+            "counters": [c.number for c in service.counters if c.is_active],
+        })
+    return jsonify(result)
+
+
+@api.get("/offices/<slug>/priorities")
+def list_priorities(slug: str):  # noqa: ANN201
+    """The office's priority categories (for the kiosk's priority path)."""
+    office = office_or_404(slug)
+    return jsonify([{"code": p.code, "name": p.name} for p in office.priorities if p.is_active])
+
+
+@api.get("/offices/<slug>/board")
+def get_board(slug: str):  # noqa: ANN201
+    """The waiting-room display's snapshot."""
+    office = office_or_404(slug)
+    return jsonify(board_snapshot(db(), office, now()))
+
+
+@api.post("/offices/<slug>/tickets")
+def issue_ticket(slug: str):  # noqa: ANN201
+    """Issue a ticket (kiosk device of the office, or staff and up)."""
+    office = office_or_404(slug)
+    caller = _issuer_of(office)
+    fields = read_fields(json_body(), {"service": str}, {"priority": str})
+    key = _idempotency_key(caller)
+    try:
+        ticket = queue.issue_ticket(
+            db(), office, fields["service"], now=now(), actor=actor_of(caller),
+            priority_code=fields["priority"], idempotency_key=key,
+            channel=Channel.KIOSK if caller.device else Channel.COUNTER)
+        db().commit()
+    except IntegrityError:
+        # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
+        db().rollback()
+        ticket = key and db().scalar(select(Ticket).where(
+            Ticket.office_id == office.id, Ticket.idempotency_key == key))
+        if not ticket:
+            raise
+    events.ticket_issued(ticket)
+    body = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+    return jsonify(body), 201
+
+
+def _issuer_of(office: Office):  # noqa: ANN202
+    caller = principal()
+    if caller.device is not None:
+        if caller.device.kind is not DeviceKind.KIOSK or caller.device.office_id != office.id:
+            raise Forbidden("forbidden")
+        return caller
+    return require_staff_of(office)
+
+
+def _idempotency_key(caller) -> str | None:  # noqa: ANN001
+    raw = request.headers.get("Idempotency-Key")
+    if raw is None:
+        return None
+    raw = raw.strip()
+    if not 1 <= len(raw) <= 100:
+        raise InvalidInput("invalid_idempotency_key")
+    # Scoped to the caller, so one kiosk's key can never return another's ticket.
+    owner = f"d{caller.device.id}" if caller.device else f"u{caller.user.id}"
+    return f"{owner}:{raw}"

@@ -1,0 +1,141 @@
+"""GET /openapi.json: the OpenAPI 3 description of this API (a test keeps it in step)."""
+
+from flask import jsonify
+
+from . import api
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+_BEARER = [{"bearer": []}]
+
+
+def _operation(summary: str, responses: dict, *, secure: bool = False, body: str | None = None,
+               parameters: list | None = None, idempotent: bool = False) -> dict:
+    operation: dict = {"summary": summary, "responses": {
+        str(status): ({"description": text} if not isinstance(text, dict) else text)
+        for status, text in responses.items()}}
+    params = list(parameters or [])
+    if idempotent:
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "schema": {"type": "string", "maxLength": 100}})
+    if params:
+        operation["parameters"] = params
+    if secure:
+        operation["security"] = _BEARER
+    if body:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    return operation
+
+
+def _path_param(name: str, kind: str = "string") -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+_OFFICE = _path_param("office")
+_COUNTER = _path_param("counter", "integer")
+_CODE = _path_param("code")
+_TICKET_OK = {"description": "the ticket", "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/Ticket"}}}}
+_ERRORS = {400: _ERROR, 401: _ERROR, 403: _ERROR, 404: _ERROR, 409: _ERROR}
+
+
+def _counter_action(summary: str, body: str | None = None, idempotent: bool = False) -> dict:
+    return {"post": _operation(summary, {200: _TICKET_OK, **_ERRORS}, secure=True, body=body,
+                               parameters=[_OFFICE, _COUNTER], idempotent=idempotent)}
+
+
+def _schemas() -> dict:
+    string, integer = {"type": "string"}, {"type": "integer"}
+    nullable_string = {"type": ["string", "null"]}
+    nullable_integer = {"type": ["integer", "null"]}
+    return {
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": string, "message": string}}}},
+        "Ticket": {"type": "object", "properties": {
+            "code": string, "number": string, "office": string, "service": string,
+            "service_name": string,
+            "status": {"enum": ["waiting", "called", "done", "no_show", "cancelled"]},
+            "priority": nullable_string, "ahead": nullable_integer,
+            "estimated_wait_s": nullable_integer, "counter": nullable_integer,
+            "counters": {"type": "array", "items": integer},
+            "issued_at": {"type": "string", "format": "date-time"},
+            "called_at": nullable_string, "finished_at": nullable_string,
+            "recall_count": integer, "track_url": string}},
+        "TokenRequest": {"type": "object", "required": ["username", "password"],
+                         "properties": {"username": string, "password": string}},
+        "IssueRequest": {"type": "object", "required": ["service"],
+                         "properties": {"service": string, "priority": nullable_string}},
+        "TransferRequest": {"type": "object", "description": "exactly one of service, counter",
+                            "properties": {"service": string, "counter": integer}},
+        "CallRequest": {"type": "object", "required": ["number"], "properties": {"number": string}},
+        "PauseRequest": {"type": "object", "required": ["reason"],
+                         "properties": {"reason": {"type": "string", "maxLength": 200}}},
+    }
+
+
+def build_spec() -> dict:
+    """The whole OpenAPI document."""
+    counter = "/api/v1/offices/{office}/counters/{counter}"
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Queue API (Bộ phận Tiếp nhận và Trả kết quả)", "version": "1"},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "error", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": _schemas(),
+        },
+        "paths": {
+            "/api/v1/openapi.json": {"get": _operation("This document", {200: "OpenAPI 3"})},
+            "/api/v1/auth/token": {"post": _operation(
+                "A bearer token for a username and password",
+                {200: "token, expires_at, role", 400: _ERROR, 401: _ERROR}, body="TokenRequest")},
+            "/api/v1/offices": {"get": _operation("Every active office", {200: "slug, name"})},
+            "/api/v1/offices/{office}/services": {"get": _operation(
+                "Services with is_open, waiting and estimated_wait_s",
+                {200: "list of services", 404: _ERROR}, parameters=[_OFFICE])},
+            "/api/v1/offices/{office}/priorities": {"get": _operation(
+                "Priority categories", {200: "list of code, name", 404: _ERROR},
+                parameters=[_OFFICE])},
+            "/api/v1/offices/{office}/board": {"get": _operation(
+                "The display snapshot", {200: "now_serving, recent_calls, waiting", 404: _ERROR},
+                parameters=[_OFFICE])},
+            "/api/v1/offices/{office}/tickets": {"post": _operation(
+                "Issue a ticket (kiosk device of the office, staff and up)",
+                {201: _TICKET_OK, **_ERRORS}, secure=True, body="IssueRequest",
+                parameters=[_OFFICE], idempotent=True)},
+            "/api/v1/tickets/{code}": {"get": _operation(
+                "A ticket by its lookup code", {200: _TICKET_OK, 404: _ERROR},
+                parameters=[_CODE])},
+            "/api/v1/tickets/{code}/cancel": {"post": _operation(
+                "Cancel a waiting ticket", {200: _TICKET_OK, **_ERRORS}, secure=True,
+                parameters=[_CODE])},
+            counter: {"get": _operation(
+                "The counter's state, current ticket and waiting list",
+                {200: "counter snapshot", **_ERRORS}, secure=True,
+                parameters=[_OFFICE, _COUNTER])},
+            counter + "/call-next": {"post": _operation(
+                "Finish the current ticket and call the next",
+                {200: _TICKET_OK, 204: "nobody waits", **_ERRORS}, secure=True,
+                parameters=[_OFFICE, _COUNTER], idempotent=True)},
+            counter + "/call": _counter_action("Call a waiting ticket out of order", "CallRequest"),
+            counter + "/recall": _counter_action("Call the current ticket again"),
+            counter + "/finish": _counter_action("Finish the current ticket"),
+            counter + "/no-show": _counter_action("Mark the current ticket absent"),
+            counter + "/transfer": _counter_action("Transfer the current ticket",
+                                                   "TransferRequest"),
+            counter + "/pause": {"post": _operation(
+                "Pause the counter with a reason", {200: "counter", **_ERRORS}, secure=True,
+                body="PauseRequest", parameters=[_OFFICE, _COUNTER])},
+            counter + "/resume": {"post": _operation(
+                "Resume the counter", {200: "counter", **_ERRORS}, secure=True,
+                parameters=[_OFFICE, _COUNTER])},
+        },
+    }
+
+
+@api.get("/openapi.json")
+def openapi_document():  # noqa: ANN201
+    """The OpenAPI 3 description of API v1."""
+    return jsonify(build_spec())

@@ -1,0 +1,37 @@
+"""Tickets by lookup code: read (public, the code is the secret) and cancel (staff)."""
+
+from flask import jsonify
+
+from .. import events, queue
+from ..errors import NotFound
+from ..queries import find_ticket, ticket_forecast
+from ..serialize import ticket_json
+from . import api
+from .common import actor_of, db, now, public_url, require_staff_of
+
+MAX_CODE_LENGTH = 64
+
+
+def _ticket_or_404(code: str):  # noqa: ANN202
+    ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
+    if ticket is None:
+        raise NotFound("ticket_not_found")
+    return ticket
+
+
+@api.get("/tickets/<code>")
+def get_ticket(code: str):  # noqa: ANN201
+    """One ticket with its live position."""
+    ticket = _ticket_or_404(code)
+    return jsonify(ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url()))
+
+
+@api.post("/tickets/<code>/cancel")
+def cancel_ticket(code: str):  # noqa: ANN201
+    """Cancel a waiting ticket (staff of its office)."""
+    ticket = _ticket_or_404(code)
+    caller = require_staff_of(ticket.office)
+    queue.cancel_ticket(db(), ticket, now=now(), actor=actor_of(caller))
+    db().commit()
+    events.queue_changed(ticket.office, ticket)
+    return jsonify(ticket_json(ticket, None, public_url()))

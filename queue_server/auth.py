@@ -1,0 +1,137 @@
+"""Passwords, user tokens and device tokens: only hashes are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import Conflict, InvalidInput, NotFound, Unauthorized
+from .models import ApiToken, Device, DeviceKind, Office, Role, User
+
+_hasher = PasswordHasher()
+USER_TOKEN_PREFIX = "u_"
+DEVICE_TOKEN_PREFIX = "d_"
+MIN_PASSWORD_LENGTH = 10
+# A hash to verify against when the user does not exist, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_token(token: str) -> str:
+    """Tokens carry 256 random bits, so a plain SHA-256 is enough to store them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_strength(password: str, username: str) -> None:
+    """Refuse short or obvious passwords."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("weak_password", minimum=MIN_PASSWORD_LENGTH)
+    if username.lower() in password.lower() or len(set(password)) < 5:
+        raise InvalidInput("weak_password", minimum=MIN_PASSWORD_LENGTH)
+
+
+def add_user(session: Session, username: str, password: str, role: Role, office: Office | None,
+             *, now: datetime, full_name: str = "") -> User:
+    """Create a user with an Argon2id password hash."""
+    username = username.strip()
+    if not username or len(username) > 64 or not username.replace("-", "").replace(
+            "_", "").replace(".", "").isalnum():
+        raise InvalidInput("invalid_username")
+    if session.scalar(select(User).where(User.username == username)):
+        raise Conflict("user_exists", username=username)
+    if role is not Role.ADMIN and office is None:
+        raise InvalidInput("office_required")
+    check_password_strength(password, username)
+    user = User(username=username, role=role, office_id=office.id if office else None,
+                password_hash=_hasher.hash(password), created_at=now, full_name=full_name)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password (checked for strength) with its Argon2id hash."""
+    check_password_strength(password, user.username)
+    user.password_hash = _hasher.hash(password)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def issue_user_token(session: Session, username: str, password: str, *, now: datetime,
+                     lifetime: timedelta) -> IssuedToken:
+    """Check a password and hand out a bearer token."""
+    user = session.scalar(select(User).where(User.username == username, User.is_active))
+    if not _password_matches(user.password_hash if user else _DUMMY_HASH, password) or not user:
+        raise Unauthorized("bad_credentials")
+    token = USER_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = now + lifetime
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
+                         expires_at=expires_at))
+    return IssuedToken(token, expires_at, user)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def add_device(session: Session, name: str, kind: DeviceKind, office: Office, *,
+               now: datetime, kiosk_name: str | None = None) -> tuple[Device, str]:
+    """Register a device; returns it with its token, which is shown only this once."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("invalid_device_name")
+    if session.scalar(select(Device).where(Device.office_id == office.id, Device.name == name)):
+        raise Conflict("device_exists", name=name)
+    kiosk = None
+    if kiosk_name is not None:
+        kiosk = session.scalar(select(Device).where(
+            Device.office_id == office.id, Device.name == kiosk_name,
+            Device.kind == DeviceKind.KIOSK))
+        if kiosk is None:
+            raise NotFound("unknown_kiosk", name=kiosk_name)
+    token = DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    device = Device(name=name, kind=kind, office_id=office.id, kiosk_id=kiosk and kiosk.id,
+                    token_hash=hash_token(token), created_at=now, is_revoked=False)
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever a bearer token stands for."""
+
+    user: User | None = None
+    device: Device | None = None
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role if self.user else None
+
+
+def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
+    """The user or device behind a bearer token, or Unauthorized."""
+    digest = hash_token(token)
+    if token.startswith(USER_TOKEN_PREFIX):
+        row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+        if row and row.expires_at > now and row.user.is_active:
+            return Principal(user=row.user)
+    elif token.startswith(DEVICE_TOKEN_PREFIX):
+        device = session.scalar(select(Device).where(Device.token_hash == digest))
+        if device and not device.is_revoked:
+            return Principal(device=device)
+    raise Unauthorized("bad_token")

@@ -1,0 +1,243 @@
+"""The queue-server command: init, serve, user add, device add, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .auth import add_device, add_user, hash_token, set_password
+from .db import make_engine, make_session_factory
+from .errors import DomainError
+from .i18n import message
+from .migrate import upgrade_database
+from .models import Device, DeviceKind, Office, Role, User
+from .officeconfig import OfficeConfigError, load_office_file
+from .seeding import apply_office_specs
+from .settings import Settings, SettingsError, load_settings
+from .timeutil import utc_now
+
+
+class CommandError(Exception):
+    """A user mistake: one clear line on standard error, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the queue-server console script."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if not getattr(arguments, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return arguments.handler(arguments) or 0
+    except (CommandError, SettingsError) as error:
+        print(f"queue-server: {error}", file=sys.stderr)
+        return 1
+    except OfficeConfigError as error:
+        print(f"queue-server: the office file has {len(error.problems)} problem(s):",
+              file=sys.stderr)
+        print(str(error), file=sys.stderr)
+        return 1
+    except DomainError as error:
+        print(f"queue-server: {message(error.message_key, 'en', **error.params)}",
+              file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="queue-server", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    init = commands.add_parser("init", help="create or migrate the database, load offices")
+    init.add_argument("--config", help="office file (default: config/demo.toml)")
+    init.set_defaults(handler=_init)
+
+    serve = commands.add_parser("serve", help="run the production server (gunicorn + gevent)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
+
+    user = commands.add_parser("user", help="manage users").add_subparsers(title="user commands")
+    user_add = user.add_parser("add", help="add a user; the password comes from stdin")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user_add.add_argument("--office", help="office slug (required for staff and managers)")
+    user_add.add_argument("--full-name", default="")
+    user_add.add_argument("--password-stdin", action="store_true", required=True)
+    user_add.set_defaults(handler=_user_add)
+
+    device = commands.add_parser("device", help="manage devices").add_subparsers(
+        title="device commands")
+    device_add = device.add_parser("add", help="add a device and print its token")
+    device_add.add_argument("name")
+    device_add.add_argument("--kind", required=True, choices=[k.value for k in DeviceKind])
+    device_add.add_argument("--office", required=True)
+    device_add.add_argument("--kiosk", help="pair a printer with this kiosk")
+    device_add.set_defaults(handler=_device_add)
+
+    demo = commands.add_parser("demo", help="init with the demo office, fresh demo logins")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _sessions(settings: Settings):  # noqa: ANN202
+    engine = make_engine(settings.database_url)
+    return engine, make_session_factory(engine)
+
+
+def _in_session(work: Callable) -> object:
+    settings = load_settings()
+    engine, sessions = _sessions(settings)
+    try:
+        with sessions() as session:
+            result = work(session, settings)
+            session.commit()
+            return result
+    finally:
+        engine.dispose()
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    path = arguments.config or settings.office_file
+    specs = load_office_file(path)  # validate before touching the database
+    engine, sessions = _sessions(settings)
+    try:
+        upgrade_database(engine)
+        with sessions() as session:
+            offices = apply_office_specs(session, specs)
+            session.commit()
+            for office in offices:
+                print(f"office {office.slug}: {len(office.services)} services, "
+                      f"{len(office.counters)} counters, {len(office.priorities)} priorities")
+    finally:
+        engine.dispose()
+    print(f"database ready: {_safe_url(settings.database_url)}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _office(session, slug: str | None) -> Office | None:  # noqa: ANN001
+    if slug is None:
+        return None
+    office = session.scalar(select(Office).where(Office.slug == slug))
+    if office is None:
+        raise CommandError(f"unknown office {slug!r}")
+    return office
+
+
+def _user_add(arguments: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CommandError("no password on standard input")
+
+    def work(session, _settings) -> None:  # noqa: ANN001
+        add_user(session, arguments.username, password, Role(arguments.role),
+                 _office(session, arguments.office), now=utc_now(),
+                 full_name=arguments.full_name)
+
+    _in_session(work)
+    print(f"user {arguments.username} added ({arguments.role})", file=sys.stderr)
+    return 0
+
+
+def _device_add(arguments: argparse.Namespace) -> int:
+    kind = DeviceKind(arguments.kind)
+    if arguments.kiosk and kind is not DeviceKind.PRINTER:
+        raise CommandError("--kiosk pairs a printer with a kiosk; use it with --kind printer")
+
+    def work(session, _settings) -> str:  # noqa: ANN001
+        _device, token = add_device(session, arguments.name, kind,
+                                    _office(session, arguments.office), now=utc_now(),
+                                    kiosk_name=arguments.kiosk)
+        return token
+
+    print(_in_session(work))
+    return 0
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    load_settings()  # refuse bad settings before starting workers
+    command = [sys.executable, "-m", "gunicorn", "--config", _gunicorn_config(),
+               "--bind", f"{arguments.host}:{arguments.port}", "queue_server.wsgi:app"]
+    os.execvp(command[0], command)
+    return 0  # not reached
+
+
+def _gunicorn_config() -> str:
+    return str(Path(__file__).with_name("gunicorn_defaults.py"))
+
+
+DEMO_USERS = [("admin", Role.ADMIN), ("quanly", Role.MANAGER), ("canbo1", Role.STAFF),
+              ("canbo2", Role.STAFF)]
+
+
+def _demo(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    _init(argparse.Namespace(config=settings.office_file))
+    logins = _in_session(_refresh_demo_accounts)
+    _print_demo(logins, f"http://{arguments.host}:{arguments.port}")
+    return 0
+
+
+def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
+    # New random passwords and kiosk token at every start: a demo never has a fixed password.
+    office = session.scalar(select(Office).order_by(Office.id))
+    passwords = {}
+    for username, role in DEMO_USERS:
+        password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            add_user(session, username, password, role,
+                     None if role is Role.ADMIN else office, now=utc_now())
+        else:
+            set_password(user, password)
+        passwords[username] = password
+    return {"office": office.slug, "passwords": passwords,
+            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK)}
+
+
+def _rotate_device(session, office: Office, name: str, kind: DeviceKind) -> str:  # noqa: ANN001
+    device = session.scalar(select(Device).where(Device.office_id == office.id,
+                                                 Device.name == name))
+    if device is None:
+        return add_device(session, name, kind, office, now=utc_now())[1]
+    token = "d_" + secrets.token_urlsafe(32)
+    device.token_hash, device.is_revoked = hash_token(token), False
+    return token
+
+
+def _print_demo(logins: dict, base: str) -> None:
+    slug = logins["office"]
+    print(f"""
+Demo office ready: {base}
+
+  Kiosk (touch screen):   {base}/kiosk/{slug}?token={logins['kiosk_token']}
+  Waiting-room display:   {base}/display/{slug}
+  Counter console:        {base}/counter/{slug}/1
+  Manager dashboard:      {base}/dashboard/{slug}
+  Administration:         {base}/admin
+  API description:        {base}/api/v1/openapi.json
+
+Demo logins (new passwords at every start; keep this window):""")
+    for username, password in logins["passwords"].items():
+        print(f"  {username:<8} {password}")
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Socket.IO: the subscribe handler, and broadcasters that announce committed facts."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_socketio import SocketIO, join_room
+from sqlalchemy import select
+
+from .auth import Principal, authenticate
+from .board import board_snapshot
+from .context import db, now, public_url
+from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
+from .extensions import socketio
+from .i18n import message
+from .models import Counter, Office, Role, Ticket, TicketEvent, TicketEventKind
+from .queries import find_counter_by_number, find_office, find_ticket, ticket_forecast, \
+    waiting_counts
+from .serialize import ticket_json
+from .snapshots import counter_snapshot
+from .timeutil import iso_local, local_day
+
+log = logging.getLogger(__name__)
+
+# Who is connected: the principal of each Socket.IO session id (None when anonymous).
+_principals: dict[str, Principal | None] = {}
+
+
+def board_room(office: Office | str) -> str:
+    return f"board:{office if isinstance(office, str) else office.slug}"
+
+
+def counter_room(office: Office, number: int) -> str:
+    return f"counter:{office.slug}:{number}"
+
+
+def ticket_room(code: str) -> str:
+    return f"ticket:{code}"
+
+
+def register(server: SocketIO) -> None:
+    """Install the connection and subscribe handlers."""
+    server.on_event("connect", _on_connect)
+    server.on_event("disconnect", _on_disconnect)
+    server.on_event("subscribe", _on_subscribe)
+
+
+def _on_connect(auth: dict | None = None) -> bool:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    principal = None
+    if isinstance(token, str) and token:
+        try:
+            principal = authenticate(db(), token, now=now())
+        except Unauthorized:
+            return False
+    _principals[request.sid] = principal
+    return True
+
+
+def _on_disconnect(*_args: object) -> None:
+    _principals.pop(request.sid, None)
+
+
+def _on_subscribe(data: object) -> dict:
+    """Join a channel and answer with its snapshot, or with {"error": …}."""
+    try:
+        if not isinstance(data, dict):
+            raise _bad("invalid_field", field="channel", reason="expected an object")
+        channel = data.get("channel")
+        if channel == "board":
+            return _subscribe_board(data)
+        if channel == "counter":
+            return _subscribe_counter(data)
+        if channel == "ticket":
+            return _subscribe_ticket(data)
+        raise _bad("invalid_field", field="channel", reason="board, counter or ticket")
+    except DomainError as error:
+        return {"error": {"code": error.code, "message": message(error.message_key,
+                                                                 **error.params)}}
+
+
+def _bad(key: str, **params: object) -> DomainError:
+    return InvalidInput(key, **params)
+
+
+def _office_of(data: dict) -> Office:
+    slug = data.get("office")
+    office = find_office(db(), slug) if isinstance(slug, str) else None
+    if office is None:
+        raise NotFound("unknown_office", office=slug)
+    return office
+
+
+def _subscribe_board(data: dict) -> dict:
+    office = _office_of(data)
+    join_room(board_room(office))
+    return board_snapshot(db(), office, now())
+
+
+def _subscribe_counter(data: dict) -> dict:
+    office = _office_of(data)
+    principal = _principals.get(request.sid)
+    user = principal.user if principal else None
+    if user is None:
+        raise Unauthorized("missing_token")
+    if user.role is not Role.ADMIN and user.office_id != office.id:
+        raise Forbidden("wrong_office")
+    number = data.get("counter")
+    counter = find_counter_by_number(db(), office, number) if isinstance(number, int) else None
+    if counter is None:
+        raise NotFound("unknown_counter", counter=number)
+    join_room(counter_room(office, counter.number))
+    join_room(board_room(office))
+    return counter_snapshot(db(), counter, now(), public_url())
+
+
+def _subscribe_ticket(data: dict) -> dict:
+    code = data.get("code")
+    ticket = find_ticket(db(), code) if isinstance(code, str) and len(code) <= 64 else None
+    if ticket is None:
+        raise NotFound("ticket_not_found")
+    join_room(ticket_room(ticket.code))
+    return ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+
+
+# Broadcasters: called by views after commit; each sends small JSON facts.
+
+def _emit(event: str, payload: dict, room: str) -> None:
+    try:
+        socketio.emit(event, payload, to=room)
+    except Exception:  # noqa: BLE001 - a message-queue outage must not fail a committed action
+        log.exception("could not broadcast %s to %s", event, room)
+
+
+def _waiting(office: Office) -> dict[str, int]:
+    return waiting_counts(db(), office, local_day(now(), office.timezone))
+
+
+def ticket_issued(ticket: Ticket) -> None:
+    """A ticket was issued: tell the board and the counters."""
+    office = ticket.office
+    waiting = _waiting(office)
+    _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
+                            "service": ticket.service.code, "waiting": waiting},
+          board_room(office))
+    _emit("queue_changed", {"office": office.slug, "waiting": waiting}, board_room(office))
+
+
+def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
+    """The waiting lists changed (cancel, transfer)."""
+    _emit("queue_changed", {"office": office.slug, "waiting": _waiting(office)},
+          board_room(office))
+    if ticket is not None:
+        ticket_updated(ticket)
+
+
+def ticket_updated(ticket: Ticket) -> None:
+    """Send a ticket's new state to whoever follows it."""
+    forecast = ticket_forecast(db(), ticket, now())
+    _emit("ticket_updated", ticket_json(ticket, forecast, public_url()), ticket_room(ticket.code))
+
+
+def counter_changed(counter: Counter, *, called: Ticket | None = None,
+                    recalled: Ticket | None = None, finished: Ticket | None = None,
+                    transferred: Ticket | None = None) -> None:
+    """Announce what a counter action did, then refresh the counter's own console."""
+    office = counter.office
+    for ticket, is_recall in ((called, False), (recalled, True)):
+        if ticket is not None:
+            _emit("ticket_called", _call_payload(ticket, counter, is_recall), board_room(office))
+    for ticket in (called, recalled, finished, transferred):
+        if ticket is not None:
+            ticket_updated(ticket)
+    _emit("queue_changed", {"office": office.slug, "waiting": _waiting(office)},
+          board_room(office))
+    _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url()),
+          counter_room(office, counter.number))
+
+
+def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool) -> dict:
+    call_id = db().scalar(
+        select(TicketEvent.id).where(
+            TicketEvent.ticket_id == ticket.id,
+            TicketEvent.kind.in_([TicketEventKind.CALLED, TicketEventKind.RECALLED]))
+        .order_by(TicketEvent.id.desc()).limit(1))
+    return {"office": counter.office.slug, "number": ticket.number,
+            "service": ticket.service.code, "counter": counter.number,
+            "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
+            "call_id": call_id, "is_recall": is_recall}

@@ -1,0 +1,365 @@
+"""Typed SQLAlchemy models: offices, services, counters, people, devices, tickets, events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as naive UTC and returns them aware, on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    # Store the lowercase values, not the member names, and skip native enum types so
+    # that adding a value is a plain migration on both SQLite and PostgreSQL.
+    return Enum(
+        enum_class,
+        values_callable=lambda members: [member.value for member in members],
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+    )
+
+
+class PriorityMode(enum.Enum):
+    STRICT = "strict"
+    INTERLEAVED = "interleaved"
+
+
+class Role(enum.Enum):
+    STAFF = "staff"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class DeviceKind(enum.Enum):
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    PRINTER = "printer"
+    RATING = "rating"
+
+
+class TicketStatus(enum.Enum):
+    WAITING = "waiting"
+    CALLED = "called"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class Channel(enum.Enum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    API = "api"
+
+
+class TicketEventKind(enum.Enum):
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    FINISHED = "finished"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+
+
+class CounterEventKind(enum.Enum):
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+class Office(Base):
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    opening_hours: Mapped[str] = mapped_column(String(500))
+    holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priority_mode: Mapped[PriorityMode] = mapped_column(
+        _enum(PriorityMode), default=PriorityMode.INTERLEAVED
+    )
+    ordinary_per_priority: Mapped[int] = mapped_column(Integer, default=2)
+    min_recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
+    notice: Mapped[str] = mapped_column(Text, default="")
+    ticket_footer: Mapped[str] = mapped_column(String(200), default="")
+    near_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    number_reading: Mapped[str] = mapped_column(String(20), default="numeral")
+    number_region: Mapped[str] = mapped_column(String(20), default="north")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="office", order_by="Service.sort_order"
+    )
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="office", order_by="Counter.number"
+    )
+    priorities: Mapped[list[PriorityCategory]] = relationship(
+        back_populates="office", order_by="PriorityCategory.sort_order"
+    )
+
+
+counter_services = Table(
+    "counter_services",
+    Base.metadata,
+    Column("counter_id", ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(8), default="")
+    start_number: Mapped[int] = mapped_column(Integer, default=1)
+    daily_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    mean_service_s: Mapped[int] = mapped_column(Integer, default=600)
+    target_wait_s: Mapped[int] = mapped_column(Integer, default=900)
+    # Running mean of real service times (see queue._record_service_time).
+    recent_service_s: Mapped[float] = mapped_column(Float, default=0.0)
+    service_time_samples: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship(back_populates="services")
+    counters: Mapped[list[Counter]] = relationship(
+        secondary=counter_services, back_populates="services", order_by="Counter.number"
+    )
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("office_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    is_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    pause_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    paused_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Ordinary tickets called in a row since the last priority one (interleaving rule).
+    ordinary_streak: Mapped[int] = mapped_column(Integer, default=0)
+    # Idempotency-Key of the last Call next, so a double click never calls twice.
+    last_call_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship(back_populates="counters")
+    services: Mapped[list[Service]] = relationship(
+        secondary=counter_services, back_populates="counters", order_by="Service.sort_order"
+    )
+
+
+class CounterEvent(Base):
+    __tablename__ = "counter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), index=True)
+    kind: Mapped[CounterEventKind] = mapped_column(_enum(CounterEventKind))
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    at: Mapped[datetime]
+
+
+class PriorityCategory(Base):
+    __tablename__ = "priority_categories"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    office: Mapped[Office] = relationship(back_populates="priorities")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    office: Mapped[Office | None] = relationship()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship()
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("office_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[DeviceKind] = mapped_column(_enum(DeviceKind))
+    # A printer prints for the kiosk it is paired with; unpaired, for every unpaired kiosk.
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    is_revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    office: Mapped[Office] = relationship()
+    kiosk: Mapped[Device | None] = relationship(remote_side="Device.id")
+
+
+class DailySequence(Base):
+    """The last number handed out per service and local day; the numbering lock row."""
+
+    __tablename__ = "daily_sequences"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # The backstop: a number is never handed out twice for a service and day.
+        UniqueConstraint("issued_service_id", "day", "sequence"),
+        UniqueConstraint("office_id", "idempotency_key"),
+        Index("ix_tickets_queue", "office_id", "day", "status"),
+        Index("ix_tickets_office_issued", "office_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(43), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    # The service the number came from; service_id is the queue it waits in now.
+    issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    priority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("priority_categories.id"), nullable=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus))
+    issued_at: Mapped[datetime]
+    # When the ticket joined its current queue: issue time, or the time of a transfer.
+    queued_at: Mapped[datetime]
+    is_transferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    target_counter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counters.id"), nullable=True
+    )
+    called_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_called_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    dossier_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    office: Mapped[Office] = relationship()
+    service: Mapped[Service] = relationship(foreign_keys=[service_id])
+    issued_service: Mapped[Service] = relationship(foreign_keys=[issued_service_id])
+    priority: Mapped[PriorityCategory | None] = relationship()
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
+    officer: Mapped[User | None] = relationship()
+
+
+class TicketEvent(Base):
+    """Append-only log of every ticket transition: what, who, which counter, when."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_office_at", "office_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    kind: Mapped[TicketEventKind] = mapped_column(_enum(TicketEventKind))
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a logged ticket event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_event_log_append_only(session, _context, _instances):  # noqa: ANN001
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, TicketEvent) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise AppendOnlyError("ticket events are append-only")

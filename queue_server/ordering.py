@@ -1,0 +1,102 @@
+"""Who is called next: transferred first, then priority by the office rule, then FIFO."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A waiting ticket as the ordering rule sees it."""
+
+    ticket_id: int
+    service_id: int
+    queued_at: datetime
+    is_priority: bool
+    is_transferred: bool
+    target_counter_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PriorityRule:
+    """strict: priority always first; interleaved: one priority after N ordinary in a row."""
+
+    mode: str = "interleaved"
+    ordinary_per_priority: int = 2
+
+
+def _age_key(entry: QueueEntry) -> tuple[datetime, int]:
+    return (entry.queued_at, entry.ticket_id)
+
+
+class Pool:
+    """Waiting tickets split into FIFO lanes so each pick looks only at lane heads."""
+
+    def __init__(self, entries: Iterable[QueueEntry]) -> None:
+        self._lanes: dict[tuple[str, int], deque[QueueEntry]] = {}
+        for entry in sorted(entries, key=_age_key):
+            self._lanes.setdefault(self._lane_of(entry), deque()).append(entry)
+
+    @staticmethod
+    def _lane_of(entry: QueueEntry) -> tuple[str, int]:
+        if entry.target_counter_id is not None:
+            return ("counter", entry.target_counter_id)
+        if entry.is_transferred:
+            return ("transferred", entry.service_id)
+        return ("priority" if entry.is_priority else "ordinary", entry.service_id)
+
+    def _oldest_head(self, lanes: Iterable[tuple[str, int]]) -> QueueEntry | None:
+        heads = [self._lanes[lane][0] for lane in lanes if self._lanes.get(lane)]
+        return min(heads, key=_age_key, default=None)
+
+    def peek(
+        self, counter_id: int, service_ids: Iterable[int], streak: int, rule: PriorityRule
+    ) -> QueueEntry | None:
+        """The ticket this counter would call now, without taking it."""
+        service_ids = list(service_ids)
+        first = self._oldest_head(
+            [("counter", counter_id)] + [("transferred", s) for s in service_ids]
+        )
+        if first is not None:
+            return first
+        priority = self._oldest_head([("priority", s) for s in service_ids])
+        ordinary = self._oldest_head([("ordinary", s) for s in service_ids])
+        if priority is None or ordinary is None:
+            return priority or ordinary
+        if _priority_goes_first(priority, ordinary, streak, rule):
+            return priority
+        return ordinary
+
+    def take(self, entry: QueueEntry) -> None:
+        """Remove a picked entry (always a lane head)."""
+        lane = self._lanes[self._lane_of(entry)]
+        if lane[0] == entry:
+            lane.popleft()
+        else:
+            lane.remove(entry)
+
+    def is_empty(self) -> bool:
+        """True when no ticket is left in any lane."""
+        return not any(self._lanes.values())
+
+
+def _priority_goes_first(
+    priority: QueueEntry, ordinary: QueueEntry, streak: int, rule: PriorityRule
+) -> bool:
+    if rule.mode == "strict":
+        return True
+    # Interleaving only ever moves priority forward: a priority ticket never waits
+    # behind an ordinary one issued after it.
+    if _age_key(priority) <= _age_key(ordinary):
+        return True
+    return streak >= rule.ordinary_per_priority
+
+
+def next_streak(streak: int, entry: QueueEntry) -> int:
+    """The counter's ordinary-in-a-row count after calling this entry."""
+    if entry.is_transferred or entry.target_counter_id is not None:
+        return streak
+    return 0 if entry.is_priority else streak + 1

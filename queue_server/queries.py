@@ -1,0 +1,113 @@
+"""Read-side queries shared by the lifecycle, the forecast and the board."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .forecast import CounterState, Forecast, forecast_for
+from .models import Counter, Office, Service, Ticket, TicketStatus
+from .ordering import PriorityRule, QueueEntry
+from .timeutil import local_day
+
+# Real service times needed before they replace the configured mean.
+MIN_SAMPLES = 5
+
+
+def office_rule(office: Office) -> PriorityRule:
+    """The office's priority rule as the ordering code expects it."""
+    return PriorityRule(office.priority_mode.value, office.ordinary_per_priority)
+
+
+def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntry]:
+    """Every waiting ticket of the office's day, as light ordering entries."""
+    rows = session.execute(
+        select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id,
+               Ticket.is_transferred, Ticket.target_counter_id)
+        .where(Ticket.office_id == office.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING)
+    )
+    return [QueueEntry(row.id, row.service_id, row.queued_at, row.priority_id is not None,
+                       row.is_transferred, row.target_counter_id) for row in rows]
+
+
+def service_durations(office: Office) -> dict[int, float]:
+    """Expected service seconds per service: the recent real mean, else the configured one."""
+    return {
+        service.id: service.recent_service_s if service.service_time_samples >= MIN_SAMPLES
+        else float(service.mean_service_s)
+        for service in office.services
+    }
+
+
+def counter_states(session: Session, office: Office, now: datetime,
+                   durations: dict[int, float]) -> list[CounterState]:
+    """Each active counter with the moment it is expected to be free."""
+    busy_until: dict[int, datetime] = {}
+    for counter_id, called_at, service_id in session.execute(
+        select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
+        .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED)
+    ):
+        expected_end = called_at + timedelta(seconds=durations.get(service_id, 600))
+        busy_until[counter_id] = max(now, expected_end)
+    return [
+        CounterState(counter.id, frozenset(s.id for s in counter.services),
+                     busy_until.get(counter.id, now), counter.ordinary_streak, counter.is_paused)
+        for counter in office.counters if counter.is_active
+    ]
+
+
+def ticket_forecast(session: Session, ticket: Ticket, now: datetime) -> Forecast | None:
+    """Ahead and estimated wait for a waiting ticket of today; None otherwise."""
+    office = ticket.office
+    if ticket.status is not TicketStatus.WAITING or ticket.day != local_day(now, office.timezone):
+        return None
+    entries = queue_entries(session, office, ticket.day)
+    entry = next((e for e in entries if e.ticket_id == ticket.id), None)
+    if entry is None:
+        return None
+    durations = service_durations(office)
+    states = counter_states(session, office, now, durations)
+    return forecast_for(entry, entries, states, durations, office_rule(office), now)
+
+
+def new_ticket_forecast(session: Session, office: Office, service: Service,
+                        now: datetime) -> Forecast:
+    """What an ordinary ticket taken now for this service would be told."""
+    entries = queue_entries(session, office, local_day(now, office.timezone))
+    phantom = QueueEntry(ticket_id=0, service_id=service.id, queued_at=now, is_priority=False,
+                         is_transferred=False)
+    durations = service_durations(office)
+    states = counter_states(session, office, now, durations)
+    return forecast_for(phantom, [*entries, phantom], states, durations,
+                        office_rule(office), now)
+
+
+def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int]:
+    """How many wait in each service's queue today, by service code (zeros included)."""
+    counts = dict(session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.office_id == office.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING)
+        .group_by(Ticket.service_id)
+    ).tuples().all())
+    return {service.code: counts.get(service.id, 0)
+            for service in office.services if service.is_active}
+
+
+def find_office(session: Session, slug: str) -> Office | None:
+    """The active office with this slug, or None."""
+    return session.scalar(select(Office).where(Office.slug == slug, Office.is_active))
+
+
+def find_ticket(session: Session, code: str) -> Ticket | None:
+    """The ticket with this lookup code, or None."""
+    return session.scalar(select(Ticket).where(Ticket.code == code))
+
+
+def find_counter_by_number(session: Session, office: Office, number: int) -> Counter | None:
+    """The office's active counter with this number, or None."""
+    return session.scalar(select(Counter).where(
+        Counter.office_id == office.id, Counter.number == number, Counter.is_active))
