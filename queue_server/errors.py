@@ -9,7 +9,7 @@ class DomainError(Exception):
     status = 400
     code = "invalid_request"
 
-    def __init__(self, message_key: str | None = None, **params: object) -> None:
+    def __init__(self, message_key: str | None = None, /, **params: object) -> None:
         super().__init__(message_key or self.code)
         self.message_key = message_key or self.code
         self.params = params
@@ -19,40 +19,42 @@ class InvalidInput(DomainError):
     status = 400
     code = "invalid_input"
 
-    def __init__(self, code: str, message_key: str | None = None, **params: object) -> None:
-        super().__init__(message_key or code, **params)
-        self.code = code
+    def __init__(self, error_code: str, message_key: str | None = None, /,
+                 **params: object) -> None:
+        super().__init__(message_key or error_code, **params)
+        self.code = error_code
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code, **params)
-        self.code = code
+    def __init__(self, error_code: str, /, **params: object) -> None:
+        super().__init__(error_code, **params)
+        self.code = error_code
 
 
 class Conflict(DomainError):
     status = 409
 
-    def __init__(self, code: str, message_key: str | None = None, **params: object) -> None:
-        super().__init__(message_key or code, **params)
-        self.code = code
+    def __init__(self, error_code: str, message_key: str | None = None, /,
+                 **params: object) -> None:
+        super().__init__(message_key or error_code, **params)
+        self.code = error_code
 
 
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
 
-    def __init__(self, code: str = "unauthorized", **params: object) -> None:
-        super().__init__(code, **params)
-        self.code = code
+    def __init__(self, error_code: str = "unauthorized", /, **params: object) -> None:
+        super().__init__(error_code, **params)
+        self.code = error_code
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
 
-    def __init__(self, code: str = "forbidden", **params: object) -> None:
-        super().__init__(code, **params)
-        self.code = code
+    def __init__(self, error_code: str = "forbidden", /, **params: object) -> None:
+        super().__init__(error_code, **params)
+        self.code = error_code

@@ -77,7 +77,8 @@ def new_ticket_forecast(session: Session, office: Office, service: Service,
                         now: datetime) -> Forecast:
     """What an ordinary ticket taken now for this service would be told."""
     entries = queue_entries(session, office, local_day(now, office.timezone))
-    phantom = QueueEntry(ticket_id=0, service_id=service.id, queued_at=now, is_priority=False,
+    # The largest id sorts the phantom after real tickets issued in the same instant.
+    phantom = QueueEntry(ticket_id=2**62, service_id=service.id, queued_at=now, is_priority=False,
                          is_transferred=False)
     durations = service_durations(office)
     states = counter_states(session, office, now, durations)
@@ -92,7 +93,7 @@ def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int
         .where(Ticket.office_id == office.id, Ticket.day == day,
                Ticket.status == TicketStatus.WAITING)
         .group_by(Ticket.service_id)
-    ).tuples().all())
+    ).all())
     return {service.code: counts.get(service.id, 0)
             for service in office.services if service.is_active}
 

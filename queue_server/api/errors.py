@@ -25,7 +25,8 @@ _HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message_key: str | None = None, **params: object):  # noqa: ANN201
+def error_response(status: int, code: str, message_key: str | None = None, /,
+                   **params: object):  # noqa: ANN201
     """A JSON error in the visitor's language."""
     language = pick_language(request.headers.get("Accept-Language"))
     text = message(message_key or code, language, **params)
