@@ -15,8 +15,13 @@ from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from .extensions import socketio
 from .i18n import message
 from .models import Counter, Office, Role, Ticket, TicketEvent, TicketEventKind
-from .queries import find_counter_by_number, find_office, find_ticket, ticket_forecast, \
-    waiting_counts
+from .queries import (
+    find_counter_by_number,
+    find_office,
+    find_ticket,
+    ticket_forecast,
+    waiting_counts,
+)
 from .serialize import ticket_json
 from .snapshots import counter_snapshot
 from .timeutil import iso_local, local_day

@@ -13,6 +13,7 @@ every counter that serves the ticket is paused; then they count as resuming now.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -53,33 +54,24 @@ def simulate(
 ) -> list[_Call]:
     """Replay calls until the queue empties (or the given ticket is called)."""
     pool = Pool(entries)
-    states = list(counters)
+    # A heap of (free at, counter id, streak); a counter with nothing it may call now
+    # never will (the simulation has no arrivals), so it simply leaves the heap.
+    heap = [(c.free_at, c.counter_id, c.streak, c.service_ids) for c in counters]
+    heapq.heapify(heap)
     calls: list[_Call] = []
-    while not pool.is_empty():
-        picked = _next_call(pool, states, rule)
-        if picked is None:
-            break
-        index, entry = picked
-        state = states[index]
+    while heap:
+        free_at, counter_id, streak, service_ids = heapq.heappop(heap)
+        entry = pool.peek(counter_id, service_ids, streak, rule)
+        if entry is None:
+            continue
         pool.take(entry)
-        calls.append(_Call(state.free_at, state.counter_id, entry))
-        busy = timedelta(seconds=durations_s.get(entry.service_id, 600))
-        states[index] = replace(
-            state, free_at=state.free_at + busy, streak=next_streak(state.streak, entry)
-        )
+        calls.append(_Call(free_at, counter_id, entry))
         if entry.ticket_id == stop_at_ticket:
             break
+        busy = timedelta(seconds=durations_s.get(entry.service_id, 600))
+        heapq.heappush(heap, (free_at + busy, counter_id, next_streak(streak, entry),
+                              service_ids))
     return calls
-
-
-def _next_call(pool: Pool, states: list[CounterState], rule: PriorityRule):  # noqa: ANN202
-    order = sorted(range(len(states)), key=lambda i: (states[i].free_at, states[i].counter_id))
-    for index in order:
-        state = states[index]
-        entry = pool.peek(state.counter_id, state.service_ids, state.streak, rule)
-        if entry is not None:
-            return index, entry
-    return None
 
 
 def forecast_for(

@@ -153,14 +153,18 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     hours = _read_opening_hours(reader)
     holidays = _read_holidays(reader)
     options = _read_office_options(reader)
+    service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
-                for i, t in enumerate(_subtables(reader, "service"), 1)]
+                for i, t in enumerate(service_tables, 1)]
     counters = [_parse_counter(t, f"{place}.counter[{i}]", problems)
                 for i, t in enumerate(_subtables(reader, "counter"), 1)]
     priorities = [_parse_priority(t, f"{place}.priority[{i}]", problems)
                   for i, t in enumerate(_subtables(reader, "priority"), 1)]
     reader.reject_unknown()
-    _check_office_links(place, services, counters, priorities, problems)
+    # Links are checked against every declared code, so one bad service line does not
+    # also report each counter that serves it.
+    declared = [t["code"] for t in service_tables if isinstance(t.get("code"), str)]
+    _check_office_links(place, declared, services, counters, priorities, problems)
     if len(problems) > before:
         return None
     return OfficeSpec(slug=slug, name=name.strip(), timezone=timezone, opening_hours=hours,
@@ -270,15 +274,16 @@ def _parse_priority(table: dict, place: str, problems: list[str]) -> PrioritySpe
     return PrioritySpec(code=code, name=name.strip())
 
 
-def _check_office_links(place, services, counters, priorities, problems) -> None:  # noqa: ANN001
+def _check_office_links(place, declared, services, counters, priorities,  # noqa: ANN001
+                        problems) -> None:
     services = [s for s in services if s]
-    if not services:
+    if not declared:
         problems.append(f"{place}: an office needs at least one [[office.service]]")
-    _check_unique([s.code for s in services], place, "service code", problems)
+    _check_unique(declared, place, "service code", problems)
     _check_unique([s.prefix for s in services], place, "service prefix", problems)
     _check_unique([c.number for c in counters if c], place, "counter number", problems)
     _check_unique([p.code for p in priorities if p], place, "priority code", problems)
-    known = {s.code for s in services}
+    known = set(declared)
     for index, counter in enumerate(counters, 1):
         for code in counter.services if counter else ():
             if code not in known:

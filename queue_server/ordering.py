@@ -6,11 +6,11 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class QueueEntry:
-    """A waiting ticket as the ordering rule sees it."""
+class QueueEntry(NamedTuple):
+    """A waiting ticket as the ordering rule sees it (a tuple: hundreds are built per call)."""
 
     ticket_id: int
     service_id: int
@@ -37,6 +37,7 @@ class Pool:
 
     def __init__(self, entries: Iterable[QueueEntry]) -> None:
         self._lanes: dict[tuple[str, int], deque[QueueEntry]] = {}
+        self._lanes_by_counter: dict[tuple, tuple[list, list, list]] = {}
         for entry in sorted(entries, key=_age_key):
             self._lanes.setdefault(self._lane_of(entry), deque()).append(entry)
 
@@ -48,22 +49,30 @@ class Pool:
             return ("transferred", entry.service_id)
         return ("priority" if entry.is_priority else "ordinary", entry.service_id)
 
-    def _oldest_head(self, lanes: Iterable[tuple[str, int]]) -> QueueEntry | None:
-        heads = [self._lanes[lane][0] for lane in lanes if self._lanes.get(lane)]
-        return min(heads, key=_age_key, default=None)
+    def _lanes_for(self, counter_id: int, service_ids: Iterable[int]) -> tuple[list, list, list]:
+        key = (counter_id, tuple(service_ids))
+        lanes = self._lanes_by_counter.get(key)
+        if lanes is None:
+            lane = self._lanes.setdefault
+            lanes = (
+                [lane(("counter", counter_id), deque())]
+                + [lane(("transferred", s), deque()) for s in key[1]],
+                [lane(("priority", s), deque()) for s in key[1]],
+                [lane(("ordinary", s), deque()) for s in key[1]],
+            )
+            self._lanes_by_counter[key] = lanes
+        return lanes
 
     def peek(
         self, counter_id: int, service_ids: Iterable[int], streak: int, rule: PriorityRule
     ) -> QueueEntry | None:
         """The ticket this counter would call now, without taking it."""
-        service_ids = list(service_ids)
-        first = self._oldest_head(
-            [("counter", counter_id)] + [("transferred", s) for s in service_ids]
-        )
+        first_lanes, priority_lanes, ordinary_lanes = self._lanes_for(counter_id, service_ids)
+        first = _oldest_head(first_lanes)
         if first is not None:
             return first
-        priority = self._oldest_head([("priority", s) for s in service_ids])
-        ordinary = self._oldest_head([("ordinary", s) for s in service_ids])
+        priority = _oldest_head(priority_lanes)
+        ordinary = _oldest_head(ordinary_lanes)
         if priority is None or ordinary is None:
             return priority or ordinary
         if _priority_goes_first(priority, ordinary, streak, rule):
@@ -81,6 +90,14 @@ class Pool:
     def is_empty(self) -> bool:
         """True when no ticket is left in any lane."""
         return not any(self._lanes.values())
+
+
+def _oldest_head(lanes: list[deque[QueueEntry]]) -> QueueEntry | None:
+    oldest = None
+    for lane in lanes:
+        if lane and (oldest is None or _age_key(lane[0]) < _age_key(oldest)):
+            oldest = lane[0]
+    return oldest
 
 
 def _priority_goes_first(

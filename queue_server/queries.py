@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .forecast import CounterState, Forecast, forecast_for
-from .models import Counter, Office, Service, Ticket, TicketStatus
+from .models import Counter, Office, Service, Ticket, TicketStatus, counter_services
 from .ordering import PriorityRule, QueueEntry
 from .timeutil import local_day
 
@@ -33,13 +33,13 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
                        row.is_transferred, row.target_counter_id) for row in rows]
 
 
-def service_durations(office: Office) -> dict[int, float]:
+def service_durations(session: Session, office: Office) -> dict[int, float]:
     """Expected service seconds per service: the recent real mean, else the configured one."""
-    return {
-        service.id: service.recent_service_s if service.service_time_samples >= MIN_SAMPLES
-        else float(service.mean_service_s)
-        for service in office.services
-    }
+    rows = session.execute(
+        select(Service.id, Service.recent_service_s, Service.service_time_samples,
+               Service.mean_service_s).where(Service.office_id == office.id))
+    return {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
+            else float(row.mean_service_s) for row in rows}
 
 
 def counter_states(session: Session, office: Office, now: datetime,
@@ -52,11 +52,19 @@ def counter_states(session: Session, office: Office, now: datetime,
     ):
         expected_end = called_at + timedelta(seconds=durations.get(service_id, 600))
         busy_until[counter_id] = max(now, expected_end)
-    return [
-        CounterState(counter.id, frozenset(s.id for s in counter.services),
-                     busy_until.get(counter.id, now), counter.ordinary_streak, counter.is_paused)
-        for counter in office.counters if counter.is_active
-    ]
+    served: dict[int, set[int]] = {}
+    counters = {}
+    for row in session.execute(
+        select(Counter.id, Counter.ordinary_streak, Counter.is_paused, Service.id.label("sid"))
+        .join(counter_services, counter_services.c.counter_id == Counter.id)
+        .join(Service, Service.id == counter_services.c.service_id)
+        .where(Counter.office_id == office.id, Counter.is_active, Service.is_active)
+    ):
+        counters[row.id] = row
+        served.setdefault(row.id, set()).add(row.sid)
+    return [CounterState(counter_id, frozenset(served[counter_id]),
+                         busy_until.get(counter_id, now), row.ordinary_streak, row.is_paused)
+            for counter_id, row in sorted(counters.items())]
 
 
 def ticket_forecast(session: Session, ticket: Ticket, now: datetime) -> Forecast | None:
@@ -68,7 +76,7 @@ def ticket_forecast(session: Session, ticket: Ticket, now: datetime) -> Forecast
     entry = next((e for e in entries if e.ticket_id == ticket.id), None)
     if entry is None:
         return None
-    durations = service_durations(office)
+    durations = service_durations(session, office)
     states = counter_states(session, office, now, durations)
     return forecast_for(entry, entries, states, durations, office_rule(office), now)
 
@@ -80,7 +88,7 @@ def new_ticket_forecast(session: Session, office: Office, service: Service,
     # The largest id sorts the phantom after real tickets issued in the same instant.
     phantom = QueueEntry(ticket_id=2**62, service_id=service.id, queued_at=now, is_priority=False,
                          is_transferred=False)
-    durations = service_durations(office)
+    durations = service_durations(session, office)
     states = counter_states(session, office, now, durations)
     return forecast_for(phantom, [*entries, phantom], states, durations,
                         office_rule(office), now)

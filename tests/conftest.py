@@ -186,3 +186,27 @@ def chromium_path() -> str | None:
 
 def require_flag(name: str) -> bool:
     return os.environ.get(name, "") not in ("", "0")
+
+
+def pytest_runtest_setup(item):
+    """Skip browser and service tests when their tools are missing; fail when required."""
+    checks = {"browser": ("REQUIRE_BROWSER", lambda: chromium_path() is not None,
+                          "Chromium not found (apt-get install chromium)"),
+              "services": ("REQUIRE_SERVICES", _services_reachable,
+                           "PostgreSQL or Redis not reachable on 127.0.0.1")}
+    for marker, (flag, available, reason) in checks.items():
+        if item.get_closest_marker(marker) and not available():
+            if require_flag(flag):
+                pytest.fail(f"{flag}=1 but {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+def _services_reachable() -> bool:
+    import socket
+
+    for port in (5432, 6379):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+    return True

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import g, request
-from sqlalchemy.orm import Session
 
 from ..auth import Principal, authenticate
+from ..context import db, now, public_url, state  # noqa: F401 - re-exported
 from ..errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from ..models import Office, Role
 from ..queries import find_office
-from ..context import db, now, public_url, state  # noqa: F401 - re-exported
 from ..queue import Actor
 
 _MISSING = object()

@@ -13,8 +13,16 @@ from ..queries import find_counter_by_number, ticket_forecast
 from ..serialize import counter_json, ticket_json
 from ..snapshots import counter_snapshot
 from . import api
-from .common import actor_of, db, json_body, now, office_or_404, public_url, read_fields, \
-    require_staff_of
+from .common import (
+    actor_of,
+    db,
+    json_body,
+    now,
+    office_or_404,
+    public_url,
+    read_fields,
+    require_staff_of,
+)
 
 COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 

@@ -5,12 +5,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import events, queue
+from ..board import board_snapshot
 from ..errors import Forbidden, InvalidInput
 from ..models import Channel, DeviceKind, Office, Ticket
 from ..queries import new_ticket_forecast, ticket_forecast, waiting_counts
 from ..serialize import ticket_json
 from ..timeutil import local_day
-from ..board import board_snapshot
 from . import api
 from .common import (
     actor_of,

@@ -1,0 +1,94 @@
+"""Start a real `queue-server serve` on a throwaway database, for benchmarks."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def office_toml(slug: str, services: int = 4, counters: int = 6) -> str:
+    """A 24/7 office so a benchmark never meets closing time."""
+    lines = [f'[[office]]\nslug = "{slug}"\nname = "Bench {slug}"\nopening_hours = "24/7"\n']
+    for index in range(services):
+        lines.append(f'  [[office.service]]\n  code = "s{index}"\n  name = "Service {index}"\n'
+                     f'  prefix = "{index + 1}"\n')
+    for number in range(1, counters + 1):
+        served = [f'"s{(number - 1) % services}"', f'"s{number % services}"']
+        lines.append(f'  [[office.counter]]\n  number = {number}\n'
+                     f'  services = [{", ".join(served)}]\n')
+    lines.append('  [[office.priority]]\n  code = "elderly"\n  name = "Elderly"\n')
+    return "\n".join(lines)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cli(environment: dict, *arguments: str, stdin: str = "") -> str:
+    result = subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments], input=stdin,
+                            env=environment, cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+@contextmanager
+def running_server(offices: list[str], environment_extra: dict | None = None):
+    """Yield (base_url, kiosk tokens by office, staff token by office, server pid)."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "offices.toml"
+        config.write_text("\n".join(office_toml(slug) for slug in offices))
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
+        environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
+                            "QUEUE_VAR_DIR": folder, "QUEUE_OFFICE_FILE": str(config),
+                            "QUEUE_LOG_LEVEL": "WARNING", **(environment_extra or {})})
+        cli(environment, "init")
+        kiosks, staff = {}, {}
+        for slug in offices:
+            kiosks[slug] = cli(environment, "device", "add", f"kiosk-{slug}", "--kind", "kiosk",
+                               "--office", slug)
+            cli(environment, "user", "add", f"staff-{slug}", "--role", "staff", "--office", slug,
+                "--password-stdin", stdin="bench-password-123\n")
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
+            env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base)
+            for slug in offices:
+                staff[slug] = _login(base, f"staff-{slug}", "bench-password-123")
+            yield base, kiosks, staff, server.pid
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def _wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/v1/offices", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def _login(base: str, username: str, password: str) -> str:
+    request = urllib.request.Request(
+        base + "/api/v1/auth/token", method="POST",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["token"]

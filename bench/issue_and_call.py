@@ -1,0 +1,110 @@
+"""Issue-and-call throughput and latency against a real `queue-server serve` on SQLite.
+
+Prints tickets per second and p50/p95/p99 latency for issuing with 1, 8 and 32
+concurrent clients (keep-alive HTTP connections), and for call-next + finish from 6
+counters. The load is spread over offices the way a province installation is, so each
+office's queue stays near a real day's length (a few hundred waiting at most).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import running_server  # noqa: E402
+
+DURATION_S = 6.0
+OFFICES = [f"office-{index:02d}" for index in range(16)]
+
+
+class Client:
+    """One keep-alive HTTP connection."""
+
+    def __init__(self, base: str, token: str) -> None:
+        parsed = urlparse(base)
+        self.connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post(self, path: str, body: dict | None = None) -> int:
+        self.connection.request("POST", path, body=json.dumps(body or {}),
+                                headers=self.headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def load(clients: int, work) -> tuple[int, float, list[float], int]:  # noqa: ANN001
+    """Run work(index) -> status repeatedly from N threads; return counts and latencies."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = threading.Event()
+
+    def worker(index: int) -> None:
+        step = work(index)
+        while not stop.is_set():
+            started = time.perf_counter()
+            status = step()
+            latencies[index].append(time.perf_counter() - started)
+            if status >= 400:
+                errors[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(DURATION_S)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    flat = [value for values in latencies for value in values]
+    return len(flat), elapsed, flat, sum(errors)
+
+
+def report(label: str, count: int, elapsed: float, latencies: list[float], errors: int) -> None:
+    ms = [value * 1000 for value in latencies]
+    print(f"{label:<34} {count / elapsed:8.0f}/s   p50 {statistics.median(ms):6.2f} ms   "
+          f"p95 {percentile(ms, 0.95):6.2f} ms   p99 {percentile(ms, 0.99):6.2f} ms   "
+          f"errors {errors}")
+
+
+def main() -> None:
+    with running_server(OFFICES) as (base, kiosks, staff, _pid):
+        print(f"queue-server serve (gunicorn, 1 gevent worker) on SQLite; {len(OFFICES)} offices,"
+              f" {DURATION_S:.0f} s per row")
+        for clients in (1, 8, 32):
+            def issuer(index: int, clients=clients):  # noqa: ANN001, ANN202
+                slug = OFFICES[index % len(OFFICES)]
+                client = Client(base, kiosks[slug])
+                path = f"/api/v1/offices/{slug}/tickets"
+                return lambda: client.post(path, {"service": f"s{index % 4}"})
+            report(f"issue, {clients} client(s)", *load(clients, issuer))
+
+        def counter(index: int):  # noqa: ANN202
+            slug = OFFICES[0]
+            client = Client(base, staff[slug])
+            path = f"/api/v1/offices/{slug}/counters/{index + 1}"
+
+            def step() -> int:
+                status = client.post(path + "/call-next")
+                client.post(path + "/finish")
+                return status
+            return step
+        count, elapsed, latencies, errors = load(6, counter)
+        report("call-next + finish, 6 counters", count, elapsed, latencies, errors)
+
+
+if __name__ == "__main__":
+    main()

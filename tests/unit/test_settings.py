@@ -1,0 +1,49 @@
+"""Settings: TOML plus QUEUE_* variables into one frozen, validated object."""
+
+import dataclasses
+
+import pytest
+
+from queue_server.settings import Settings, SettingsError, load_settings
+
+
+def test_environment_overrides_the_file(tmp_path):
+    config = tmp_path / "server.toml"
+    config.write_text('database_url = "sqlite:///a.db"\ntoken_lifetime_s = 600\n')
+    settings = load_settings({"QUEUE_CONFIG": str(config), "QUEUE_DATABASE_URL": "sqlite:///b.db",
+                              "QUEUE_VAR_DIR": str(tmp_path)})
+    assert settings.database_url == "sqlite:///b.db"
+    assert settings.token_lifetime_s == 600
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.database_url = "x"
+
+
+def test_a_secret_key_is_generated_once_and_kept(tmp_path):
+    first = load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).secret_key
+    second = load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).secret_key
+    assert first == second and len(first) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("environ, fragment", [
+    ({"QUEUE_DATABSE_URL": "x"}, "unknown environment variable QUEUE_DATABSE_URL"),
+    ({"QUEUE_DATABASE_URL": "mysql://x"}, "database_url"),
+    ({"QUEUE_REDIS_URL": "http://x"}, "redis_url"),
+    ({"QUEUE_TOKEN_LIFETIME_S": "soon"}, "must be an integer"),
+    ({"QUEUE_PUBLIC_URL": "queue.local"}, "public_url"),
+])
+def test_bad_settings_are_refused_by_name(tmp_path, environ, fragment):
+    with pytest.raises(SettingsError, match=fragment):
+        load_settings({"QUEUE_VAR_DIR": str(tmp_path), **environ})
+
+
+def test_an_unknown_key_in_the_file_is_refused(tmp_path):
+    config = tmp_path / "server.toml"
+    config.write_text('databse_url = "sqlite:///a.db"\n')
+    with pytest.raises(SettingsError, match="unknown setting"):
+        load_settings({"QUEUE_CONFIG": str(config)})
+
+
+def test_defaults_are_the_embedded_single_process_setup():
+    settings = Settings(secret_key="k").validated()
+    assert settings.database_url == "sqlite:///var/queue.db" and settings.redis_url is None
