@@ -113,14 +113,22 @@ def add_device(session: Session, name: str, kind: DeviceKind, office: Office, *,
 
 @dataclass(frozen=True)
 class Principal:
-    """Whoever a bearer token stands for."""
+    """Whoever a bearer token stands for, as plain values (safe to cache across requests)."""
 
-    user: User | None = None
-    device: Device | None = None
+    user_id: int | None = None
+    role: Role | None = None
+    office_id: int | None = None
+    device_id: int | None = None
+    device_kind: DeviceKind | None = None
+    expires_at: datetime | None = None
 
     @property
-    def role(self) -> Role | None:
-        return self.user.role if self.user else None
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_device(self) -> bool:
+        return self.device_id is not None
 
 
 def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
@@ -129,9 +137,38 @@ def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
     if token.startswith(USER_TOKEN_PREFIX):
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
         if row and row.expires_at > now and row.user.is_active:
-            return Principal(user=row.user)
+            user = row.user
+            return Principal(user_id=user.id, role=user.role, office_id=user.office_id,
+                             expires_at=row.expires_at)
     elif token.startswith(DEVICE_TOKEN_PREFIX):
         device = session.scalar(select(Device).where(Device.token_hash == digest))
         if device and not device.is_revoked:
-            return Principal(device=device)
+            return Principal(device_id=device.id, device_kind=device.kind,
+                             office_id=device.office_id)
     raise Unauthorized("bad_token")
+
+
+class PrincipalCache:
+    """Recently checked tokens, so a busy kiosk does not cost a lookup per ticket.
+
+    An entry lives a few seconds: a revoked device or user is refused within that time on
+    every process (and at once on the process that revoked it, which calls `clear`).
+    """
+
+    def __init__(self, lifetime_s: float = 10.0, size: int = 10_000) -> None:
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lifetime_s, self._size = lifetime_s, size
+
+    def get(self, token: str, monotonic_now: float) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None or monotonic_now - entry[0] > self._lifetime_s:
+            return None
+        return entry[1]
+
+    def put(self, token: str, principal: Principal, monotonic_now: float) -> None:
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[token] = (monotonic_now, principal)
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -16,15 +16,16 @@ from .extensions import socketio
 from .i18n import message
 from .models import Counter, Office, Role, Ticket, TicketEvent, TicketEventKind
 from .queries import (
+    QueueState,
     find_counter_by_number,
     find_office,
     find_ticket,
+    load_queue,
     ticket_forecast,
-    waiting_counts,
 )
 from .serialize import ticket_json
 from .snapshots import counter_snapshot
-from .timeutil import iso_local, local_day
+from .timeutil import iso_local
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,9 @@ def _subscribe_board(data: dict) -> dict:
 def _subscribe_counter(data: dict) -> dict:
     office = _office_of(data)
     principal = _principals.get(request.sid)
-    user = principal.user if principal else None
-    if user is None:
+    if principal is None or not principal.is_user:
         raise Unauthorized("missing_token")
-    if user.role is not Role.ADMIN and user.office_id != office.id:
+    if principal.role is not Role.ADMIN and principal.office_id != office.id:
         raise Forbidden("wrong_office")
     number = data.get("counter")
     counter = find_counter_by_number(db(), office, number) if isinstance(number, int) else None
@@ -138,14 +138,10 @@ def _emit(event: str, payload: dict, room: str) -> None:
         log.exception("could not broadcast %s to %s", event, room)
 
 
-def _waiting(office: Office) -> dict[str, int]:
-    return waiting_counts(db(), office, local_day(now(), office.timezone))
-
-
-def ticket_issued(ticket: Ticket) -> None:
+def ticket_issued(ticket: Ticket, state: QueueState) -> None:
     """A ticket was issued: tell the board and the counters."""
     office = ticket.office
-    waiting = _waiting(office)
+    waiting = state.waiting()
     _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
                             "service": ticket.service.code, "waiting": waiting},
           board_room(office))
@@ -154,16 +150,17 @@ def ticket_issued(ticket: Ticket) -> None:
 
 def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
     """The waiting lists changed (cancel, transfer)."""
-    _emit("queue_changed", {"office": office.slug, "waiting": _waiting(office)},
+    state = load_queue(db(), office, now())
+    _emit("queue_changed", {"office": office.slug, "waiting": state.waiting()},
           board_room(office))
     if ticket is not None:
-        ticket_updated(ticket)
+        ticket_updated(ticket, state)
 
 
-def ticket_updated(ticket: Ticket) -> None:
+def ticket_updated(ticket: Ticket, state: QueueState) -> None:
     """Send a ticket's new state to whoever follows it."""
-    forecast = ticket_forecast(db(), ticket, now())
-    _emit("ticket_updated", ticket_json(ticket, forecast, public_url()), ticket_room(ticket.code))
+    _emit("ticket_updated", ticket_json(ticket, state.forecast(ticket), public_url()),
+          ticket_room(ticket.code))
 
 
 def counter_changed(counter: Counter, *, called: Ticket | None = None,
@@ -174,10 +171,11 @@ def counter_changed(counter: Counter, *, called: Ticket | None = None,
     for ticket, is_recall in ((called, False), (recalled, True)):
         if ticket is not None:
             _emit("ticket_called", _call_payload(ticket, counter, is_recall), board_room(office))
+    state = load_queue(db(), office, now())
     for ticket in (called, recalled, finished, transferred):
         if ticket is not None:
-            ticket_updated(ticket)
-    _emit("queue_changed", {"office": office.slug, "waiting": _waiting(office)},
+            ticket_updated(ticket, state)
+    _emit("queue_changed", {"office": office.slug, "waiting": state.waiting()},
           board_room(office))
     _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url()),
           counter_room(office, counter.number))

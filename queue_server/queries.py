@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -33,13 +34,58 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
                        row.is_transferred, row.target_counter_id) for row in rows]
 
 
-def service_durations(session: Session, office: Office) -> dict[int, float]:
-    """Expected service seconds per service: the recent real mean, else the configured one."""
-    rows = session.execute(
-        select(Service.id, Service.recent_service_s, Service.service_time_samples,
-               Service.mean_service_s).where(Service.office_id == office.id))
-    return {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
-            else float(row.mean_service_s) for row in rows}
+@dataclass(frozen=True)
+class QueueState:
+    """One office's waiting tickets, counters and service means, read once per request."""
+
+    office: Office
+    day: date
+    now: datetime
+    entries: list[QueueEntry]
+    durations_s: dict[int, float]
+    counters: list[CounterState]
+    service_codes: dict[int, str]
+
+    def waiting(self) -> dict[str, int]:
+        """How many wait in each active service's queue, by code (zeros included)."""
+        counts = dict.fromkeys(self.service_codes.values(), 0)
+        for entry in self.entries:
+            code = self.service_codes.get(entry.service_id)
+            if code is not None:
+                counts[code] += 1
+        return counts
+
+    def forecast(self, ticket: Ticket) -> Forecast | None:
+        """Ahead and estimated wait for a waiting ticket of this day; None otherwise."""
+        if ticket.status is not TicketStatus.WAITING or ticket.day != self.day:
+            return None
+        entry = next((e for e in self.entries if e.ticket_id == ticket.id), None)
+        if entry is None:
+            return None
+        return forecast_for(entry, self.entries, self.counters, self.durations_s,
+                            office_rule(self.office), self.now)
+
+    def forecast_new(self, service_id: int) -> Forecast:
+        """What an ordinary ticket taken now for this service would be told."""
+        # The largest id sorts the phantom after real tickets issued in the same instant.
+        phantom = QueueEntry(2**62, service_id, self.now, False, False, None)
+        return forecast_for(phantom, [*self.entries, phantom], self.counters,
+                            self.durations_s, office_rule(self.office), self.now)
+
+
+def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
+    """Read what forecasts and waiting counts need, in four small queries."""
+    day = local_day(now, office.timezone)
+    services = session.execute(
+        select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
+               Service.service_time_samples, Service.mean_service_s)
+        .where(Service.office_id == office.id)).all()
+    durations = {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
+                 else float(row.mean_service_s) for row in services}
+    return QueueState(office=office, day=day, now=now,
+                      entries=queue_entries(session, office, day), durations_s=durations,
+                      counters=counter_states(session, office, now, durations),
+                      service_codes={row.id: row.code for row in services if row.is_active})
 
 
 def counter_states(session: Session, office: Office, now: datetime,
@@ -69,29 +115,9 @@ def counter_states(session: Session, office: Office, now: datetime,
 
 def ticket_forecast(session: Session, ticket: Ticket, now: datetime) -> Forecast | None:
     """Ahead and estimated wait for a waiting ticket of today; None otherwise."""
-    office = ticket.office
-    if ticket.status is not TicketStatus.WAITING or ticket.day != local_day(now, office.timezone):
+    if ticket.status is not TicketStatus.WAITING:
         return None
-    entries = queue_entries(session, office, ticket.day)
-    entry = next((e for e in entries if e.ticket_id == ticket.id), None)
-    if entry is None:
-        return None
-    durations = service_durations(session, office)
-    states = counter_states(session, office, now, durations)
-    return forecast_for(entry, entries, states, durations, office_rule(office), now)
-
-
-def new_ticket_forecast(session: Session, office: Office, service: Service,
-                        now: datetime) -> Forecast:
-    """What an ordinary ticket taken now for this service would be told."""
-    entries = queue_entries(session, office, local_day(now, office.timezone))
-    # The largest id sorts the phantom after real tickets issued in the same instant.
-    phantom = QueueEntry(ticket_id=2**62, service_id=service.id, queued_at=now, is_priority=False,
-                         is_transferred=False)
-    durations = service_durations(session, office)
-    states = counter_states(session, office, now, durations)
-    return forecast_for(phantom, [*entries, phantom], states, durations,
-                        office_rule(office), now)
+    return load_queue(session, ticket.office, now).forecast(ticket)
 
 
 def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int]:

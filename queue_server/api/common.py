@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import g, request
 
-from ..auth import Principal, authenticate
+from ..auth import Principal, PrincipalCache, authenticate
 from ..context import db, now, public_url, state  # noqa: F401 - re-exported
 from ..errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from ..models import Office, Role
@@ -51,31 +53,48 @@ def office_or_404(slug: str) -> Office:
     return office
 
 
+_principals = PrincipalCache()
+
+
 def principal() -> Principal:
     """The caller behind the bearer token; 401 when missing or bad."""
     if "principal" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing_token")
-        g.principal = authenticate(db(), token.strip(), now=now())
+        g.principal = _checked(token)
     return g.principal
+
+
+def _checked(token: str) -> Principal:
+    moment = time.monotonic()
+    cached = _principals.get(token, moment)
+    if cached is not None and (cached.expires_at is None or cached.expires_at > now()):
+        return cached
+    found = authenticate(db(), token, now=now())
+    _principals.put(token, found, moment)
+    return found
+
+
+def forget_principals() -> None:
+    """Drop cached tokens (after a revocation or a password change)."""
+    _principals.clear()
 
 
 def actor_of(caller: Principal) -> Actor:
     """The caller as the lifecycle logs it."""
-    return Actor(user_id=caller.user.id if caller.user else None,
-                 device_id=caller.device.id if caller.device else None)
+    return Actor(user_id=caller.user_id, device_id=caller.device_id)
 
 
 def require_staff_of(office: Office) -> Principal:
     """A logged-in user allowed to work at this office's counters."""
     caller = principal()
-    user = caller.user
-    if user is None:
+    if not caller.is_user:
         raise Forbidden("forbidden")
-    if user.role is Role.ADMIN:
+    if caller.role is Role.ADMIN:
         return caller
-    if user.office_id != office.id:
+    if caller.office_id != office.id:
         raise Forbidden("wrong_office")
     return caller

@@ -8,9 +8,8 @@ from .. import events, queue
 from ..board import board_snapshot
 from ..errors import Forbidden, InvalidInput
 from ..models import Channel, DeviceKind, Office, Ticket
-from ..queries import new_ticket_forecast, ticket_forecast, waiting_counts
+from ..queries import load_queue
 from ..serialize import ticket_json
-from ..timeutil import local_day
 from . import api
 from .common import (
     actor_of,
@@ -36,14 +35,14 @@ def list_offices():  # noqa: ANN201
 def list_services(slug: str):  # noqa: ANN201
     """Each active service with whether it takes tickets now, its queue and its forecast."""
     office = office_or_404(slug)
-    moment = now()
-    is_open = queue.schedule_of(office).is_open(moment)
-    waiting = waiting_counts(db(), office, local_day(moment, office.timezone))
+    is_open = queue.schedule_of(office).is_open(now())
+    state = load_queue(db(), office, now())
+    waiting = state.waiting()
     result = []
     for service in office.services:
         if not service.is_active:
             continue
-        forecast = new_ticket_forecast(db(), office, service, moment)
+        forecast = state.forecast_new(service.id)
         result.append({
             "code": service.code, "name": service.name, "prefix": service.prefix,
             "is_open": is_open and bool(service.counters),
@@ -79,7 +78,7 @@ def issue_ticket(slug: str):  # noqa: ANN201
         ticket = queue.issue_ticket(
             db(), office, fields["service"], now=now(), actor=actor_of(caller),
             priority_code=fields["priority"], idempotency_key=key,
-            channel=Channel.KIOSK if caller.device else Channel.COUNTER)
+            channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
         db().commit()
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
@@ -88,15 +87,15 @@ def issue_ticket(slug: str):  # noqa: ANN201
             Ticket.office_id == office.id, Ticket.idempotency_key == key))
         if not ticket:
             raise
-    events.ticket_issued(ticket)
-    body = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
-    return jsonify(body), 201
+    state = load_queue(db(), office, now())
+    events.ticket_issued(ticket, state)
+    return jsonify(ticket_json(ticket, state.forecast(ticket), public_url())), 201
 
 
 def _issuer_of(office: Office):  # noqa: ANN202
     caller = principal()
-    if caller.device is not None:
-        if caller.device.kind is not DeviceKind.KIOSK or caller.device.office_id != office.id:
+    if caller.is_device:
+        if caller.device_kind is not DeviceKind.KIOSK or caller.office_id != office.id:
             raise Forbidden("forbidden")
         return caller
     return require_staff_of(office)
@@ -110,5 +109,5 @@ def _idempotency_key(caller) -> str | None:  # noqa: ANN001
     if not 1 <= len(raw) <= 100:
         raise InvalidInput("invalid_idempotency_key")
     # Scoped to the caller, so one kiosk's key can never return another's ticket.
-    owner = f"d{caller.device.id}" if caller.device else f"u{caller.user.id}"
+    owner = f"d{caller.device_id}" if caller.is_device else f"u{caller.user_id}"
     return f"{owner}:{raw}"
