@@ -60,7 +60,10 @@ def _register(app: Flask) -> None:
     from .api import api
     from .api.errors import register_error_handlers
 
+    from .web import register_pages
+
     app.register_blueprint(api)
+    register_pages(app)
     register_error_handlers(app)
     events.register(socketio)
     app.teardown_appcontext(_close_session)

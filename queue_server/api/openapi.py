@@ -5,6 +5,9 @@ from flask import jsonify
 from . import api
 
 _ERROR = {"$ref": "#/components/responses/Error"}
+ERROR = _ERROR
+# Paths contributed by other API modules through document_paths().
+_EXTRA_PATHS: dict[str, dict] = {}
 _BEARER = [{"bearer": []}]
 
 
@@ -27,10 +30,19 @@ def _operation(summary: str, responses: dict, *, secure: bool = False, body: str
     return operation
 
 
+def document_paths(paths: dict[str, dict]) -> None:
+    """Add an API module's paths to the document (called at import by that module)."""
+    _EXTRA_PATHS.update(paths)
+
+
+operation = _operation
+
+
 def _path_param(name: str, kind: str = "string") -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
+path_param = _path_param
 _OFFICE = _path_param("office")
 _COUNTER = _path_param("counter", "integer")
 _CODE = _path_param("code")
@@ -131,6 +143,7 @@ def build_spec() -> dict:
             counter + "/resume": {"post": _operation(
                 "Resume the counter", {200: "counter", **_ERRORS}, secure=True,
                 parameters=[_OFFICE, _COUNTER])},
+            **_EXTRA_PATHS,
         },
     }
 

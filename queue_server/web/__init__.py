@@ -1,0 +1,19 @@
+"""Server-rendered pages: one blueprint per screen, registered by create_app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_pages(app: Flask) -> None:
+    """Register every page blueprint that exists."""
+    from importlib import import_module
+
+    for name in ("kiosk", "display", "counter"):
+        try:
+            module = import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            continue
+        app.register_blueprint(module.blueprint)

@@ -1,0 +1,157 @@
+"""A real `queue-server serve` and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from ..conftest import chromium_path
+
+ROOT = Path(__file__).parents[2]
+
+OFFICE_TOML = """
+[[office]]
+slug = "thu-nghiem"
+name = "Bộ phận Một cửa – Xã Thử Nghiệm"
+opening_hours = "24/7"
+notice = "Công dân vui lòng giữ trật tự."
+
+  [[office.service]]
+  code = "dat-dai"
+  name = "Đất đai"
+  prefix = "1"
+
+  [[office.service]]
+  code = "tu-phap"
+  name = "Tư pháp – Hộ tịch"
+  prefix = "2"
+
+  [[office.counter]]
+  number = 1
+  name = "Quầy 1"
+  services = ["dat-dai"]
+
+  [[office.counter]]
+  number = 2
+  name = "Quầy 2"
+  services = ["dat-dai", "tu-phap"]
+
+  [[office.priority]]
+  code = "elderly"
+  name = "Người cao tuổi (từ 60 tuổi)"
+"""
+STAFF_PASSWORD = "mat-khau-can-bo-1"
+
+
+@dataclass
+class LiveServer:
+    """A running `queue-server serve` on a throwaway database; restartable."""
+
+    folder: Path
+    port: int
+    environment: dict
+    tokens: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+    log: object = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cli(self, *arguments: str, stdin: str = "") -> str:
+        result = subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments],
+                                input=stdin, env=self.environment, cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    def start(self) -> None:
+        self.log = open(self.folder / "server.log", "a")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port)],
+            env=self.environment, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/api/v1/offices", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError((self.folder / "server.log").read_text())
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def api(self, method: str, path: str, body: dict | None = None,
+            token: str | None = None) -> tuple[int, dict | None]:
+        """Call the JSON API; returns (status, body)."""
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.url + path, method=method, headers=headers,
+                                         data=json.dumps(body).encode() if body else None)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                data = response.read()
+                return response.status, json.loads(data) if data else None
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server with the office `thu-nghiem` (open 24/7), a kiosk device and an officer."""
+    folder = tmp_path_factory.mktemp("live")
+    (folder / "offices.toml").write_text(OFFICE_TOML)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
+    environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
+                        "QUEUE_VAR_DIR": str(folder),
+                        "QUEUE_OFFICE_FILE": str(folder / "offices.toml")})
+    server = LiveServer(folder, _free_port(), environment)
+    server.cli("init")
+    server.tokens["kiosk"] = server.cli("device", "add", "kiosk-1", "--kind", "kiosk",
+                                        "--office", "thu-nghiem")
+    server.cli("user", "add", "canbo", "--role", "staff", "--office", "thu-nghiem",
+               "--password-stdin", stdin=STAFF_PASSWORD + "\n")
+    server.start()
+    status, body = server.api("POST", "/api/v1/auth/token",
+                              {"username": "canbo", "password": STAFF_PASSWORD})
+    assert status == 200
+    server.tokens["staff"] = body["token"]
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless as root on a closed network."""
+    return {**browser_type_launch_args,
+            "executable_path": chromium_path() or "/usr/bin/chromium",
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]}
