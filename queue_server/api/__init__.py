@@ -4,4 +4,9 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, counters, offices, openapi, tickets  # noqa: E402,F401
+# One import per line: each resource module registers its routes on `api`.
+from . import auth  # noqa: E402,F401
+from . import counters  # noqa: E402,F401
+from . import offices  # noqa: E402,F401
+from . import openapi  # noqa: E402,F401
+from . import tickets  # noqa: E402,F401
