@@ -65,7 +65,7 @@ def running_server(offices: list[str], environment_extra: dict | None = None):
             env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(base)
+            wait_until_up(base)
             for slug in offices:
                 staff[slug] = _login(base, f"staff-{slug}", "bench-password-123")
             yield base, kiosks, staff, server.pid
@@ -74,11 +74,13 @@ def running_server(offices: list[str], environment_extra: dict | None = None):
             server.wait(timeout=20)
 
 
-def _wait_until_up(base: str) -> None:
+def wait_until_up(base: str, path: str = "/api/v1/offices", method: str = "GET") -> None:
+    """Poll until the server answers."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base + "/api/v1/offices", timeout=2)
+            urllib.request.urlopen(urllib.request.Request(base + path, method=method),
+                                   timeout=2)
             return
         except OSError:
             time.sleep(0.2)

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import running_server  # noqa: E402
+from _server import ROOT, free_port, running_server, wait_until_up  # noqa: E402
+
+GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
 
 DURATION_S = 6.0
 OFFICES = [f"office-{index:02d}" for index in range(16)]
@@ -80,7 +86,30 @@ def report(label: str, count: int, elapsed: float, latencies: list[float], error
           f"errors {errors}")
 
 
+@contextmanager
+def minimal_server():
+    """gunicorn + gevent serving bench/minimal_app.py, for calibration."""
+    with tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        environment = {**os.environ, "MINIMAL_DB": f"{folder}/minimal.db"}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_DEFAULTS), "--bind",
+             f"127.0.0.1:{port}", "--chdir", str(Path(__file__).parent), "minimal_app:app"],
+            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}", "/tickets", method="POST")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
 def main() -> None:
+    with minimal_server() as base:
+        def poster(_index: int):  # noqa: ANN202
+            client = Client(base, "none")
+            return lambda: client.post("/tickets")
+        report("minimal Flask+SQLite insert, 8", *load(8, poster))
     with running_server(OFFICES) as (base, kiosks, staff, _pid):
         print(f"queue-server serve (gunicorn, 1 gevent worker) on SQLite; {len(OFFICES)} offices,"
               f" {DURATION_S:.0f} s per row")

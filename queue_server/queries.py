@@ -24,14 +24,15 @@ def office_rule(office: Office) -> PriorityRule:
 
 def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntry]:
     """Every waiting ticket of the office's day, as light ordering entries."""
-    rows = session.execute(
-        select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id,
+    # Core on the session's connection, and rows turned straight into tuples: this runs
+    # on every issue and call, over every waiting ticket of the day.
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id.is_not(None),
                Ticket.is_transferred, Ticket.target_counter_id)
         .where(Ticket.office_id == office.id, Ticket.day == day,
                Ticket.status == TicketStatus.WAITING)
     )
-    return [QueueEntry(row.id, row.service_id, row.queued_at, row.priority_id is not None,
-                       row.is_transferred, row.target_counter_id) for row in rows]
+    return list(map(QueueEntry._make, rows))
 
 
 @dataclass(frozen=True)
