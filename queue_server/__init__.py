@@ -43,7 +43,26 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
                       message_queue=settings.redis_url, cors_allowed_origins=[],
                       json=None)
     _register(app)
+    if not settings.testing:
+        socketio.start_background_task(_housekeeping, app)
     return app
+
+
+def _housekeeping(app: Flask) -> None:
+    """Close earlier days' leftovers now and every ten minutes (each process; idempotent)."""
+    from .daily import close_previous_days
+    from .models import Office
+
+    state = app.extensions["queue"]
+    while True:
+        try:
+            with state.sessions() as session:
+                for office in session.query(Office).filter(Office.is_active):
+                    close_previous_days(session, office, state.clock())
+                session.commit()
+        except Exception:  # noqa: BLE001 - a database outage must not kill the loop
+            logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
+        socketio.sleep(600)
 
 
 def _async_mode() -> str:
@@ -59,7 +78,6 @@ def _register(app: Flask) -> None:
     from . import events
     from .api import api
     from .api.errors import register_error_handlers
-
     from .web import register_pages
 
     app.register_blueprint(api)

@@ -22,7 +22,7 @@ def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
         "office": office.slug,
         "office_name": office.name,
         "notice": office.notice,
-        "now_serving": _now_serving(session, office),
+        "now_serving": _now_serving(session, office, day),
         "recent_calls": _recent_calls(session, office, day),
         "waiting": waiting_counts(session, office, day),
         "counters": [
@@ -33,11 +33,12 @@ def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
     }
 
 
-def _now_serving(session: Session, office: Office) -> list[dict]:
+def _now_serving(session: Session, office: Office, day) -> list[dict]:  # noqa: ANN001
     rows = session.execute(
         select(Counter.number, Ticket.number, Ticket.service_id, Ticket.last_called_at)
         .join(Ticket, Ticket.counter_id == Counter.id)
-        .where(Counter.office_id == office.id, Ticket.status == TicketStatus.CALLED)
+        .where(Counter.office_id == office.id, Ticket.status == TicketStatus.CALLED,
+               Ticket.day == day)
         .order_by(Counter.number)
     )
     codes = {service.id: service.code for service in office.services}

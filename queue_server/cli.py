@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .auth import add_device, add_user, hash_token, set_password
+from .daily import close_previous_days
 from .db import make_engine, make_session_factory
 from .errors import DomainError
 from .i18n import message
@@ -114,6 +115,8 @@ def _init(arguments: argparse.Namespace) -> int:
         upgrade_database(engine)
         with sessions() as session:
             offices = apply_office_specs(session, specs)
+            for office in offices:
+                close_previous_days(session, office, utc_now())
             session.commit()
             for office in offices:
                 print(f"office {office.slug}: {len(office.services)} services, "

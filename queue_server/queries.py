@@ -95,7 +95,8 @@ def counter_states(session: Session, office: Office, now: datetime,
     busy_until: dict[int, datetime] = {}
     for counter_id, called_at, service_id in session.execute(
         select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
-        .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED)
+        .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED,
+               Ticket.day == local_day(now, office.timezone))
     ):
         expected_end = called_at + timedelta(seconds=durations.get(service_id, 600))
         busy_until[counter_id] = max(now, expected_end)

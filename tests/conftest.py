@@ -24,9 +24,10 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 THURSDAY_9AM = datetime(2026, 11, 26, 9, 0, tzinfo=HCM)
 
 
-def local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+def local(year: int, month: int, day: int, hour: int, minute: int = 0,
+          second: int = 0) -> datetime:
     """An instant given as Ho Chi Minh City wall-clock time."""
-    return datetime(year, month, day, hour, minute, tzinfo=HCM)
+    return datetime(year, month, day, hour, minute, second, tzinfo=HCM)
 
 
 class Clock:

@@ -378,3 +378,20 @@ def test_a_paused_counter_does_not_serve_in_the_forecast(session, make_office):
     session.commit()
     # Counter 1 alone: it calls 1001 now and 1002 after one ten-minute service.
     assert ticket_forecast(session, tickets[1], later).estimated_wait_s == 10 * 60
+
+
+def test_yesterdays_leftovers_are_closed_without_deleting_them(session, make_office):
+    from queue_server.daily import close_previous_days
+
+    office = make_office(opening_hours="24/7")
+    called = issue(session, office, at=local(2026, 11, 25, 16))
+    waiting = issue(session, office, at=local(2026, 11, 25, 16, 5))
+    call(session, office, 1, local(2026, 11, 25, 16, 10))
+    today = issue(session, office, at=local(2026, 11, 26, 8))
+    assert close_previous_days(session, office, local(2026, 11, 26, 8, 1)) == 2
+    session.commit()
+    assert waiting.status is TicketStatus.CANCELLED
+    assert called.status is TicketStatus.DONE
+    assert today.status is TicketStatus.WAITING
+    assert called.finished_at == local(2026, 11, 25, 23, 59, 59)
+    assert close_previous_days(session, office, local(2026, 11, 26, 9)) == 0
