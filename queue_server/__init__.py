@@ -40,7 +40,8 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
     engine = make_engine(settings.database_url)
     app.extensions["queue"] = AppState(settings, engine, make_session_factory(engine))
     socketio.init_app(app, async_mode=async_mode or _async_mode(),
-                      message_queue=settings.redis_url, cors_allowed_origins=[],
+                      message_queue=settings.redis_url, channel=settings.redis_channel,
+                      cors_allowed_origins=[],
                       json=None)
     _register(app)
     if not settings.testing:

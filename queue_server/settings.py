@@ -17,6 +17,8 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str = "sqlite:///var/queue.db"
     redis_url: str | None = None
+    # Several installations may share one Redis: each needs its own channel.
+    redis_channel: str = "vn-queue"
     secret_key: str | None = None
     public_url: str | None = None
     var_dir: str = "var"

@@ -19,7 +19,19 @@ KIOSKS, TICKETS_EACH, COUNTERS = 8, 30, 4
 
 def test_no_duplicate_number_and_no_ticket_called_twice(engine, make_office):
     make_office()
-    sessions = make_session_factory(engine)
+    run_kiosks_and_counters(make_session_factory(engine))
+
+
+def run_kiosks_and_counters(sessions) -> None:  # noqa: ANN001
+    """Kiosk and counter threads at once; asserts unique numbers and single calls."""
+    from queue_server.seeding import apply_office_specs
+
+    from ..conftest import office_spec
+
+    with sessions() as session:
+        if find_office(session, "test-office") is None:
+            apply_office_specs(session, [office_spec()])
+            session.commit()
     errors: list[BaseException] = []
     kiosks_done = threading.Event()
 

@@ -1,0 +1,195 @@
+"""Scale-out on real PostgreSQL and Redis: several processes, faults, recovery."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter as Tally
+
+import pytest
+import socketio
+from sqlalchemy import create_engine, text
+
+from .conftest import api
+
+pytestmark = [pytest.mark.services, pytest.mark.slow]
+OFFICE = "/api/v1/offices/trung-tam"
+
+
+def db_rows(installation, query: str) -> list:
+    engine = create_engine(installation.database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text(query)).all()
+    engine.dispose()
+    return rows
+
+
+def test_the_domain_concurrency_rules_hold_on_postgresql(postgres):
+    from queue_server.db import make_engine, make_session_factory
+    from queue_server.migrate import upgrade_database
+
+    from ..unit.test_concurrency import run_kiosks_and_counters
+
+    engine = make_engine(postgres.create_database())
+    upgrade_database(engine)
+    try:
+        run_kiosks_and_counters(make_session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def test_two_processes_hand_out_unique_numbers_and_never_call_twice(installation):
+    servers = [server.url for server in installation.servers]
+    issued: list[str] = []
+    errors: list[object] = []
+
+    def kiosk(index: int) -> None:
+        for number in range(25):
+            status, body = api(servers[(index + number) % 2], "POST", OFFICE + "/tickets",
+                               {"service": "dat-dai" if number % 3 else "ho-tich"},
+                               installation.tokens["kiosk"])
+            if status == 201:
+                issued.append(body["number"])
+            else:
+                errors.append((status, body))
+
+    def desk(counter: int, stop: threading.Event) -> None:
+        while not stop.is_set():
+            status, body = api(servers[counter % 2], "POST",
+                               f"{OFFICE}/counters/{counter}/call-next", None,
+                               installation.tokens["staff"])
+            if status not in (200, 204):
+                errors.append((status, body))
+            if status == 204:
+                time.sleep(0.02)
+
+    stop = threading.Event()
+    kiosks = [threading.Thread(target=kiosk, args=(i,)) for i in range(6)]
+    desks = [threading.Thread(target=desk, args=(n, stop)) for n in range(1, 5)]
+    for thread in kiosks + desks:
+        thread.start()
+    for thread in kiosks:
+        thread.join()
+    time.sleep(1.5)
+    stop.set()
+    for thread in desks:
+        thread.join()
+
+    assert errors == []
+    assert len(issued) == 150 and max(Tally(issued).values()) == 1
+    calls = db_rows(installation, "SELECT ticket_id FROM ticket_events WHERE kind = 'called'")
+    assert calls and max(Tally(row[0] for row in calls).values()) == 1
+
+
+def test_a_call_on_one_process_reaches_a_display_on_the_other(installation):
+    first, second = installation.servers
+    display = socketio.Client()
+    received: list[dict] = []
+    display.on("ticket_called", received.append)
+    display.connect(first.url, transports=["websocket"], wait_timeout=10)
+    try:
+        display.call("subscribe", {"office": "trung-tam", "channel": "board"}, timeout=10)
+        api(second.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+            installation.tokens["kiosk"])
+        status, ticket = api(second.url, "POST", OFFICE + "/counters/1/call-next", None,
+                             installation.tokens["staff"])
+        assert status == 200
+        deadline = time.monotonic() + 10
+        while not received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [(call["number"], call["counter"]) for call in received] == [
+            (ticket["number"], 1)]
+    finally:
+        display.disconnect()
+
+
+def test_every_acknowledged_ticket_survives_a_kill_9_in_the_middle_of_issuing(installation):
+    victim, survivor = installation.servers
+    acknowledged: list[str] = []
+    failures: list[int] = []
+
+    def kiosk() -> None:
+        for _ in range(60):
+            try:
+                status, body = api(victim.url, "POST", OFFICE + "/tickets",
+                                   {"service": "dat-dai"}, installation.tokens["kiosk"],
+                                   timeout=5)
+            except OSError:
+                failures.append(0)
+                return
+            if status == 201:
+                acknowledged.append(body["code"])
+
+    threads = [threading.Thread(target=kiosk) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.4)
+    victim.kill()
+    for thread in threads:
+        thread.join()
+
+    stored = {row[0] for row in db_rows(installation, "SELECT code FROM tickets")}
+    assert acknowledged and failures
+    assert set(acknowledged) <= stored
+    status, body = api(survivor.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+                       installation.tokens["kiosk"])
+    assert status == 201
+    numbers = [row[0] for row in db_rows(installation, "SELECT number FROM tickets")]
+    assert max(Tally(numbers).values()) == 1
+
+
+def test_displays_hear_calls_again_after_redis_restarts(installation, redis_server):
+    first, second = installation.servers
+    display = socketio.Client(reconnection_delay=0.2, reconnection_delay_max=1)
+    received: list[dict] = []
+    display.on("ticket_called", received.append)
+    display.connect(first.url, transports=["websocket"], wait_timeout=10)
+    try:
+        display.call("subscribe", {"office": "trung-tam", "channel": "board"}, timeout=10)
+        redis_server.stop()
+        # While Redis is down, actions still succeed; only cross-process events are lost.
+        api(second.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+            installation.tokens["kiosk"])
+        status, _ = api(second.url, "POST", OFFICE + "/counters/1/call-next", None,
+                        installation.tokens["staff"])
+        assert status == 200
+        redis_server.start()
+        snapshot = display.call("subscribe", {"office": "trung-tam", "channel": "board"},
+                                timeout=10)
+        assert snapshot["now_serving"][0]["counter"] == 1
+        api(second.url, "POST", OFFICE + "/tickets", {"service": "ho-tich"},
+            installation.tokens["kiosk"])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            api(second.url, "POST", OFFICE + "/counters/3/recall", None,
+                installation.tokens["staff"])
+            status, _ = api(second.url, "POST", OFFICE + "/counters/3/call-next", None,
+                            installation.tokens["staff"])
+            if any(call["counter"] == 3 for call in received):
+                break
+            time.sleep(0.5)
+        assert any(call["counter"] == 3 for call in received)
+    finally:
+        display.disconnect()
+
+
+def test_postgresql_outage_gives_503_then_service_resumes_without_restart(
+        installation, postgres):
+    server = installation.servers[0]
+    postgres.stop()
+    try:
+        status, body = api(server.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+                           installation.tokens["kiosk"])
+        assert status == 503 and body["error"]["code"] == "unavailable"
+        status, body = api(server.url, "GET", OFFICE + "/board")
+        assert status == 503
+    finally:
+        postgres.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        status, body = api(server.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+                           installation.tokens["kiosk"])
+        if status == 201:
+            break
+        time.sleep(0.5)
+    assert status == 201
