@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     device_add.add_argument("--kiosk", help="pair a printer with this kiosk")
     device_add.set_defaults(handler=_device_add)
 
+    copy = commands.add_parser("copy-data",
+                               help="copy every row from one database to another (SQLite to "
+                                    "PostgreSQL); the target must be empty")
+    copy.add_argument("--from", dest="source", required=True, help="source database URL")
+    copy.add_argument("--to", dest="target", required=True, help="target database URL")
+    copy.set_defaults(handler=_copy_data)
+
     demo = commands.add_parser("demo", help="init with the demo office, fresh demo logins")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -183,6 +190,25 @@ def _serve(arguments: argparse.Namespace) -> int:
 
 def _gunicorn_config() -> str:
     return str(Path(__file__).with_name("gunicorn_defaults.py"))
+
+
+def _copy_data(arguments: argparse.Namespace) -> int:
+    from .copying import TargetNotEmptyError, copy_database
+
+    source, target = make_engine(arguments.source), make_engine(arguments.target)
+    try:
+        upgrade_database(source)
+        upgrade_database(target)
+        counts = copy_database(source, target)
+    except TargetNotEmptyError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        source.dispose()
+        target.dispose()
+    for table, count in counts.items():
+        print(f"{table}: {count} rows")
+    print(f"copied {sum(counts.values())} rows to {_safe_url(arguments.target)}")
+    return 0
 
 
 DEMO_USERS = [("admin", Role.ADMIN), ("quanly", Role.MANAGER), ("canbo1", Role.STAFF),

@@ -193,3 +193,52 @@ def test_postgresql_outage_gives_503_then_service_resumes_without_restart(
             break
         time.sleep(0.5)
     assert status == 201
+
+
+def test_copy_data_moves_an_installation_from_sqlite_to_postgresql(postgres, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import OFFICE_TOML, ROOT
+
+    (tmp_path / "offices.toml").write_text(OFFICE_TOML)
+    sqlite_url = f"sqlite:///{tmp_path}/queue.db"
+    environment = {**{k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")},
+                   "QUEUE_DATABASE_URL": sqlite_url, "QUEUE_VAR_DIR": str(tmp_path),
+                   "QUEUE_OFFICE_FILE": str(tmp_path / "offices.toml")}
+
+    def cli(*arguments, env=environment):
+        result = subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments],
+                                env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        return result
+
+    assert cli("init").returncode == 0
+    from datetime import UTC, datetime
+
+    from queue_server.db import make_engine, make_session_factory
+    from queue_server.queries import find_office
+    from queue_server.queue import Actor, issue_ticket
+
+    engine = make_engine(sqlite_url)
+    with make_session_factory(engine)() as session:
+        office = find_office(session, "trung-tam")
+        for _ in range(3):
+            issue_ticket(session, office, "dat-dai", now=datetime.now(UTC), actor=Actor())
+        session.commit()
+    engine.dispose()
+
+    postgres_url = postgres.create_database()
+    copied = cli("copy-data", "--from", sqlite_url, "--to", postgres_url)
+    assert copied.returncode == 0, copied.stderr
+    assert "tickets: 3 rows" in copied.stdout
+    again = cli("copy-data", "--from", sqlite_url, "--to", postgres_url)
+    assert again.returncode == 1 and "not empty" in again.stderr
+
+    engine = make_engine(postgres_url)
+    with make_session_factory(engine)() as session:
+        office = find_office(session, "trung-tam")
+        fourth = issue_ticket(session, office, "dat-dai", now=datetime.now(UTC), actor=Actor())
+        session.commit()
+        assert fourth.number == "1004"
+    engine.dispose()
