@@ -47,3 +47,12 @@ def test_an_unknown_key_in_the_file_is_refused(tmp_path):
 def test_defaults_are_the_embedded_single_process_setup():
     settings = Settings(secret_key="k").validated()
     assert settings.database_url == "sqlite:///var/queue.db" and settings.redis_url is None
+
+
+def test_the_example_settings_file_is_valid(tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).parents[2] / "config" / "server.example.toml"
+    settings = load_settings({"QUEUE_CONFIG": str(example), "QUEUE_VAR_DIR": str(tmp_path)})
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+    assert settings.database_url.startswith("postgresql+psycopg://")

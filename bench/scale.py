@@ -1,0 +1,119 @@
+"""Scale-out benchmark: 1, 2 and 4 server processes on PostgreSQL + Redis.
+
+For each process count it starts that many `queue-server serve` processes sharing one fresh
+PostgreSQL database (the machine's, on 127.0.0.1:5432) and Redis (a private channel), then
+drives them with wrk (from Debian) on loopback: issuing tickets, then call-next, with the
+connections spread evenly over the processes. It prints tickets per second and latency
+percentiles per row. Run: .venv/bin/python bench/scale.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up  # noqa: E402
+
+OFFICES = [f"office-{index:02d}" for index in range(16)]
+CONNECTIONS = 16
+DURATION_S = 8
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+def fresh_database() -> str:
+    import psycopg
+
+    name = "bench_" + uuid.uuid4().hex[:10]
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES}/{name}"
+
+
+def wrk(script: str, urls: list[str], environment: dict) -> list[str]:
+    """Run one wrk per server at once; return their outputs."""
+    per_server = max(1, CONNECTIONS // len(urls))
+    runs = [subprocess.Popen(
+        ["wrk", "-t", "1", "-c", str(per_server), "-d", f"{DURATION_S}s", "--latency",
+         "-s", str(Path(__file__).with_name(script)), url],
+        env=environment, stdout=subprocess.PIPE, text=True) for url in urls]
+    return [run.communicate()[0] for run in runs]
+
+
+def summary(outputs: list[str]) -> str:
+    rate = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outputs)
+    errors = sum(int(m.group(1)) for out in outputs
+                 for m in [re.search(r"Non-2xx or 3xx responses: (\d+)", out)] if m)
+
+    def worst(label: str) -> str:
+        values = [re.search(rf"{label}\s+([\d.]+\w+)", out).group(1) for out in outputs]
+        return max(values, key=_milliseconds)
+    return (f"{rate:8.0f}/s   p50 {worst('50%'):>8}   p90 {worst('90%'):>8}   "
+            f"p99 {worst('99%'):>8}   non-2xx {errors}")
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def run(processes: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "offices.toml"
+        config.write_text("\n".join(office_toml(slug) for slug in OFFICES))
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
+        environment.update({"QUEUE_DATABASE_URL": fresh_database(),
+                            "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
+                            "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
+                            "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
+                            "QUEUE_OFFICE_FILE": str(config), "QUEUE_LOG_LEVEL": "WARNING"})
+        cli(environment, "init")
+        kiosks = [cli(environment, "device", "add", f"k-{slug}", "--kind", "kiosk",
+                      "--office", slug) for slug in OFFICES]
+        for slug in OFFICES:
+            cli(environment, "user", "add", f"u-{slug}", "--role", "staff", "--office", slug,
+                "--password-stdin", stdin="bench-password-123\n")
+        ports = [free_port() for _ in range(processes)]
+        servers = [subprocess.Popen(
+            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
+            env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for port in ports]
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in ports]
+            for url in urls:
+                wait_until_up(url)
+            staff = [_login(urls[0], f"u-{slug}", "bench-password-123") for slug in OFFICES]
+            offices = ",".join(OFFICES)
+            issue = wrk("wrk_issue.lua", urls, {**environment, "OFFICES": offices,
+                                                "TOKENS": ",".join(kiosks)})
+            print(f"{processes} process(es)  issue      {summary(issue)}")
+            calls = wrk("wrk_call.lua", urls, {**environment, "OFFICES": offices,
+                                               "TOKENS": ",".join(staff)})
+            print(f"{processes} process(es)  call-next  {summary(calls)}")
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=20)
+            time.sleep(1)
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("bench/scale.py needs wrk (apt-get install wrk)")
+    print(f"PostgreSQL + Redis, {len(OFFICES)} offices, {CONNECTIONS} connections, "
+          f"{DURATION_S} s per row")
+    for processes in (1, 2, 4):
+        run(processes)
+
+
+if __name__ == "__main__":
+    main()
