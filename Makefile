@@ -25,9 +25,11 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
 	@touch $@
 
+# The demo printer agent prints to var/tickets/ (PNG + ESC/POS bytes); it stops with the server.
 run: install
 	$(BIN)/queue-server demo
-	$(BIN)/queue-server serve
+	$(BIN)/queue-printer --server http://127.0.0.1:8000 --token-file var/printer-token --printer image://var/tickets & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(BIN)/queue-server serve
 
 # REQUIRE_BROWSER=1 / REQUIRE_SERVICES=1 turn a missing Chromium, PostgreSQL or Redis
 # from a skip into a failure (CI sets both).

@@ -219,8 +219,18 @@ def _demo(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     _init(argparse.Namespace(config=settings.office_file))
     logins = _in_session(_refresh_demo_accounts)
+    _write_private(Path(settings.var_dir) / "printer-token", logins["printer_token"])
     _print_demo(logins, f"http://{arguments.host}:{arguments.port}")
     return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a secret readable only by its owner (the demo printer agent's token)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text + "\n")
 
 
 def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
@@ -237,7 +247,9 @@ def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
             set_password(user, password)
         passwords[username] = password
     return {"office": office.slug, "passwords": passwords,
-            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK)}
+            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK),
+            # Unpaired, so it prints for kiosk-1 (and any other kiosk without a printer).
+            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER)}
 
 
 def _rotate_device(session, office: Office, name: str, kind: DeviceKind) -> str:  # noqa: ANN001
@@ -261,6 +273,7 @@ Demo office ready: {base}
   Manager dashboard:      {base}/dashboard/{slug}
   Administration:         {base}/admin
   API description:        {base}/api/v1/openapi.json
+  Ticket printer:         virtual, writes each ticket to var/tickets/<number>.png and .bin
 
 Demo logins (new passwords at every start; keep this window):""")
     for username, password in logins["passwords"].items():

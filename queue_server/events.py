@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import request
 from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 
+from . import printing
 from .auth import Principal, authenticate
 from .board import board_snapshot
 from .context import db, now, public_url
 from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from .extensions import socketio
 from .i18n import message
-from .models import Counter, Office, Role, Ticket, TicketEvent, TicketEventKind
+from .models import (
+    Counter,
+    Device,
+    DeviceKind,
+    Office,
+    PrintJob,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketEventKind,
+)
 from .queries import (
     QueueState,
     find_counter_by_number,
@@ -45,6 +57,10 @@ def ticket_room(code: str) -> str:
     return f"ticket:{code}"
 
 
+def printer_room(printer_id: int) -> str:
+    return f"printer:{printer_id}"
+
+
 def register(server: SocketIO) -> None:
     """Install the connection and subscribe handlers."""
     server.on_event("connect", _on_connect)
@@ -60,8 +76,23 @@ def _on_connect(auth: dict | None = None) -> bool:
             principal = authenticate(db(), token, now=now())
         except Unauthorized:
             return False
+    elif _is_same_origin():
+        principal = _browser_session_principal()
     _principals[request.sid] = principal
     return True
+
+
+def _browser_session_principal() -> Principal | None:
+    # Imported here: the api package imports this module.
+    from .api.common import session_principal
+
+    return session_principal()
+
+
+def _is_same_origin() -> bool:
+    # The login cookie counts only for our own pages, never for another site's script.
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def _on_disconnect(*_args: object) -> None:
@@ -80,7 +111,9 @@ def _on_subscribe(data: object) -> dict:
             return _subscribe_counter(data)
         if channel == "ticket":
             return _subscribe_ticket(data)
-        raise _bad("invalid_field", field="channel", reason="board, counter or ticket")
+        if channel == "printer":
+            return _subscribe_printer()
+        raise _bad("invalid_field", field="channel", reason="board, counter, ticket or printer")
     except DomainError as error:
         return {"error": {"code": error.code, "message": message(error.message_key,
                                                                  **error.params)}}
@@ -127,6 +160,20 @@ def _subscribe_ticket(data: dict) -> dict:
         raise NotFound("ticket_not_found")
     join_room(ticket_room(ticket.code))
     return ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+
+
+def _subscribe_printer() -> dict:
+    """A print agent: its room, then its unacknowledged jobs (marked sent, committed)."""
+    principal = _principals.get(request.sid)
+    if principal is None or principal.device_kind is not DeviceKind.PRINTER:
+        raise Forbidden("not_a_printer")
+    # Join first: a job queued meanwhile arrives twice at worst, and agents skip repeats.
+    join_room(printer_room(principal.device_id))
+    printer = db().get(Device, principal.device_id)
+    jobs = printing.deliver_pending(db(), printer, now=now())
+    db().commit()
+    return {"printer": {"name": printer.name, "office": printer.office.slug},
+            "jobs": [printing.job_payload(job, now=now()) for job in jobs]}
 
 
 # Broadcasters: called by views after commit; each sends small JSON facts.
@@ -191,3 +238,8 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool) -> dict:
             "service": ticket.service.code, "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
             "call_id": call_id, "is_recall": is_recall}
+
+
+def print_job_queued(job: PrintJob) -> None:
+    """A committed print job: hand it to its printer's agent."""
+    _emit("print_job", printing.job_payload(job, now=now()), printer_room(job.printer_id))

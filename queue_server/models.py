@@ -256,6 +256,14 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class PrinterState(enum.Enum):
+    """What a print agent last reported about its printer."""
+
+    OK = "ok"
+    ERROR = "error"
+    PAPER_OUT = "paper_out"
+
+
 class Device(Base):
     __tablename__ = "devices"
     __table_args__ = (UniqueConstraint("office_id", "name"),)
@@ -270,6 +278,12 @@ class Device(Base):
     is_revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Printers only: the agent's last report, its last error, and when it last spoke.
+    printer_state: Mapped[PrinterState | None] = mapped_column(
+        _enum(PrinterState), nullable=True)
+    printer_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    printer_error_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    printer_seen_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     office: Mapped[Office] = relationship()
     kiosk: Mapped[Device | None] = relationship(remote_side="Device.id")
@@ -350,6 +364,39 @@ class TicketEvent(Base):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class PrintJobStatus(enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
+class PrintJob(Base):
+    """One slip to print on one printer: the ticket's issue print or a staff reprint."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (Index("ix_print_jobs_printer_status", "printer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random and never reused, so an agent's journal of printed jobs survives a new database.
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    printer_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    status: Mapped[PrintJobStatus] = mapped_column(_enum(PrintJobStatus))
+    # The slip as printer.Slip.to_dict() gives it: the agent renders it with its own profile.
+    slip: Mapped[dict] = mapped_column(JSON)
+    is_reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    ticket: Mapped[Ticket] = relationship()
+    printer: Mapped[Device] = relationship()
 
 
 class AppendOnlyError(RuntimeError):

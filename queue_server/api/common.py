@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from flask import g, request
+from flask import session as browser_session
 
 from ..auth import Principal, PrincipalCache, authenticate
 from ..context import db, now, public_url, state  # noqa: F401 - re-exported
@@ -56,16 +58,58 @@ def office_or_404(slug: str) -> Office:
 _principals = PrincipalCache()
 
 
+# What the login page keeps in the signed session cookie (see queue_server.web.login).
+SESSION_TOKEN, SESSION_CSRF, SESSION_EXPIRES_AT = "token", "csrf", "expires_at"
+SESSION_USER_ID, SESSION_ROLE, SESSION_OFFICE_ID = "user_id", "role", "office_id"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def principal() -> Principal:
-    """The caller behind the bearer token; 401 when missing or bad."""
+    """The caller behind the bearer token or the browser's session cookie; 401 when neither."""
     if "principal" not in g:
         header = request.headers.get("Authorization", "")
+        if not header and SESSION_TOKEN in browser_session:
+            g.principal = _session_caller()
+            return g.principal
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing_token")
         g.principal = _checked(token)
     return g.principal
+
+
+def session_principal() -> Principal | None:
+    """The user logged in through the session cookie; None when absent, expired or revoked."""
+    token = browser_session.get(SESSION_TOKEN)
+    expires_at = browser_session.get(SESSION_EXPIRES_AT)
+    if not isinstance(token, str) or not isinstance(expires_at, int):
+        return None
+    if expires_at <= now().timestamp():
+        return None
+    try:
+        return _checked(token)
+    except Unauthorized:
+        return None
+
+
+def csrf_matches(candidate: str | None) -> bool:
+    """Whether a submitted CSRF token is the session's own."""
+    expected = browser_session.get(SESSION_CSRF)
+    return bool(isinstance(expected, str) and isinstance(candidate, str)
+                and hmac.compare_digest(expected.encode(), candidate.encode()))
+
+
+def _session_caller() -> Principal:
+    # A cookie rides along with any request the browser makes, so changes also need the
+    # token that only our own pages can read; a bearer token cannot be forged that way.
+    caller = session_principal()
+    if caller is None:
+        raise Unauthorized("bad_token")
+    if request.method not in _SAFE_METHODS and not csrf_matches(request.headers.get(CSRF_HEADER)):
+        raise Forbidden("csrf_failed")
+    return caller
 
 
 def _checked(token: str) -> Principal:

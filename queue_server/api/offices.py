@@ -10,7 +10,7 @@ from ..errors import Forbidden, InvalidInput
 from ..models import Channel, DeviceKind, Office, Ticket
 from ..queries import load_queue
 from ..serialize import ticket_json
-from . import api
+from . import api, printing
 from .common import (
     actor_of,
     db,
@@ -74,11 +74,16 @@ def issue_ticket(slug: str):  # noqa: ANN201
     caller = _issuer_of(office)
     fields = read_fields(json_body(), {"service": str}, {"priority": str})
     key = _idempotency_key(caller)
+    job = None
     try:
         ticket = queue.issue_ticket(
             db(), office, fields["service"], now=now(), actor=actor_of(caller),
             priority_code=fields["priority"], idempotency_key=key,
             channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
+        # The print job joins the ticket's transaction; the slip shows the answer's forecast.
+        state = load_queue(db(), office, now())
+        forecast = state.forecast(ticket)
+        job = printing.queue_print(ticket, forecast)
         db().commit()
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
@@ -87,9 +92,12 @@ def issue_ticket(slug: str):  # noqa: ANN201
             Ticket.office_id == office.id, Ticket.idempotency_key == key))
         if not ticket:
             raise
-    state = load_queue(db(), office, now())
+        state = load_queue(db(), office, now())
+        forecast = state.forecast(ticket)
     events.ticket_issued(ticket, state)
-    return jsonify(ticket_json(ticket, state.forecast(ticket), public_url())), 201
+    printing.announce(job)
+    body = ticket_json(ticket, forecast, public_url())
+    return jsonify({**body, "print": printing.print_field(ticket, job)}), 201
 
 
 def _issuer_of(office: Office):  # noqa: ANN202

@@ -48,6 +48,22 @@ notice = "Công dân vui lòng giữ trật tự."
   [[office.priority]]
   code = "elderly"
   name = "Người cao tuổi (từ 60 tuổi)"
+
+# Never open: the kiosk's closed-office message.
+[[office]]
+slug = "dong-cua"
+name = "Điểm tiếp nhận luôn đóng cửa"
+opening_hours = "off"
+
+  [[office.service]]
+  code = "dat-dai"
+  name = "Đất đai"
+  prefix = "1"
+
+  [[office.counter]]
+  number = 1
+  name = "Quầy 1"
+  services = ["dat-dai"]
 """
 STAFF_PASSWORD = "mat-khau-can-bo-1"
 
@@ -154,4 +170,5 @@ def browser_type_launch_args(browser_type_launch_args):
             "executable_path": chromium_path() or "/usr/bin/chromium",
             "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-background-networking", "--disable-component-update",
-                     "--no-first-run", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]}
+                     "--no-first-run", "--disable-sync",
+                     "--autoplay-policy=no-user-gesture-required"]}

@@ -159,7 +159,8 @@ def test_displays_hear_calls_again_after_redis_restarts(installation, redis_serv
         assert snapshot["now_serving"][0]["counter"] == 1
         api(second.url, "POST", OFFICE + "/tickets", {"service": "ho-tich"},
             installation.tokens["kiosk"])
-        deadline = time.monotonic() + 20
+        # python-socketio's listener reconnects with a doubling back-off (1, 2, 4 … s).
+        deadline = time.monotonic() + 45
         while time.monotonic() < deadline:
             api(second.url, "POST", OFFICE + "/counters/3/recall", None,
                 installation.tokens["staff"])

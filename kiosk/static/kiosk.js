@@ -1,0 +1,441 @@
+// The touch kiosk: pairing, the service buttons kept live, issuing, the ticket on screen.
+import { STRINGS, issuedText, waitText } from "./strings.js";
+import { NetworkError, issueTicket, newIdempotencyKey, requestJSON, sleep } from "./net.js";
+
+const page = document.body;
+const OFFICE = page.dataset.office;
+const ROOT = page.dataset.root || "";
+const API = `${ROOT}/api/v1`;
+const OFFICE_API = `${API}/offices/${encodeURIComponent(OFFICE)}`;
+const TOKEN_KEY = `queue.kiosk.token.${OFFICE}`;
+const TIME_ZONE = page.dataset.timezone || "Asia/Ho_Chi_Minh";
+
+const TICKET_SECONDS = 15;
+const PRINTER_ERROR_SECONDS = 45; // long enough to photograph the QR code
+const MESSAGE_SECONDS = 15;
+const IDLE_MS = 60000; // the priority path goes back to the start when left alone
+const REFRESH_DEBOUNCE_MS = 400;
+const REFRESH_EVERY_MS = 60000; // estimated waits change with time, not only with events
+const SHOW_ISSUING_AFTER_MS = 250;
+
+const kiosk = {
+  language: "vi",
+  token: null,
+  isPaired: false, // checked with the server before anything is shown or issued
+  services: [],
+  priorities: [],
+  opening: { is_open: true },
+  isLoaded: false,
+  priority: null, // the chosen category, {code, name}
+  ticket: null,
+  screen: "loading",
+  httpUp: null, // null: not known yet
+  socketUp: null,
+  isBusy: false,
+  clockOffsetMs: 0,
+};
+
+const $ = (id) => document.getElementById(id);
+const texts = () => STRINGS[kiosk.language];
+const backoff = (attempt) => Math.min(15000, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
+
+// ---- screens and language ----
+
+function show(screen) {
+  kiosk.screen = screen;
+  page.dataset.screen = screen;
+  for (const section of document.querySelectorAll("[data-screen]")) {
+    section.hidden = section.dataset.screen !== screen;
+  }
+}
+
+function applyLanguage() {
+  const strings = texts();
+  document.documentElement.lang = kiosk.language;
+  for (const element of document.querySelectorAll("[data-text]")) {
+    const value = strings[element.dataset.text];
+    if (typeof value === "string") element.textContent = value;
+  }
+  const switcher = $("language");
+  switcher.textContent = strings.languageSwitch;
+  switcher.lang = kiosk.language === "vi" ? "en" : "vi";
+  renderStart();
+  if (kiosk.ticket) renderTicket(kiosk.ticket);
+}
+
+function switchLanguage() {
+  kiosk.language = kiosk.language === "vi" ? "en" : "vi";
+  applyLanguage();
+  armIdle();
+  if (kiosk.isPaired) refresh(); // the closed-office message comes in the chosen language
+}
+
+// ---- pairing ----
+
+function readToken() {
+  const address = new URL(location.href);
+  const fromAddress = address.searchParams.get("token");
+  if (fromAddress !== null) {
+    // Keep the token out of the address bar, the history and any screenshot.
+    address.searchParams.delete("token");
+    history.replaceState(history.state, "", address.pathname + address.search + address.hash);
+    if (fromAddress.trim()) {
+      try { localStorage.setItem(TOKEN_KEY, fromAddress.trim()); } catch { /* kept in memory */ }
+      return fromAddress.trim();
+    }
+  }
+  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+// Whether the token is a kiosk device of this office; waits out network failures.
+async function isPaired() {
+  if (!kiosk.token) return false;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const { status, body } = await requestJSON(`${API}/devices/me`, { token: kiosk.token });
+      if (status === 200) return Boolean(body && body.kind === "kiosk" && body.office === OFFICE);
+      if (status === 401 || status === 403) return false;
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+    }
+    setHttpUp(false);
+    await sleep(backoff(attempt));
+  }
+}
+
+function showUnpaired() {
+  kiosk.isPaired = false;
+  stopCountdown();
+  clearTimeout(refreshTimer);
+  show("unpaired");
+}
+
+// ---- live data: services, opening, priorities ----
+
+let refreshTimer = null;
+let refreshFailures = 0;
+
+function scheduleRefresh(delayMs = REFRESH_DEBOUNCE_MS) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, delayMs);
+}
+
+async function refresh() {
+  clearTimeout(refreshTimer);
+  if (!kiosk.isPaired) return;
+  const options = { language: kiosk.language };
+  try {
+    const answers = await Promise.all([
+      requestJSON(`${OFFICE_API}/services`, options),
+      requestJSON(`${OFFICE_API}/opening`, options),
+      requestJSON(`${OFFICE_API}/priorities`, options),
+    ]);
+    if (answers.some((answer) => answer.status !== 200)) throw new NetworkError("not ready");
+    [kiosk.services, kiosk.opening, kiosk.priorities] = answers.map((answer) => answer.body);
+    kiosk.clockOffsetMs = answers[0].clockOffsetMs ?? kiosk.clockOffsetMs;
+    kiosk.isLoaded = true;
+    refreshFailures = 0;
+    setHttpUp(true);
+    scheduleRefresh(REFRESH_EVERY_MS);
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    refreshFailures += 1;
+    setHttpUp(false);
+    scheduleRefresh(backoff(refreshFailures));
+  }
+  if (kiosk.screen === "loading" && kiosk.isLoaded) show("start");
+  renderStart();
+}
+
+function connectLive() {
+  if (typeof window.io !== "function") return; // periodic refreshes still keep the counts
+  const socket = window.io({ path: `${ROOT}/socket.io`, reconnectionDelayMax: 10000 });
+  socket.on("connect", () => {
+    socket.sendBuffer = []; // never replay anything queued while offline
+    setSocketUp(true);
+    socket.emit("subscribe", { office: OFFICE, channel: "board" }, () => scheduleRefresh(0));
+  });
+  socket.on("disconnect", (reason) => {
+    setSocketUp(false);
+    if (reason === "io server disconnect") socket.connect();
+  });
+  socket.on("connect_error", () => setSocketUp(false));
+  socket.on("queue_changed", () => scheduleRefresh());
+  socket.on("ticket_issued", () => scheduleRefresh());
+}
+
+function setHttpUp(value) {
+  kiosk.httpUp = value;
+  renderConnection();
+}
+
+function setSocketUp(value) {
+  const cameBack = value && kiosk.socketUp === false;
+  kiosk.socketUp = value;
+  renderConnection();
+  if (cameBack) scheduleRefresh(0);
+}
+
+const isOnline = () => kiosk.httpUp !== false && kiosk.socketUp !== false;
+
+function renderConnection() {
+  $("connection").hidden = isOnline();
+  page.classList.toggle("offline", !isOnline());
+  updateButtons();
+}
+
+// ---- the start screen ----
+
+function renderStart() {
+  const strings = texts();
+  const isOpen = kiosk.opening.is_open !== false;
+  const services = isOpen ? kiosk.services.filter((service) => service.is_open) : [];
+  const notice = !isOpen ? (kiosk.opening.message || strings.closedDefault)
+    : (kiosk.isLoaded && services.length === 0 ? strings.noServices : null);
+  $("closed").hidden = notice === null;
+  $("closed-text").textContent = notice || "";
+  $("prompt").hidden = services.length === 0;
+  $("choices").hidden = services.length === 0;
+  $("choices").classList.toggle("odd", services.length % 2 === 1);
+  renderServiceButtons(services);
+  const categories = kiosk.priorities;
+  $("priority-button").hidden = services.length === 0 || categories.length === 0
+    || kiosk.priority !== null;
+  $("priority-who").textContent = categories.slice(0, 3).map((c) => c.name).join(", ")
+    + (categories.length > 3 ? ", …" : "");
+  $("priority-banner").hidden = kiosk.priority === null;
+  $("priority-chosen").textContent = kiosk.priority ? strings.priorityChosen(kiosk.priority.name) : "";
+  updateButtons();
+}
+
+// Buttons are updated in place, so a live update never swaps the one under a finger.
+function renderServiceButtons(services) {
+  const container = $("services");
+  const existing = new Map([...container.children].map((button) => [button.dataset.service, button]));
+  services.forEach((service, index) => {
+    const button = existing.get(service.code) || makeServiceButton(service.code);
+    existing.delete(service.code);
+    if (container.children[index] !== button) {
+      container.insertBefore(button, container.children[index] || null);
+    }
+    fillServiceButton(button, service);
+  });
+  for (const stale of existing.values()) stale.remove();
+  container.dataset.count = String(services.length);
+}
+
+function makeServiceButton(code) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "service-button";
+  button.dataset.service = code;
+  const span = (className) => Object.assign(document.createElement("span"), { className });
+  const meta = span("service-meta");
+  meta.append(span("service-waiting"), span("service-wait"));
+  button.append(span("service-name"), meta);
+  button.addEventListener("click", () => takeNumber(code));
+  return button;
+}
+
+function fillServiceButton(button, service) {
+  const strings = texts();
+  button.querySelector(".service-name").textContent = service.name;
+  button.querySelector(".service-waiting").textContent = strings.waitingCount(service.waiting ?? 0);
+  // Under a minute says nothing useful on a button: only real waits are shown.
+  const wait = service.estimated_wait_s >= 60 ? waitText(strings, service.estimated_wait_s) : null;
+  const waitElement = button.querySelector(".service-wait");
+  waitElement.textContent = wait ? `· ${wait}` : "";
+  waitElement.hidden = !wait;
+}
+
+function updateButtons() {
+  const enabled = isOnline() && !kiosk.isBusy;
+  for (const button of document.querySelectorAll(".service-button, .priority-button, .category-button")) {
+    button.disabled = !enabled;
+  }
+}
+
+// ---- the priority path ----
+
+function openPriorities() {
+  const container = $("categories");
+  container.replaceChildren(...kiosk.priorities.map((category) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "category-button";
+    button.dataset.priority = category.code;
+    button.textContent = category.name;
+    button.addEventListener("click", () => choosePriority(category));
+    return button;
+  }));
+  show("priority");
+  updateButtons();
+  armIdle();
+}
+
+function choosePriority(category) {
+  kiosk.priority = { code: category.code, name: category.name };
+  show("start");
+  renderStart();
+  armIdle();
+}
+
+function cancelPriority() {
+  kiosk.priority = null;
+  renderStart();
+}
+
+let idleTimer = null;
+
+function armIdle() {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    const isMidway = kiosk.screen === "priority" || (kiosk.screen === "start"
+      && (kiosk.priority !== null || kiosk.language !== "vi"));
+    if (isMidway && !kiosk.isBusy) backToStart();
+  }, IDLE_MS);
+}
+
+// ---- issuing and the ticket ----
+
+async function takeNumber(code) {
+  if (kiosk.isBusy || !isOnline() || !kiosk.isPaired) return;
+  kiosk.isBusy = true; // set before any await: a second tap of the same intent stops here
+  updateButtons();
+  const pressed = $("services").querySelector(`[data-service="${CSS.escape(code)}"]`);
+  pressed?.classList.add("pressed");
+  const issuing = setTimeout(() => show("issuing"), SHOW_ISSUING_AFTER_MS);
+  try {
+    const result = await issueTicket(`${OFFICE_API}/tickets`, {
+      token: kiosk.token, service: code, priority: kiosk.priority?.code,
+      key: newIdempotencyKey(), language: kiosk.language,
+    });
+    if (result.status === 201 && result.body) showTicket(result.body);
+    else if (result.status === 401 || result.status === 403) showUnpaired();
+    else showMessage(result.body?.error?.message || texts().failed);
+  } catch (error) {
+    if (!(error instanceof NetworkError)) console.error(error);
+    showMessage(texts().networkFailed);
+  } finally {
+    clearTimeout(issuing);
+    pressed?.classList.remove("pressed");
+    kiosk.isBusy = false;
+    updateButtons();
+    scheduleRefresh();
+  }
+}
+
+function showTicket(ticket) {
+  kiosk.ticket = ticket;
+  renderTicket(ticket);
+  show("ticket");
+  const printerFailed = ticket.print?.status === "printer_error";
+  startCountdown("ticket-countdown", printerFailed ? PRINTER_ERROR_SECONDS : TICKET_SECONDS);
+}
+
+function renderTicket(ticket) {
+  const strings = texts();
+  const service = kiosk.services.find((item) => item.code === ticket.service);
+  const category = kiosk.priorities.find((item) => item.code === ticket.priority);
+  $("ticket-number").textContent = ticket.number;
+  $("ticket-priority").hidden = !ticket.priority;
+  $("ticket-priority").textContent = ticket.priority
+    ? strings.priorityChosen(category ? category.name : ticket.priority) : "";
+  $("ticket-service").textContent = ticket.service_name || service?.name || ticket.service;
+  $("ticket-counters").textContent = strings.counterList(ticket.counters || []);
+  $("ticket-ahead").textContent = ticket.ahead === null || ticket.ahead === undefined
+    ? "—" : strings.aheadCount(ticket.ahead);
+  $("ticket-wait").textContent = waitText(strings, ticket.estimated_wait_s) || "—";
+  $("ticket-issued").textContent = issuedText(ticket.issued_at);
+  // "print" comes with printing (queued, printed, no_printer, printer_error); absent is fine.
+  const printStatus = ticket.print?.status;
+  $("printer-error").hidden = printStatus !== "printer_error";
+  $("ticket-printed").hidden = printStatus !== "queued" && printStatus !== "printed";
+  const qr = $("ticket-qr");
+  const source = `${API}/tickets/${encodeURIComponent(ticket.code)}/qr.svg`;
+  if (qr.getAttribute("src") !== source) qr.src = source;
+  qr.alt = strings.qrCaption;
+}
+
+function showMessage(text) {
+  $("message-text").textContent = text;
+  show("message");
+  startCountdown("message-countdown", MESSAGE_SECONDS);
+}
+
+function backToStart() {
+  stopCountdown();
+  kiosk.priority = null;
+  kiosk.ticket = null;
+  $("ticket-qr").removeAttribute("src");
+  if (kiosk.language !== "vi") {
+    kiosk.language = "vi"; // the next person starts in Vietnamese
+    applyLanguage();
+    scheduleRefresh(0);
+  }
+  show(kiosk.isLoaded ? "start" : "loading");
+  renderStart();
+}
+
+let countdownTimer = null;
+
+function startCountdown(elementId, seconds) {
+  stopCountdown();
+  let left = seconds;
+  const element = $(elementId);
+  const tick = () => {
+    if (left <= 0) {
+      backToStart();
+      return;
+    }
+    element.textContent = texts().countdown(left);
+    left -= 1;
+  };
+  tick();
+  countdownTimer = setInterval(tick, 1000);
+}
+
+function stopCountdown() {
+  clearInterval(countdownTimer);
+  countdownTimer = null;
+}
+
+// ---- clock ----
+
+const clockFormat = (() => {
+  const options = { hour: "2-digit", minute: "2-digit", hour12: false };
+  try {
+    return new Intl.DateTimeFormat("vi-VN", { ...options, timeZone: TIME_ZONE });
+  } catch { // an unknown zone on an old browser: its own clock beats no kiosk at all
+    return new Intl.DateTimeFormat("vi-VN", options);
+  }
+})();
+
+function tickClock() {
+  $("clock").textContent = clockFormat.format(new Date(Date.now() + kiosk.clockOffsetMs));
+}
+
+// ---- start ----
+
+async function start() {
+  $("language").addEventListener("click", switchLanguage);
+  $("priority-button").addEventListener("click", openPriorities);
+  $("priority-back").addEventListener("click", () => { show("start"); renderStart(); });
+  $("priority-cancel").addEventListener("click", cancelPriority);
+  $("ticket-done").addEventListener("click", backToStart);
+  $("message-back").addEventListener("click", backToStart);
+  document.addEventListener("pointerdown", armIdle, { passive: true });
+  tickClock();
+  setInterval(tickClock, 5000);
+
+  kiosk.token = readToken();
+  kiosk.isPaired = await isPaired();
+  if (!kiosk.isPaired) {
+    showUnpaired();
+    return;
+  }
+  connectLive();
+  await refresh();
+}
+
+start();

@@ -1,0 +1,206 @@
+"""Printing: agents acknowledge jobs and report printer state; staff reprint and watch printers."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, jsonify, request
+
+from printer.profiles import get_profile
+
+from .. import events, printing
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..forecast import Forecast
+from ..i18n import MESSAGES
+from ..models import Device, DeviceKind, PrinterState, PrintJob, Ticket
+from ..queries import find_ticket, ticket_forecast
+from ..slips import build_slip
+from . import api, openapi
+from .common import (
+    db,
+    json_body,
+    now,
+    office_or_404,
+    principal,
+    public_url,
+    read_fields,
+    require_staff_of,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CODE_LENGTH = 64
+PREVIEW_PROFILE = "80mm"
+
+# This module's messages, added to the catalog: Vietnamese first, English second.
+MESSAGES.update({
+    "no_printer": ("Điểm tiếp nhận chưa có máy in cho phiếu này.",
+                   "No printer serves this ticket."),
+    "unknown_printer": ("Không có máy in “{name}”.", "There is no printer named “{name}”."),
+    "not_a_printer": ("Chỉ máy in mới được làm việc này.", "Only a printer device may do this."),
+    "unknown_print_job": ("Không có lệnh in số {job}.", "There is no print job {job}."),
+    "not_your_print_job": ("Lệnh in này thuộc máy in khác.",
+                           "This print job belongs to another printer."),
+    "print_job_closed": ("Lệnh in {job} đã in xong.", "Print job {job} has already printed."),
+    "ticket_not_printable": ("Số {number} đã kết thúc, không in lại được.",
+                             "Ticket {number} is finished and cannot be printed again."),
+})
+
+
+# Used by the issue view (offices.py): the job joins the ticket's transaction.
+
+def queue_print(ticket: Ticket, forecast: Forecast | None) -> PrintJob | None:
+    """Add the ticket's print job to the open transaction; a failure never stops the issue."""
+    session = db()
+    try:
+        with session.begin_nested():
+            slip = _slip_of(ticket, forecast)
+            return printing.queue_ticket_print(session, ticket, slip, now=now())
+    except Exception:  # noqa: BLE001 - the ticket matters more than its paper copy
+        log.exception("could not queue the print of ticket %s", ticket.number)
+        return None
+
+
+def print_field(ticket: Ticket, job: PrintJob | None) -> dict:
+    """The issue answer's "print" object (read after commit)."""
+    return printing.print_outcome(db(), ticket, now=now(), job=job)
+
+
+def announce(job: PrintJob | None) -> None:
+    """Hand a committed job to its printer's agent, if one listens."""
+    if job is not None:
+        events.print_job_queued(job)
+
+
+def _slip_of(ticket: Ticket, forecast: Forecast | None) -> dict:
+    track_url = f"{public_url()}/t/{ticket.code}"
+    return build_slip(ticket, forecast, track_url).to_dict()
+
+
+def _ticket_or_404(code: str) -> Ticket:
+    ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
+    if ticket is None:
+        raise NotFound("ticket_not_found")
+    return ticket
+
+
+def _printer_caller() -> Device:
+    """The printer device behind the bearer token; 403 for anyone else."""
+    caller = principal()
+    if caller.device_kind is not DeviceKind.PRINTER:
+        raise Forbidden("not_a_printer")
+    return db().get(Device, caller.device_id)
+
+
+@api.post("/print-jobs/<int:job_id>/ack")
+def acknowledge_print_job(job_id: int):  # noqa: ANN201
+    """The agent's outcome for one job: printed, or failed with the reason."""
+    printer = _printer_caller()
+    fields = read_fields(json_body(), {"status": str}, {"error": str})
+    if fields["status"] not in ("printed", "failed"):
+        raise InvalidInput("invalid_field", field="status", reason="printed or failed")
+    job = printing.acknowledge_job(db(), printer, job_id, printed=fields["status"] == "printed",
+                                   error=fields["error"], now=now())
+    db().commit()
+    return jsonify({"id": job.id, "status": job.status.value, "attempts": job.attempts})
+
+
+@api.post("/printers/status")
+def report_printer_status():  # noqa: ANN201
+    """The agent's report on its printer (also its heartbeat); `job` counts a failed try."""
+    printer = _printer_caller()
+    fields = read_fields(json_body(), {"state": str}, {"error": str, "job": int})
+    states = {state.value: state for state in PrinterState}
+    if fields["state"] not in states:
+        raise InvalidInput("invalid_field", field="state", reason="ok, error or paper_out")
+    printing.record_printer_status(db(), printer, states[fields["state"]], fields["error"],
+                                   now=now(), job_id=fields["job"])
+    db().commit()
+    health = printing.printer_health(db(), printer, now=now())
+    return jsonify(printing.health_json(health, printer.office.timezone))
+
+
+@api.get("/offices/<slug>/printers")
+def list_printers(slug: str):  # noqa: ANN201
+    """The office's printers: state, last error, last report and unprinted jobs (staff)."""
+    office = office_or_404(slug)
+    require_staff_of(office)
+    healths = printing.office_printers(db(), office, now=now())
+    return jsonify([printing.health_json(health, office.timezone) for health in healths])
+
+
+@api.post("/tickets/<code>/reprint")
+def reprint_ticket(code: str):  # noqa: ANN201
+    """Print a ticket again (staff of its office), optionally on a named printer."""
+    ticket = _ticket_or_404(code)
+    caller = require_staff_of(ticket.office)
+    fields = read_fields(json_body(), {}, {"printer": str})
+    slip = _slip_of(ticket, ticket_forecast(db(), ticket, now()))
+    job = printing.reprint_ticket(db(), ticket, slip, now=now(), user_id=caller.user_id,
+                                  printer_name=fields["printer"])
+    db().commit()
+    announce(job)
+    return jsonify({"print": printing.print_outcome(db(), ticket, now=now(), job=job)}), 201
+
+
+@api.get("/tickets/<code>/slip.png")
+def slip_preview(code: str):  # noqa: ANN201
+    """The ticket as the paper shows it (public: the code is the secret, as for the ticket)."""
+    ticket = _ticket_or_404(code)
+    name = request.args.get("profile", PREVIEW_PROFILE)
+    try:
+        profile = get_profile(name)
+    except ValueError:
+        raise InvalidInput("invalid_field", field="profile", reason="unknown profile") from None
+    from printer.render import render_png  # Pillow and escpos load on first use
+
+    slip = build_slip(ticket, ticket_forecast(db(), ticket, now()),
+                      f"{public_url()}/t/{ticket.code}")
+    response = Response(render_png(slip, profile), mimetype="image/png")
+    # Private and fresh: the picture carries the secret link and the live position.
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _with_body(operation: dict, schema: dict, *, required: bool = True) -> dict:
+    """An operation with an inline JSON request body."""
+    content = {"application/json": {"schema": {"type": "object", **schema}}}
+    return {**operation, "requestBody": {"required": required, "content": content}}
+
+
+def _documentation() -> dict:
+    code, office = openapi.path_param("code"), openapi.path_param("office")
+    job = openapi.path_param("job_id", "integer")
+    errors = {status: openapi.ERROR for status in (400, 401, 403, 404, 409)}
+    string = {"type": "string"}
+    return {
+        "/api/v1/print-jobs/{job_id}/ack": {"post": _with_body(openapi.operation(
+            "A print agent reports a job printed or failed (printer device token)",
+            {200: "id, status, attempts", **errors}, secure=True, parameters=[job]),
+            {"required": ["status"], "properties": {
+                "status": {"enum": ["printed", "failed"]}, "error": string}})},
+        "/api/v1/printers/status": {"post": _with_body(openapi.operation(
+            "A print agent reports its printer's state; also its heartbeat",
+            {200: "the printer's row as in the office's printer list", **errors}, secure=True),
+            {"required": ["state"], "properties": {
+                "state": {"enum": ["ok", "error", "paper_out"]}, "error": string,
+                "job": {"type": "integer", "description": "a job that just failed to print"}}})},
+        "/api/v1/offices/{office}/printers": {"get": openapi.operation(
+            "The office's printers: name, kiosk, state, last error, last seen, pending jobs",
+            {200: "list of printers", **errors}, secure=True, parameters=[office])},
+        "/api/v1/tickets/{code}/reprint": {"post": _with_body(openapi.operation(
+            "Print the ticket again (staff of its office)",
+            {201: "print: status, printer, job", **errors}, secure=True, parameters=[code]),
+            {"properties": {"printer": string}}, required=False)},
+        "/api/v1/tickets/{code}/slip.png": {"get": openapi.operation(
+            "The printed ticket as a PNG image (profile: 80mm, tm-t88, 58mm)",
+            {200: {"description": "PNG image", "content": {"image/png": {"schema": string}}},
+             400: openapi.ERROR, 404: openapi.ERROR},
+            parameters=[code, {"name": "profile", "in": "query", "required": False,
+                               "schema": string}])},
+    }
+
+
+openapi.document_paths(_documentation())

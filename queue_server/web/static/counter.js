@@ -1,0 +1,479 @@
+// The counter console. State comes from the counter channel's snapshots (Socket.IO) and from
+// GET of the same snapshot; every action is an HTTP POST, never a socket message, so a
+// reconnecting page can never replay one.
+
+import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
+
+const config = readConfig("console-config");
+const t = config.texts;
+const $ = (id) => document.getElementById(id);
+
+// A press keeps every button busy at least this long: the second click of a double click
+// (or a bouncing key) lands on a busy console, even when the server answers in 2 ms.
+const MIN_PRESS_MS = 700;
+const REFRESH_DELAY_MS = 250;
+// Key -> action, from the same table the buttons show (letters compared in lower case).
+const KEYS = {
+  Enter: "call_next",
+  ...Object.fromEntries(Object.entries(config.keys).map(([kind, key]) => [
+    key.length === 1 ? key.toLowerCase() : key, kind])),
+};
+const NEEDS_CURRENT = new Set(["recall", "finish", "no_show", "transfer"]);
+
+const state = {
+  snapshot: null,
+  online: false,
+  busy: false,
+  epoch: 0, // bumps with every snapshot applied, so an older GET never overwrites a newer push
+  clockOffsetMs: 0,
+  refreshTimer: null,
+};
+
+const serviceNames = Object.fromEntries(config.services.map((s) => [s.code, s.name]));
+const counterNames = Object.fromEntries(
+  config.counters.map((c) => [String(c.number), c.name || format(t.counter_label, { number: c.number })]),
+);
+
+// ---------------------------------------------------------------- rendering
+
+function current() {
+  return state.snapshot ? state.snapshot.current : null;
+}
+
+function minRecalls() {
+  return state.snapshot ? state.snapshot.min_recalls_before_no_show : 0;
+}
+
+function applySnapshot(snapshot) {
+  if (!snapshot || !snapshot.counter) return;
+  state.snapshot = snapshot;
+  state.epoch += 1;
+  render();
+}
+
+function render() {
+  renderCurrent();
+  renderButtons();
+  renderPause();
+  renderWaiting();
+}
+
+function renderCurrent() {
+  const ticket = current();
+  $("current-card").classList.toggle("is-empty", !ticket);
+  const paused = Boolean(state.snapshot && state.snapshot.counter.is_paused);
+  $("current-number").textContent = ticket ? ticket.number : "";
+  $("current-service").textContent = ticket ? ticket.service_name : (paused ? t.paused_card : t.no_current);
+  $("current-empty").hidden = Boolean(ticket);
+  const badges = $("current-badges");
+  badges.replaceChildren();
+  if (ticket && ticket.priority) badges.append(priorityBadge(ticket.priority));
+  $("current-recalls").textContent = ticket && ticket.recall_count
+    ? `${t.recalls}: ${ticket.recall_count} ${t.times}` : "";
+  $("current-timer-box").hidden = !(ticket && ticket.called_at);
+  renderTimer();
+  document.title = `${ticket ? ticket.number + " · " : ""}${config.counter_name}`;
+}
+
+function renderTimer() {
+  const ticket = current();
+  if (!ticket || !ticket.called_at) return;
+  const seconds = Math.max(0, Math.floor((Date.now() + state.clockOffsetMs - Date.parse(ticket.called_at)) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const text = minutes >= 60
+    ? `${Math.floor(minutes / 60)}:${pad(minutes % 60)}:${pad(seconds % 60)}`
+    : `${pad(minutes)}:${pad(seconds % 60)}`;
+  $("current-timer").textContent = text;
+}
+
+function pad(value) {
+  return String(value).padStart(2, "0");
+}
+
+function priorityBadge(code) {
+  const name = config.priorities[code];
+  return element("span", "badge badge-priority", name ? `${t.priority} · ${name}` : t.priority);
+}
+
+function noShowBlocker() {
+  const ticket = current();
+  if (!ticket) return t.need_current;
+  if (ticket.recall_count < minRecalls()) {
+    return format(t.no_show_needs, { needed: minRecalls(), done: ticket.recall_count });
+  }
+  return null;
+}
+
+function renderButtons() {
+  const ticket = current();
+  for (const button of document.querySelectorAll("button[data-action]")) {
+    const needsTicket = NEEDS_CURRENT.has(button.dataset.action) && button.id !== "no-show";
+    button.disabled = state.busy || (needsTicket && !ticket);
+  }
+  // No-show stays focusable and clickable while refused, so a press can say why.
+  const blocker = noShowBlocker();
+  const noShow = $("no-show");
+  noShow.setAttribute("aria-disabled", String(Boolean(blocker)));
+  noShow.classList.toggle("is-refused", Boolean(blocker));
+  $("no-show-hint").textContent = ticket && blocker
+    ? format(t.no_show_hint, { needed: minRecalls(), done: ticket.recall_count }) : "";
+  $("call-next").classList.toggle("is-busy", state.busy);
+  // Call next finishes the current ticket first (see README); say so where the eyes are.
+  $("call-next-hint").textContent = ticket ? format(t.call_next_hint, { number: ticket.number }) : "";
+}
+
+function renderPause() {
+  const counter = state.snapshot ? state.snapshot.counter : null;
+  const paused = Boolean(counter && counter.is_paused);
+  $("pause-label").textContent = paused ? t.resume : t.pause;
+  $("pause").classList.toggle("is-resume", paused);
+  $("paused-banner").hidden = !paused;
+  if (paused) {
+    const since = counter.paused_at ? counter.paused_at.slice(11, 16) : "";
+    $("paused-text").textContent = format(t.paused_banner, { reason: counter.pause_reason || "", since });
+  }
+}
+
+function renderWaiting() {
+  const rows = state.snapshot ? state.snapshot.waiting : [];
+  $("waiting-count").textContent = String(rows.length);
+  $("waiting-empty").hidden = rows.length > 0;
+  const now = Date.now() + state.clockOffsetMs;
+  const items = rows.map((row) => {
+    const item = element("li", "waiting-row");
+    item.dataset.number = row.number;
+    item.classList.toggle("is-priority", Boolean(row.priority));
+    item.classList.toggle("is-transferred", Boolean(row.transferred));
+    item.append(element("span", "waiting-number", row.number));
+    item.append(element("span", "waiting-service", serviceNames[row.service] || row.service));
+    const badges = element("span", "badges");
+    if (row.priority) badges.append(priorityBadge(row.priority));
+    if (row.transferred) badges.append(element("span", "badge badge-transfer", t.transferred));
+    item.append(badges);
+    const minutes = Math.max(0, Math.floor((now - Date.parse(row.issued_at)) / 60000));
+    item.append(element("span", "waiting-time", minutes ? format(t.waited, { minutes }) : t.waited_now));
+    return item;
+  });
+  $("waiting-list").replaceChildren(...items);
+}
+
+function setOnline(online) {
+  state.online = online;
+  const pill = $("connection");
+  pill.textContent = online ? t.online : t.offline;
+  pill.className = `pill ${online ? "pill-online" : "pill-offline"}`;
+  $("offline-banner").hidden = online;
+}
+
+let messageTimer = null;
+
+function showMessage(text, kind = "info") {
+  const box = $("message");
+  box.textContent = text;
+  box.className = `message message-${kind}`;
+  clearTimeout(messageTimer);
+  if (kind === "info") messageTimer = setTimeout(() => { box.textContent = ""; }, 15000);
+}
+
+// ---------------------------------------------------------------- server
+
+function noteServerDate(header) {
+  // Only a clearly wrong PC clock is corrected: the Date header has one-second steps.
+  const server = Date.parse(header || "");
+  if (Number.isNaN(server)) return;
+  const offset = server + 500 - Date.now();
+  state.clockOffsetMs = Math.abs(offset) > 2000 ? offset : 0;
+}
+
+function goToLogin() {
+  showMessage(t.session_expired, "error");
+  setTimeout(() => window.location.assign(config.login), 800);
+}
+
+async function refresh() {
+  const epoch = state.epoch;
+  try {
+    const result = await request("GET", config.api, { language: config.language });
+    if (result.status === 401) return goToLogin();
+    noteServerDate(result.date);
+    if (result.status === 200 && state.epoch === epoch) applySnapshot(result.data);
+  } catch {
+    // Offline: the socket's reconnect brings a fresh snapshot.
+  }
+  return undefined;
+}
+
+function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = setTimeout(refresh, REFRESH_DELAY_MS);
+}
+
+function connectSocket() {
+  if (typeof window.io !== "function") return;
+  const socket = window.io({ reconnectionDelayMax: 5000 });
+  socket.on("connect", () => {
+    const channel = { office: config.office, channel: "counter", counter: config.counter };
+    socket.emit("subscribe", channel, (snapshot) => {
+      if (snapshot && snapshot.error) {
+        if (snapshot.error.code === "missing_token") goToLogin();
+        else showMessage(snapshot.error.message, "error");
+        return;
+      }
+      setOnline(true);
+      applySnapshot(snapshot);
+    });
+  });
+  socket.on("disconnect", () => setOnline(false));
+  socket.on("connect_error", () => setOnline(false));
+  socket.on("counter_updated", applySnapshot);
+  // Any change to the office's queues may change this counter's list: fetch it again
+  // (debounced, so one call's several events cost one request).
+  for (const event of ["queue_changed", "ticket_issued", "ticket_called"]) {
+    socket.on(event, scheduleRefresh);
+  }
+}
+
+// ---------------------------------------------------------------- actions
+
+const ACTIONS = {
+  call_next: { path: "/call-next", idempotent: true },
+  recall: { path: "/recall" },
+  finish: { path: "/finish" },
+  no_show: { path: "/no-show" },
+  transfer: { path: "/transfer" },
+  call_number: { path: "/call" },
+  pause: { path: "/pause" },
+  resume: { path: "/resume" },
+};
+
+async function perform(kind, body, describe) {
+  if (state.busy) return;
+  state.busy = true;
+  renderButtons();
+  const started = performance.now();
+  const action = ACTIONS[kind];
+  try {
+    // A new key for every press: a retried or repeated request with it calls nobody new.
+    const headers = action.idempotent ? { "Idempotency-Key": randomKey() } : {};
+    const result = await request("POST", config.api + action.path,
+      { body, language: config.language, headers });
+    noteServerDate(result.date);
+    handleResult(kind, result, describe);
+  } catch {
+    showMessage(t.network_error, "error");
+  } finally {
+    await sleep(Math.max(0, MIN_PRESS_MS - (performance.now() - started)));
+    state.busy = false;
+    render();
+  }
+}
+
+function handleResult(kind, { status, data }, describe) {
+  const code = data && data.error ? data.error.code : null;
+  if (status === 401) return goToLogin();
+  if (status === 403 && code === "csrf_failed") {
+    showMessage(t.session_changed, "error");
+    setTimeout(() => window.location.reload(), 1500);
+    return undefined;
+  }
+  if (status >= 400) {
+    showMessage((data && data.error && data.error.message) || t.server_error, "error");
+    if (status === 409) refresh();
+    return undefined;
+  }
+  if (status === 204) {
+    showMessage(t.nothing_waiting, "warning");
+    applyLocally(kind, null);
+  } else {
+    applyLocally(kind, data);
+    showMessage(describe(data), "info");
+  }
+  if (!state.online) refresh();
+  return undefined;
+}
+
+function applyLocally(kind, data) {
+  // Shown at once; the counter_updated push that follows replaces it with the full state.
+  if (!state.snapshot) return;
+  const snapshot = { ...state.snapshot };
+  if (kind === "pause" || kind === "resume") {
+    snapshot.counter = data;
+  } else if (kind === "call_next" || kind === "call_number" || kind === "recall") {
+    snapshot.current = data;
+    if (data) snapshot.waiting = snapshot.waiting.filter((row) => row.number !== data.number);
+    if (kind !== "recall") snapshot.counter = { ...snapshot.counter, is_paused: false };
+  } else {
+    snapshot.current = null;
+  }
+  state.snapshot = snapshot;
+  render();
+}
+
+function trigger(kind) {
+  if (state.busy) return;
+  const ticket = current();
+  if (NEEDS_CURRENT.has(kind) && !ticket) {
+    showMessage(t.need_current, "warning");
+    return;
+  }
+  switch (kind) {
+    case "call_next":
+      perform("call_next", undefined, (ticket_) => format(t.called, { number: ticket_.number }));
+      break;
+    case "recall":
+      perform("recall", undefined,
+        (ticket_) => format(t.recalled, { number: ticket_.number, count: ticket_.recall_count }));
+      break;
+    case "finish":
+      perform("finish", undefined, (ticket_) => format(t.finished, { number: ticket_.number }));
+      break;
+    case "no_show":
+      askNoShow();
+      break;
+    case "transfer":
+      openTransfer(ticket);
+      break;
+    case "call_number":
+      openCallNumber();
+      break;
+    case "pause":
+      togglePause();
+      break;
+    default:
+      break;
+  }
+}
+
+function askNoShow() {
+  const blocker = noShowBlocker();
+  if (blocker) {
+    showMessage(blocker, "warning");
+    return;
+  }
+  $("no-show-question").textContent = format(t.no_show_confirm, { number: current().number });
+  $("no-show-dialog").showModal();
+}
+
+function openTransfer(ticket) {
+  $("transfer-title").textContent = format(t.transfer_title, { number: ticket.number });
+  // Sending a ticket back to the queue it is already in would change nothing useful.
+  for (const button of $("transfer-dialog").querySelectorAll("button[data-service]")) {
+    button.disabled = button.dataset.service === ticket.service;
+  }
+  $("transfer-dialog").showModal();
+}
+
+function togglePause() {
+  const counter = state.snapshot && state.snapshot.counter;
+  if (counter && counter.is_paused) {
+    perform("resume", undefined, () => t.resumed);
+  } else if (current()) {
+    showMessage(t.busy_pause, "warning");
+  } else {
+    $("pause-form").reset();
+    $("pause-dialog").showModal();
+  }
+}
+
+function openCallNumber() {
+  const choices = (state.snapshot ? state.snapshot.waiting : []).slice(0, 24).map((row) => {
+    const button = element("button", "action action-minor chip", row.number);
+    button.type = "button";
+    button.addEventListener("click", () => {
+      $("call-number-input").value = row.number;
+      $("call-number-form").requestSubmit();
+    });
+    return button;
+  });
+  $("call-number-choices").replaceChildren(...choices);
+  $("call-number-form").reset();
+  $("call-number-dialog").showModal();
+  $("call-number-input").focus();
+}
+
+// ---------------------------------------------------------------- wiring
+
+function isTyping(target) {
+  return Boolean(target && target.closest
+    && target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']"));
+}
+
+function anyDialogOpen() {
+  return Boolean(document.querySelector("dialog[open]"));
+}
+
+function onKeyDown(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey) return;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const kind = KEYS[key];
+  if (!kind || isTyping(event.target) || anyDialogOpen()) return;
+  // Enter on a focused button or link keeps its usual meaning (keyboard users).
+  if (key === "Enter" && event.target.closest && event.target.closest("button, a, summary")) return;
+  event.preventDefault(); // F1 help, F3 find
+  if (event.repeat) return; // a held key is one press
+  trigger(kind);
+}
+
+function onButtonClick(event) {
+  const button = event.currentTarget;
+  // A mouse click leaves focus on the body, so Enter keeps meaning "call next".
+  if (event.detail > 0) button.blur();
+  if (event.detail > 1) return; // the second click of a double click
+  trigger(button.dataset.action);
+}
+
+function wireDialogs() {
+  $("no-show-dialog").addEventListener("close", () => {
+    if ($("no-show-dialog").returnValue === "confirm") {
+      perform("no_show", undefined, (ticket) => format(t.marked_no_show, { number: ticket.number }));
+    }
+  });
+  for (const button of $("transfer-dialog").querySelectorAll("button[data-service], button[data-counter]")) {
+    button.addEventListener("click", (event) => {
+      event.preventDefault();
+      $("transfer-dialog").close("cancel");
+      const { service, counter } = button.dataset;
+      const body = service ? { service } : { counter: Number(counter) };
+      const target = service ? serviceNames[service] : counterNames[counter];
+      perform("transfer", body, (ticket) => format(t.transferred_to, { number: ticket.number, target }));
+    });
+  }
+  $("call-number-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const number = $("call-number-input").value.trim().toUpperCase();
+    if (!number) return;
+    $("call-number-dialog").close();
+    perform("call_number", { number }, (ticket) => format(t.called, { number: ticket.number }));
+  });
+  $("pause-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData($("pause-form"));
+    const detail = String(form.get("detail") || "").trim();
+    const reason = (detail ? `${form.get("reason")}: ${detail}` : String(form.get("reason"))).slice(0, 200);
+    $("pause-dialog").close();
+    perform("pause", { reason }, () => t.paused);
+  });
+  for (const dialog of document.querySelectorAll("dialog")) {
+    for (const close of dialog.querySelectorAll("[data-close]")) {
+      close.addEventListener("click", () => dialog.close());
+    }
+    // Closing a dialog gives focus back to the page, so Enter means "call next" again.
+    dialog.addEventListener("close", () => setTimeout(() => document.activeElement?.blur(), 0));
+  }
+}
+
+function start() {
+  config.counter_name = document.querySelector(".counter-name").textContent;
+  for (const button of document.querySelectorAll("button[data-action]")) {
+    button.addEventListener("click", onButtonClick);
+  }
+  document.addEventListener("keydown", onKeyDown);
+  wireDialogs();
+  render();
+  refresh();
+  connectSocket();
+  setInterval(renderTimer, 1000);
+  setInterval(renderWaiting, 30000);
+}
+
+start();

@@ -1,0 +1,1 @@
+"""Print jobs, the printing API and the queue-printer agent."""
