@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .db import make_engine, make_session_factory
 from .extensions import socketio
+from .messaging import client_manager
 from .settings import Settings, load_settings
 from .timeutil import utc_now
 
@@ -39,10 +40,10 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)
     app.extensions["queue"] = AppState(settings, engine, make_session_factory(engine))
+    manager = client_manager(settings.redis_url, settings.redis_channel)
+    options = {"client_manager": manager} if manager else {}
     socketio.init_app(app, async_mode=async_mode or _async_mode(),
-                      message_queue=settings.redis_url, channel=settings.redis_channel,
-                      cors_allowed_origins=[],
-                      json=None)
+                      cors_allowed_origins=[], **options)
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)

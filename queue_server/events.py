@@ -186,22 +186,28 @@ def _emit(event: str, payload: dict, room: str) -> None:
 
 
 def ticket_issued(ticket: Ticket, state: QueueState) -> None:
-    """A ticket was issued: tell the board and the counters."""
+    """A ticket was issued: tell the board (the event carries the new waiting counts)."""
     office = ticket.office
-    waiting = state.waiting()
     _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
-                            "service": ticket.service.code, "waiting": waiting},
+                            "service": ticket.service.code, "waiting": state.waiting()},
           board_room(office))
-    _emit("queue_changed", {"office": office.slug, "waiting": waiting}, board_room(office))
 
 
 def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
     """The waiting lists changed (cancel, transfer)."""
     state = load_queue(db(), office, now())
-    _emit("queue_changed", {"office": office.slug, "waiting": state.waiting()},
-          board_room(office))
+    _emit_board_change(office, state)
     if ticket is not None:
         ticket_updated(ticket, state)
+
+
+def _emit_board_change(office: Office, state: QueueState) -> None:
+    # Everything a display needs to update in place, so thousands of screens never ask
+    # for a snapshot at once after a change.
+    snapshot = board_snapshot(db(), office, now())
+    _emit("queue_changed", {"office": office.slug, "waiting": state.waiting(),
+                            "now_serving": snapshot["now_serving"],
+                            "counters": snapshot["counters"]}, board_room(office))
 
 
 def ticket_updated(ticket: Ticket, state: QueueState) -> None:
@@ -213,22 +219,28 @@ def ticket_updated(ticket: Ticket, state: QueueState) -> None:
 def counter_changed(counter: Counter, *, called: Ticket | None = None,
                     recalled: Ticket | None = None, finished: Ticket | None = None,
                     transferred: Ticket | None = None) -> None:
-    """Announce what a counter action did, then refresh the counter's own console."""
+    """Announce what a counter action did, then refresh the counter's own console.
+
+    A call is one message per display (`ticket_called` carries the waiting counts); other
+    changes (finish, no-show, transfer, pause) send one `queue_changed` with the new board.
+    """
     office = counter.office
+    state = load_queue(db(), office, now())
     for ticket, is_recall in ((called, False), (recalled, True)):
         if ticket is not None:
-            _emit("ticket_called", _call_payload(ticket, counter, is_recall), board_room(office))
-    state = load_queue(db(), office, now())
+            _emit("ticket_called", _call_payload(ticket, counter, is_recall, state),
+                  board_room(office))
     for ticket in (called, recalled, finished, transferred):
         if ticket is not None:
             ticket_updated(ticket, state)
-    _emit("queue_changed", {"office": office.slug, "waiting": state.waiting()},
-          board_room(office))
+    if called is None and recalled is None:
+        _emit_board_change(office, state)
     _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url()),
           counter_room(office, counter.number))
 
 
-def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool) -> dict:
+def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
+                  state: QueueState) -> dict:
     call_id = db().scalar(
         select(TicketEvent.id).where(
             TicketEvent.ticket_id == ticket.id,
@@ -237,7 +249,7 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool) -> dict:
     return {"office": counter.office.slug, "number": ticket.number,
             "service": ticket.service.code, "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
-            "call_id": call_id, "is_recall": is_recall}
+            "call_id": call_id, "is_recall": is_recall, "waiting": state.waiting()}
 
 
 def print_job_queued(job: PrintJob) -> None:

@@ -13,8 +13,7 @@ const VOICE_MODE = new URLSearchParams(location.search).get("voice") || "server"
 const MAX_RECENT = 6;
 const BANNER_MS = 9000;
 const FLASH_MS = 9000;
-const RESYNC_EVERY_MS = 60000; // a safety net: pauses and finished tickets have no event
-const RESYNC_AFTER_CHANGE_MS = 1500;
+const RESYNC_EVERY_MS = 60000; // a safety net against events lost between processes
 const MISSED_CALL_WINDOW_MS = 90000; // calls made while offline are still announced if this recent
 const MAX_MISSED_ANNOUNCED = 3;
 const TICKER_PIXELS_PER_SECOND = 110;
@@ -85,6 +84,7 @@ function onCall(call) {
   if (announcer.hasSeen(call.call_id)) return;
   announcer.remember(call.call_id);
   applyCall(call);
+  if (call.waiting) board.waiting = call.waiting;
   render();
   flashCall(call);
   announcer.enqueue(call);
@@ -100,6 +100,18 @@ function addRecent(call) {
   board.recent = [call, ...board.recent.filter(
     (item) => item.call_id !== call.call_id && !(item.number === call.number && item.counter === call.counter),
   )].slice(0, MAX_RECENT);
+}
+
+// Finish, no-show, transfer and pause carry the new board: update in place, no snapshot
+// request (thousands of screens asking at once would flood the server).
+function onBoardChange(event) {
+  if (!event || event.office !== OFFICE) return;
+  updateWaiting(event.waiting);
+  if (Array.isArray(event.now_serving)) {
+    board.serving = new Map(event.now_serving.map((item) => [item.counter, item]));
+  }
+  if (Array.isArray(event.counters)) board.counters = event.counters;
+  render();
 }
 
 function updateWaiting(waiting) {
@@ -132,10 +144,7 @@ function connect() {
   socket.on("connect_error", () => setOnline(false));
   socket.on("ticket_called", onCall);
   socket.on("ticket_issued", (event) => updateWaiting(event && event.waiting));
-  socket.on("queue_changed", (event) => {
-    updateWaiting(event && event.waiting);
-    scheduleResync(RESYNC_AFTER_CHANGE_MS + Math.random() * 1000);
-  });
+  socket.on("queue_changed", onBoardChange);
 }
 
 function subscribe() {

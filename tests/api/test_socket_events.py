@@ -39,8 +39,21 @@ def test_a_call_reaches_the_board_with_its_counter(app, client, accounts):
     assert [(c["number"], c["counter"], c["is_recall"]) for c in calls] == [
         ("1001", 2, False), ("1001", 2, True)]
     assert calls[0]["call_id"] != calls[1]["call_id"]
-    changed = [e["args"][0] for e in events if e["name"] == "queue_changed"]
-    assert changed[-1]["waiting"]["dat-dai"] == 0
+    # One message per display per call: the call carries the waiting counts.
+    assert calls[0]["waiting"]["dat-dai"] == 0
+    assert [e["name"] for e in events] == ["ticket_called", "ticket_called"]
+
+
+def test_a_finish_sends_the_new_board_in_one_event(app, client, accounts):
+    client.post(OFFICE + "/tickets", json={"service": "dat-dai"}, headers=bearer(accounts["kiosk"]))
+    client.post(OFFICE + "/counters/2/call-next", headers=bearer(accounts["staff1"]))
+    board = connect(app, client)
+    board.emit("subscribe", {"office": "test-office", "channel": "board"}, callback=True)
+    client.post(OFFICE + "/counters/2/finish", headers=bearer(accounts["staff1"]))
+    changes = received(board, "queue_changed")
+    assert len(changes) == 1
+    assert changes[0]["now_serving"] == [] and changes[0]["waiting"]["dat-dai"] == 0
+    assert {c["counter"] for c in changes[0]["counters"]} == {1, 2, 3, 4}
 
 
 def test_other_offices_boards_hear_nothing(app, client, accounts):
