@@ -1,4 +1,4 @@
-"""gunicorn settings for running the server yourself (queue-server serve uses the same).
+"""gunicorn settings for running the server yourself: the same as `queue-server serve`.
 
 One process = one gevent worker. To use more cores, run several processes on different
 ports (see systemd/queue-server@.service) with QUEUE_REDIS_URL set, behind nginx with
@@ -8,12 +8,4 @@ to reach the same process.
     gunicorn --config config/gunicorn.conf.py --bind 127.0.0.1:8001 queue_server.wsgi:app
 """
 
-worker_class = "gevent"
-workers = 1
-worker_connections = 4000
-graceful_timeout = 5
-timeout = 60
-keepalive = 5
-accesslog = None
-errorlog = "-"
-loglevel = "info"
+from queue_server.gunicorn_defaults import *  # noqa: F403 - one set of settings, kept there

@@ -29,7 +29,7 @@ from .models import (
 )
 from .numbering import format_number, next_sequence
 from .ordering import Pool, next_streak
-from .queries import office_rule, queue_entries
+from .queries import find_counter_by_number, office_rule, queue_entries
 from .timeutil import local_day
 
 # Outlier guard for the running service mean: a forgotten Finish is not a service time.
@@ -355,8 +355,7 @@ def _resume_if_paused(session: Session, counter: Counter, now: datetime, actor: 
 
 def find_counter(session: Session, office: Office, number: int) -> Counter:
     """The office's active counter with this number, or NotFound unknown_counter."""
-    counter = session.scalar(select(Counter).where(
-        Counter.office_id == office.id, Counter.number == number, Counter.is_active))
+    counter = find_counter_by_number(session, office, number)
     if counter is None:
         raise NotFound("unknown_counter", counter=number)
     return counter

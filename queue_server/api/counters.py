@@ -7,9 +7,9 @@ from collections.abc import Callable
 from flask import jsonify, request
 
 from .. import events, queue
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..models import Ticket
-from ..queries import find_counter_by_number, ticket_forecast
+from ..queries import ticket_forecast
 from ..serialize import counter_json, ticket_json
 from ..snapshots import counter_snapshot
 from . import api
@@ -30,10 +30,7 @@ COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 def _counter_for_staff(slug: str, number: int):  # noqa: ANN202
     office = office_or_404(slug)
     caller = require_staff_of(office)
-    counter = find_counter_by_number(db(), office, number)
-    if counter is None:
-        raise NotFound("unknown_counter", counter=number)
-    return counter, actor_of(caller)
+    return queue.find_counter(db(), office, number), actor_of(caller)
 
 
 def _ticket_response(ticket: Ticket):  # noqa: ANN202

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import render_template
 
 import display
 
 from ..api.common import db
 from ..queries import find_office
+from .frontends import frontend_blueprint
 
-blueprint = Blueprint("display", __name__, template_folder=str(display.ROOT / "templates"),
-                      static_folder=str(display.ROOT / "static"),
-                      static_url_path="/assets/display")
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
-
-
-@blueprint.after_request
-def page_headers(response: Response) -> Response:
-    """No framing and no foreign code."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+blueprint = frontend_blueprint("display", display.ROOT)
 
 
 @blueprint.get("/display/<slug>")

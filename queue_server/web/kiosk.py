@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import render_template
 
 import kiosk
 
 from ..api.common import db
 from ..queries import find_office
+from .frontends import frontend_blueprint
 
-blueprint = Blueprint("kiosk", __name__, template_folder=str(kiosk.ROOT / "templates"),
-                      static_folder=str(kiosk.ROOT / "static"),
-                      static_url_path="/assets/kiosk")
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'")
-
-
-@blueprint.after_request
-def page_headers(response: Response) -> Response:
-    """No framing, no foreign code, and no referrer (the pairing link carries the token)."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers["Referrer-Policy"] = "no-referrer"
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+# No referrer: the pairing link carries the device token.
+blueprint = frontend_blueprint("kiosk", kiosk.ROOT, referrer_policy="no-referrer")
 
 
 @blueprint.get("/kiosk/<slug>")
