@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import _thread
+import logging
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+
+def make_engine(url: str, *, echo: bool = False, background_checkpoints: bool = False) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE.
+
+    With background_checkpoints, the WAL is folded into the database by a native thread
+    instead of by whichever request commits past the threshold (see `_checkpoint_forever`).
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20)
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, autocheckpoint=not background_checkpoints)
+        if background_checkpoints:
+            _start_checkpoint_thread(_sqlite_path(url))
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
@@ -23,13 +35,48 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
+def _sqlite_path(url: str) -> str:
+    return url.split(":///", 1)[-1].split("?", 1)[0]
+
+
 def _ensure_sqlite_folder(url: str) -> None:
-    path = url.split(":///", 1)[-1].split("?", 1)[0]
+    path = _sqlite_path(url)
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+# A checkpoint writes and syncs the database file: tens of milliseconds on a slow disk.
+# Run from a request it would stall the gevent worker and every request with it.
+CHECKPOINT_EVERY_S = 1.0
+
+
+def _checkpoint_forever(path: str, sleep) -> None:  # noqa: ANN001
+    """Fold the WAL into the database every second, from a thread of its own."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA busy_timeout=10000")
+    while True:
+        sleep(CHECKPOINT_EVERY_S)
+        try:
+            # PASSIVE never waits for readers or writers; what it cannot copy, the next does.
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            log.warning("WAL checkpoint failed", exc_info=True)
+
+
+def _start_checkpoint_thread(path: str) -> None:
+    # Under gevent, threading and time.sleep are greenlet versions (and threading.Thread's
+    # start handshake would use gevent's Event across threads); the checkpoint needs a real
+    # thread, and sqlite3 releases the GIL while it writes.
+    try:
+        from gevent import monkey
+        start_thread = monkey.get_original("_thread", "start_new_thread")
+        sleep = monkey.get_original("time", "sleep")
+    except ImportError:
+        start_thread, sleep = _thread.start_new_thread, time.sleep
+    start_thread(_checkpoint_forever, (path, sleep))
+
+
+def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> None:
     # A deferred transaction that reads then writes fails at once with SQLITE_BUSY when
     # another connection writes, ignoring busy_timeout; BEGIN IMMEDIATE queues instead.
     @event.listens_for(engine, "connect")
@@ -40,6 +87,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -14,6 +14,7 @@ every counter that serves the ticket is paused; then they count as resuming now.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -110,3 +111,66 @@ def _can_serve(counter: CounterState, entry: QueueEntry) -> bool:
     if entry.target_counter_id is not None:
         return counter.counter_id == entry.target_counter_id
     return entry.service_id in counter.service_ids
+
+
+@dataclass
+class Plan:
+    """The simulated rest of the day, kept to answer "if I took a ticket now" in O(counters).
+
+    A new ordinary ticket is the youngest in the office, so under every ordering rule a
+    counter calls it only once nothing else it serves is left: the first counter serving
+    its service to run dry in the simulation (heap order: time, then counter id). Adding
+    that ticket changes nothing else, so `take_new` updates the plan in place instead of
+    replaying the whole queue.
+    """
+
+    now: datetime
+    running: list[CounterState]
+    durations_s: Mapping[int, float]
+    call_times: dict[int, list[datetime]]
+    dry_at: dict[int, datetime]
+
+    @classmethod
+    def simulate(cls, entries: Iterable[QueueEntry], counters: list[CounterState],
+                 durations_s: Mapping[int, float], rule: PriorityRule, now: datetime) -> Plan:
+        """Replay the whole queue once on the running counters."""
+        running = [c for c in counters if not c.is_paused]
+        calls = simulate(entries, running, durations_s, rule)
+        call_times: dict[int, list[datetime]] = {c.counter_id: [] for c in running}
+        dry_at = {c.counter_id: c.free_at for c in running}
+        for call in calls:
+            call_times[call.counter_id].append(call.at)
+            busy = timedelta(seconds=durations_s.get(call.entry.service_id, 600))
+            dry_at[call.counter_id] = call.at + busy
+        return cls(now, running, durations_s, call_times, dry_at)
+
+    def first_free(self, service_id: int) -> int | None:
+        """The running counter that would call a new ticket of the service; None: none."""
+        servers = [c.counter_id for c in self.running if service_id in c.service_ids]
+        if not servers:
+            return None
+        return min(servers, key=lambda counter_id: (self.dry_at[counter_id], counter_id))
+
+    def forecast_new(self, service_id: int, now: datetime) -> Forecast | None:
+        """What a new ordinary ticket would be told; None when no running counter serves it."""
+        chosen = self.first_free(service_id)
+        if chosen is None:
+            return None
+        at = self.dry_at[chosen]
+        ahead = 0
+        for counter in self.running:
+            if service_id not in counter.service_ids:
+                continue
+            times = self.call_times[counter.counter_id]
+            # Calls at the same instant come first from counters with smaller ids (heap order).
+            ahead += (bisect_right if counter.counter_id <= chosen else bisect_left)(times, at)
+        return Forecast(ahead=ahead, estimated_wait_s=max(0, round((at - now).total_seconds())))
+
+    def take_new(self, service_id: int) -> None:
+        """Record that a new ordinary ticket of the service joined the queue."""
+        chosen = self.first_free(service_id)
+        if chosen is None:
+            return
+        at = self.dry_at[chosen]
+        self.call_times[chosen].append(at)
+        self.dry_at[chosen] = at + timedelta(seconds=self.durations_s.get(service_id, 600))

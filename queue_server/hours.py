@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import opening_hours
@@ -25,6 +26,12 @@ def parse_opening_hours(text: str) -> opening_hours.OpeningHours:
         raise OpeningHoursError(f"invalid opening_hours {text!r}: {first_line}") from None
 
 
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> opening_hours.OpeningHours:
+    # Every issue asks whether the office is open; parsing once per string is enough.
+    return parse_opening_hours(text)
+
+
 @dataclass(frozen=True)
 class Schedule:
     """When an office takes tickets: its weekly hours, minus its holidays, in its zone."""
@@ -34,7 +41,7 @@ class Schedule:
     timezone: str
 
     def _rules(self) -> opening_hours.OpeningHours:
-        return parse_opening_hours(self.opening_hours)
+        return _parsed(self.opening_hours)
 
     def _wall_clock(self, moment: datetime) -> datetime:
         return moment.astimezone(ZoneInfo(self.timezone)).replace(tzinfo=None)

@@ -8,10 +8,11 @@ agent renders it with its own printer profile.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import Conflict, Forbidden, NotFound
@@ -40,23 +41,47 @@ UNACKNOWLEDGED = (PrintJobStatus.PENDING, PrintJobStatus.SENT)
 PRINTABLE_TICKETS = (TicketStatus.WAITING, TicketStatus.CALLED)
 
 
+# One query on every issue, built once: the paired printer sorts before unpaired ones.
+_SERVING_PRINTER = (
+    select(Device)
+    .where(Device.office_id == bindparam("office"), Device.is_revoked.is_(False),
+           Device.kind == DeviceKind.PRINTER,
+           or_(Device.kiosk_id == bindparam("kiosk"), Device.kiosk_id.is_(None)))
+    .order_by(Device.kiosk_id.is_(None), Device.id).limit(1)
+)
+
+
+# Which printer serves a kiosk is asked on every issue and changes a few times a year:
+# remembered for two seconds, and forgotten at once when this process changes a device.
+PRINTER_MEMORY_S = 2.0
+_printer_ids: dict[tuple, tuple[float, int | None]] = {}
+
+
 def serving_printer(session: Session, office_id: int, kiosk_id: int | None) -> Device | None:
     """The printer for a kiosk: its paired printer, else the office's unpaired one; None: none."""
-    printers = select(Device).where(Device.office_id == office_id, Device.is_revoked.is_(False),
-                                    Device.kind == DeviceKind.PRINTER).order_by(Device.id)
-    if kiosk_id is not None:
-        paired = session.scalar(printers.where(Device.kiosk_id == kiosk_id).limit(1))
-        if paired is not None:
-            return paired
-    return session.scalar(printers.where(Device.kiosk_id.is_(None)).limit(1))
+    key = (id(session.get_bind()), office_id, kiosk_id)
+    remembered = _printer_ids.get(key)
+    if remembered is not None and time.monotonic() - remembered[0] < PRINTER_MEMORY_S:
+        return session.get(Device, remembered[1]) if remembered[1] is not None else None
+    # A kiosk id of None matches no paired printer (NULL = NULL is not true).
+    printer = session.scalar(_SERVING_PRINTER, {"office": office_id, "kiosk": kiosk_id})
+    _printer_ids[key] = (time.monotonic(), printer.id if printer else None)
+    return printer
 
 
-def queue_ticket_print(session: Session, ticket: Ticket, slip: dict, *,
-                       now: datetime) -> PrintJob | None:
+@event.listens_for(Device, "after_insert")
+@event.listens_for(Device, "after_update")
+@event.listens_for(Device, "after_delete")
+def _forget_printers(*_args: object) -> None:
+    _printer_ids.clear()
+
+
+def queue_ticket_print(session: Session, ticket: Ticket, slip: dict, *, now: datetime,
+                       printer: Device | None = None) -> PrintJob | None:
     """A new job printing a just-issued ticket; None when no printer serves it or one exists."""
     if issue_job_of(session, ticket) is not None:
         return None  # an idempotent retry of the issue: the first request queued the print
-    printer = serving_printer(session, ticket.office_id, ticket.kiosk_id)
+    printer = printer or serving_printer(session, ticket.office_id, ticket.kiosk_id)
     if printer is None:
         return None
     return _add_job(session, ticket, printer, slip, now=now)

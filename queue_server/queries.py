@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, event, func, select, text
 from sqlalchemy.orm import Session
 
-from .forecast import CounterState, Forecast, forecast_for
+from .forecast import CounterState, Forecast, Plan, forecast_for
 from .models import Counter, Office, Service, Ticket, TicketStatus, counter_services
-from .ordering import PriorityRule, QueueEntry
+from .ordering import Pool, PriorityRule, QueueEntry, next_streak
 from .timeutil import local_day
 
 # Real service times needed before they replace the configured mean.
@@ -35,83 +37,260 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
     return list(map(QueueEntry._make, rows))
 
 
+@dataclass
+class OfficeQueue:
+    """One office's waiting queue as last read, reused while the database shows no change."""
+
+    version: tuple
+    day: date
+    read_at: float
+    entries: list[QueueEntry]
+    busy: list[tuple[int, datetime, int]]  # called tickets: counter, called at, service
+    counters: list[tuple[int, int, frozenset[int], int, bool]]  # id, number, services,
+    # ordinary streak, paused
+    durations_s: dict[int, float]
+    service_codes: dict[int, str]
+    waiting_by_service: dict[int, int]
+    plan: Plan | None = None
+
+    def youngest(self) -> tuple[datetime, int] | None:
+        """The age key of the newest waiting ticket (entries are kept in age order)."""
+        return _age(self.entries[-1]) if self.entries else None
+
+    def add(self, entry: QueueEntry, version: tuple) -> None:
+        """A ticket was issued and committed: add it and move the plan along."""
+        youngest = self.youngest()
+        is_youngest = youngest is None or youngest < _age(entry)
+        self.entries.append(entry)
+        if not is_youngest:
+            self.entries.sort(key=_age)
+        if entry.service_id in self.waiting_by_service:
+            self.waiting_by_service[entry.service_id] += 1
+        if self.plan is not None and is_youngest and _is_ordinary(entry):
+            self.plan.take_new(entry.service_id)
+        else:
+            self.plan = None
+        self.version = version
+
+
+def _age(entry: QueueEntry) -> tuple[datetime, int]:
+    return (entry.queued_at, entry.ticket_id)
+
+
+def _is_ordinary(entry: QueueEntry) -> bool:
+    return not (entry.is_priority or entry.is_transferred or entry.target_counter_id)
+
+
 @dataclass(frozen=True)
 class QueueState:
-    """One office's waiting tickets, counters and service means, read once per request."""
+    """One office's waiting tickets, counters and service means, as of one request."""
 
     office: Office
-    day: date
     now: datetime
-    entries: list[QueueEntry]
-    durations_s: dict[int, float]
-    counters: list[CounterState]
-    service_codes: dict[int, str]
+    queue: OfficeQueue
+
+    @property
+    def day(self) -> date:
+        return self.queue.day
+
+    @property
+    def counters(self) -> list[CounterState]:
+        """Each active counter with the moment it is expected to be free."""
+        busy_until: dict[int, datetime] = {}
+        for counter_id, called_at, service_id in self.queue.busy:
+            expected_end = called_at + timedelta(
+                seconds=self.queue.durations_s.get(service_id, 600))
+            busy_until[counter_id] = max(self.now, expected_end)
+        return [CounterState(counter_id, services, busy_until.get(counter_id, self.now),
+                             streak, paused)
+                for counter_id, _number, services, streak, paused in self.queue.counters]
+
+    def counter_numbers(self, service_id: int) -> list[int]:
+        """The numbers of the active counters serving a service."""
+        return [number for _id, number, services, _streak, _paused in self.queue.counters
+                if service_id in services]
+
+    def calling_order(self, counter_id: int, limit: int) -> tuple[int, list[QueueEntry]]:
+        """How many this counter may call, and the first `limit` in the order it would."""
+        row = next((c for c in self.queue.counters if c[0] == counter_id), None)
+        if row is None:
+            return 0, []
+        _id, _number, services, streak, _paused = row
+        mine = [e for e in self.queue.entries if e.target_counter_id == counter_id
+                or (e.target_counter_id is None and e.service_id in services)]
+        pool, order, rule = Pool(mine), [], office_rule(self.office)
+        while len(order) < limit:
+            entry = pool.peek(counter_id, services, streak, rule)
+            if entry is None:
+                break
+            pool.take(entry)
+            order.append(entry)
+            streak = next_streak(streak, entry)
+        return len(mine), order
 
     def waiting(self) -> dict[str, int]:
         """How many wait in each active service's queue, by code (zeros included)."""
-        counts = dict.fromkeys(self.service_codes.values(), 0)
-        for entry in self.entries:
-            code = self.service_codes.get(entry.service_id)
-            if code is not None:
-                counts[code] += 1
-        return counts
+        return {code: self.queue.waiting_by_service.get(service_id, 0)
+                for service_id, code in self.queue.service_codes.items()}
 
     def forecast(self, ticket: Ticket) -> Forecast | None:
         """Ahead and estimated wait for a waiting ticket of this day; None otherwise."""
         if ticket.status is not TicketStatus.WAITING or ticket.day != self.day:
             return None
-        entry = next((e for e in self.entries if e.ticket_id == ticket.id), None)
+        entry = next((e for e in self.queue.entries if e.ticket_id == ticket.id), None)
         if entry is None:
             return None
-        return forecast_for(entry, self.entries, self.counters, self.durations_s,
+        return forecast_for(entry, self.queue.entries, self.counters, self.queue.durations_s,
                             office_rule(self.office), self.now)
 
     def forecast_new(self, service_id: int) -> Forecast:
         """What an ordinary ticket taken now for this service would be told."""
+        youngest = self.queue.youngest()
+        if youngest is None or youngest[0] <= self.now:
+            plan = self.queue.plan
+            if plan is None or not timedelta(0) <= self.now - plan.now <= MAX_PLAN_DRIFT:
+                # Counters idle at the plan's "now" would be idle later: replan past a drift.
+                plan = self.queue.plan = Plan.simulate(
+                    self.queue.entries, self.counters, self.queue.durations_s,
+                    office_rule(self.office), self.now)
+            forecast = plan.forecast_new(service_id, self.now)
+            if forecast is not None:
+                return forecast
         # The largest id sorts the phantom after real tickets issued in the same instant.
         phantom = QueueEntry(2**62, service_id, self.now, False, False, None)
-        return forecast_for(phantom, [*self.entries, phantom], self.counters,
-                            self.durations_s, office_rule(self.office), self.now)
+        return forecast_for(phantom, [*self.queue.entries, phantom], self.counters,
+                            self.queue.durations_s, office_rule(self.office), self.now)
+
+    def with_issued(self, session: Session, ticket: Ticket) -> tuple[Forecast | None, QueueState]:
+        """The forecast of a ticket issued since this state was read, and the state after it.
+
+        The office's cached queue learns of the ticket only once the transaction commits.
+        """
+        session.flush()
+        version = _read_version(session, self.office.id)
+        if ticket.day != self.day or version is None or version == self.queue.version:
+            # Not new (an idempotent retry) or not today: read it all again.
+            state = load_queue(session, self.office, self.now)
+            return state.forecast(ticket), state
+        entry = QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
+                           ticket.priority_id is not None, False, None)
+        if _is_ordinary(entry):
+            forecast = self.forecast_new(ticket.service_id)
+        else:
+            entries = sorted([*self.queue.entries, entry], key=_age)
+            forecast = forecast_for(entry, entries, self.counters, self.queue.durations_s,
+                                    office_rule(self.office), self.now)
+        _after_commit(session, self.office.id, self.queue, entry, version)
+        after = replace(self.queue, entries=sorted([*self.queue.entries, entry], key=_age),
+                        version=version,
+                        waiting_by_service={**self.queue.waiting_by_service}, plan=None)
+        if entry.service_id in after.waiting_by_service:
+            after.waiting_by_service[entry.service_id] += 1
+        return forecast, QueueState(self.office, self.now, after)
+
+
+# A plan made this long ago still answers; its estimates are at most this much too short.
+MAX_PLAN_DRIFT = timedelta(seconds=2)
+# How long a cached queue may serve without a full read: the changes that log no ticket
+# or counter event (an edited service or counter) show within this time.
+MAX_CACHE_AGE_S = 2.0
+_caches: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _cache_of(session: Session) -> dict[int, OfficeQueue] | None:
+    """The engine's cache of office queues; None where another process may write unseen."""
+    engine = session.get_bind()
+    # SQLite serializes writers (BEGIN IMMEDIATE), so the last event id read inside a
+    # transaction proves no change; PostgreSQL commits event ids out of order.
+    if engine.dialect.name != "sqlite":
+        return None
+    return _caches.setdefault(engine, {})
+
+
+_VERSION = text("SELECT (SELECT max(id) FROM ticket_events WHERE office_id = :office), "
+                "(SELECT max(id) FROM counter_events)")
+
+
+def _read_version(session: Session, office_id: int) -> tuple | None:
+    if _cache_of(session) is None:
+        return None
+    return tuple(session.execute(_VERSION, {"office": office_id}).one())
+
+
+def _after_commit(session: Session, office_id: int, queue: OfficeQueue, entry: QueueEntry,
+                  version: tuple) -> None:
+    updates = session.info.setdefault("queue_updates", [])
+    updates.append((_cache_of(session), office_id, queue, queue.version, entry, version))
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_queue_updates(session: Session) -> None:
+    for cache, office_id, queue, before, entry, version in session.info.pop("queue_updates", []):
+        if cache is None:
+            continue
+        if cache.get(office_id) is queue and queue.version == before:
+            queue.add(entry, version)
+        else:
+            cache.pop(office_id, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queue_updates(session: Session) -> None:
+    session.info.pop("queue_updates", None)
 
 
 def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
-    """Read what forecasts and waiting counts need, in four small queries."""
+    """The office's queue: the cached copy while nothing changed, else four small queries."""
     day = local_day(now, office.timezone)
+    cache = _cache_of(session)
+    version = _read_version(session, office.id)
+    cached = cache.get(office.id) if cache is not None else None
+    if (cached is not None and cached.version == version and cached.day == day
+            and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
+        return QueueState(office, now, cached)
+    queue = _read_queue(session, office, day, version)
+    if cache is not None:
+        cache[office.id] = queue
+    return QueueState(office, now, queue)
+
+
+def _read_queue(session: Session, office: Office, day: date, version: tuple | None) -> OfficeQueue:
     services = session.execute(
         select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
                Service.service_time_samples, Service.mean_service_s)
         .where(Service.office_id == office.id)).all()
     durations = {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
                  else float(row.mean_service_s) for row in services}
-    return QueueState(office=office, day=day, now=now,
-                      entries=queue_entries(session, office, day), durations_s=durations,
-                      counters=counter_states(session, office, now, durations),
-                      service_codes={row.id: row.code for row in services if row.is_active})
-
-
-def counter_states(session: Session, office: Office, now: datetime,
-                   durations: dict[int, float]) -> list[CounterState]:
-    """Each active counter with the moment it is expected to be free."""
-    busy_until: dict[int, datetime] = {}
-    for counter_id, called_at, service_id in session.execute(
+    codes = {row.id: row.code for row in services if row.is_active}
+    entries = sorted(queue_entries(session, office, day), key=_age)
+    waiting = dict.fromkeys(codes, 0)
+    for entry in entries:
+        if entry.service_id in waiting:
+            waiting[entry.service_id] += 1
+    busy = list(session.execute(
         select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
         .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED,
-               Ticket.day == local_day(now, office.timezone))
-    ):
-        expected_end = called_at + timedelta(seconds=durations.get(service_id, 600))
-        busy_until[counter_id] = max(now, expected_end)
+               Ticket.day == day)))
+    return OfficeQueue(version=version, day=day, read_at=time.monotonic(), entries=entries,
+                       busy=busy, counters=_counter_rows(session, office),
+                       durations_s=durations, service_codes=codes, waiting_by_service=waiting)
+
+
+def _counter_rows(session: Session,
+                  office: Office) -> list[tuple[int, int, frozenset[int], int, bool]]:
     served: dict[int, set[int]] = {}
     counters = {}
     for row in session.execute(
-        select(Counter.id, Counter.ordinary_streak, Counter.is_paused, Service.id.label("sid"))
+        select(Counter.id, Counter.number, Counter.ordinary_streak, Counter.is_paused,
+               Service.id.label("sid"))
         .join(counter_services, counter_services.c.counter_id == Counter.id)
         .join(Service, Service.id == counter_services.c.service_id)
         .where(Counter.office_id == office.id, Counter.is_active, Service.is_active)
     ):
         counters[row.id] = row
         served.setdefault(row.id, set()).add(row.sid)
-    return [CounterState(counter_id, frozenset(served[counter_id]),
-                         busy_until.get(counter_id, now), row.ordinary_streak, row.is_paused)
+    return [(counter_id, row.number, frozenset(served[counter_id]), row.ordinary_streak,
+             row.is_paused)
             for counter_id, row in sorted(counters.items())]
 
 
@@ -134,9 +313,12 @@ def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int
             for service in office.services if service.is_active}
 
 
+_OFFICE_BY_SLUG = select(Office).where(Office.slug == bindparam("slug"), Office.is_active)
+
+
 def find_office(session: Session, slug: str) -> Office | None:
     """The active office with this slug, or None."""
-    return session.scalar(select(Office).where(Office.slug == slug, Office.is_active))
+    return session.scalar(_OFFICE_BY_SLUG, {"slug": slug})
 
 
 def find_ticket(session: Session, code: str) -> Ticket | None:

@@ -9,8 +9,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from .errors import Conflict, InvalidInput, NotFound
 from .hours import Schedule
@@ -28,8 +28,8 @@ from .models import (
     TicketStatus,
 )
 from .numbering import format_number, next_sequence
-from .ordering import Pool, next_streak
-from .queries import find_counter_by_number, office_rule, queue_entries
+from .ordering import Pool, QueueEntry, next_streak
+from .queries import find_counter_by_number, load_queue, office_rule, queue_entries
 from .timeutil import local_day
 
 # Outlier guard for the running service mean: a forgotten Finish is not a service time.
@@ -57,12 +57,13 @@ def schedule_of(office: Office) -> Schedule:
                     office.timezone)
 
 
+_SERVICE_BY_CODE = select(Service).where(
+    Service.office_id == bindparam("office"), Service.code == bindparam("code"), Service.is_active)
+
+
 def find_service(session: Session, office: Office, code: str) -> Service:
     """The office's active service with this code, or InvalidInput unknown_service."""
-    service = session.scalar(
-        select(Service).where(Service.office_id == office.id, Service.code == code,
-                              Service.is_active)
-    )
+    service = session.scalar(_SERVICE_BY_CODE, {"office": office.id, "code": code})
     if service is None:
         raise InvalidInput("unknown_service", code=code)
     return service
@@ -102,19 +103,33 @@ def issue_ticket(
     day = local_day(now, office.timezone)
     sequence = next_sequence(session, service, day)
     _refuse_when_full(office, service, sequence, now)
-    ticket = Ticket(
+    values = dict(
         code=new_lookup_code(), office_id=office.id, issued_service_id=service.id,
         service_id=service.id, day=day, sequence=sequence,
         number=format_number(service.prefix, sequence), priority_id=priority and priority.id,
         channel=channel, status=TicketStatus.WAITING, issued_at=now, queued_at=now,
         kiosk_id=actor.device_id if channel is Channel.KIOSK else None,
         idempotency_key=idempotency_key, recall_count=0, is_transferred=False,
+        target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
+        counter_id=None, officer_id=None, dossier_code=None,
     )
+    # A Core insert, then the row joins the session as loaded: the ORM's unit of work
+    # would cost more than the rest of issuing, and this runs on every ticket.
+    ticket_id = session.connection().execute(_INSERT_TICKET, values).scalar_one()
+    ticket = Ticket(id=ticket_id, **values)
+    # The answer reads these; the session holds loaded objects only weakly. Set before
+    # the ticket counts as loaded, so that they leave nothing for the next flush.
+    ticket.office, ticket.service, ticket.issued_service = office, service, service
+    ticket.priority = priority
+    make_transient_to_detached(ticket)
     session.add(ticket)
-    session.flush()
     _log(session, ticket, TicketEventKind.ISSUED, now, actor, None,
          service=service.code, priority=priority_code, channel=channel.value)
     return ticket
+
+
+_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
+_INSERT_EVENT = insert(TicketEvent.__table__)
 
 
 def _refuse_when_closed(office: Office, now: datetime) -> None:
@@ -165,20 +180,23 @@ def call_next(session: Session, counter: Counter, *, now: datetime, actor: Actor
     current = current_ticket(session, counter)
     if request_key is not None and request_key == counter.last_call_key and current:
         return CallResult(called=current, is_repeat=True)
+    # Read before this call changes anything, so the office's cached queue still applies.
+    entries = load_queue(session, counter.office, now).queue.entries
     _resume_if_paused(session, counter, now, actor)
     if current is not None:
         _finish(session, current, counter, now, actor, automatic=True)
     counter.last_call_key = request_key
-    return CallResult(called=_call_first_waiting(session, counter, now, actor),
+    return CallResult(called=_call_first_waiting(session, counter, now, actor, entries),
                       finished=current)
 
 
-def _call_first_waiting(session: Session, counter: Counter, now: datetime,
-                        actor: Actor) -> Ticket | None:
+def _call_first_waiting(session: Session, counter: Counter, now: datetime, actor: Actor,
+                        entries: list[QueueEntry]) -> Ticket | None:
     office = counter.office
     service_ids = [service.id for service in counter.services if service.is_active]
-    for _attempt in range(10):
-        entries = queue_entries(session, office, local_day(now, office.timezone))
+    for attempt in range(10):
+        if attempt:  # another process took our pick (PostgreSQL): read the queue again
+            entries = queue_entries(session, office, local_day(now, office.timezone))
         entry = Pool(entries).peek(counter.id, service_ids, counter.ordinary_streak,
                                    office_rule(office))
         if entry is None:
@@ -363,7 +381,8 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
 
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,
          counter: Counter | None, **details: object) -> None:
-    session.add(TicketEvent(
+    # Core, not the unit of work: the log is append-only and written on every transition.
+    session.connection().execute(_INSERT_EVENT, dict(
         ticket_id=ticket.id, office_id=ticket.office_id, kind=kind, at=now,
         user_id=actor.user_id, device_id=actor.device_id,
         counter_id=counter.id if counter else None,

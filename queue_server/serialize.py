@@ -7,8 +7,9 @@ from .models import Counter, Ticket, TicketStatus
 from .timeutil import iso_local
 
 
-def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str) -> dict:
-    """The contract's Ticket object."""
+def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str,
+                counters: list[int] | None = None) -> dict:
+    """The contract's Ticket object; `counters` saves reading the service's counters."""
     office = ticket.office
     waiting = ticket.status is TicketStatus.WAITING
     return {
@@ -22,7 +23,8 @@ def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str) -> d
         "ahead": forecast.ahead if forecast else (None if waiting else 0),
         "estimated_wait_s": forecast.estimated_wait_s if forecast else (None if waiting else 0),
         "counter": ticket.counter.number if ticket.counter else None,
-        "counters": [c.number for c in ticket.service.counters if c.is_active],
+        "counters": counters if counters is not None else [
+            c.number for c in ticket.service.counters if c.is_active],
         "issued_at": iso_local(ticket.issued_at, office.timezone),
         "called_at": iso_local(ticket.last_called_at, office.timezone),
         "finished_at": iso_local(ticket.finished_at, office.timezone),

@@ -8,6 +8,7 @@ from .. import events, queue
 from ..board import board_snapshot
 from ..errors import Forbidden, InvalidInput
 from ..models import Channel, DeviceKind, Office, Ticket
+from ..printing import serving_printer
 from ..queries import load_queue
 from ..serialize import ticket_json
 from . import api, printing
@@ -74,16 +75,16 @@ def issue_ticket(slug: str):  # noqa: ANN201
     caller = _issuer_of(office)
     fields = read_fields(json_body(), {"service": str}, {"priority": str})
     key = _idempotency_key(caller)
-    job = None
+    issued = printing.IssuePrint(None, None)
+    state = load_queue(db(), office, now())
     try:
         ticket = queue.issue_ticket(
             db(), office, fields["service"], now=now(), actor=actor_of(caller),
             priority_code=fields["priority"], idempotency_key=key,
             channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
-        state = load_queue(db(), office, now())
-        forecast = state.forecast(ticket)
-        job = printing.queue_print(ticket, forecast)
+        forecast, state = state.with_issued(db(), ticket)
+        issued = printing.queue_print(ticket, forecast)
         db().commit()
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
@@ -94,10 +95,12 @@ def issue_ticket(slug: str):  # noqa: ANN201
             raise
         state = load_queue(db(), office, now())
         forecast = state.forecast(ticket)
+        issued = printing.IssuePrint(
+            serving_printer(db(), ticket.office_id, ticket.kiosk_id), None)
     events.ticket_issued(ticket, state)
-    printing.announce(job)
-    body = ticket_json(ticket, forecast, public_url())
-    return jsonify({**body, "print": printing.print_field(ticket, job)}), 201
+    printing.announce(issued)
+    body = ticket_json(ticket, forecast, public_url(), state.counter_numbers(ticket.service_id))
+    return jsonify({**body, "print": printing.print_field(ticket, issued)}), 201
 
 
 def _issuer_of(office: Office):  # noqa: ANN202

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import Response, jsonify, request
 
@@ -49,27 +50,41 @@ MESSAGES.update({
 
 # Used by the issue view (offices.py): the job joins the ticket's transaction.
 
-def queue_print(ticket: Ticket, forecast: Forecast | None) -> PrintJob | None:
+@dataclass(frozen=True)
+class IssuePrint:
+    """Which printer serves a just-issued ticket, and its job (None: none, or it failed)."""
+
+    printer: Device | None
+    job: PrintJob | None
+
+
+def queue_print(ticket: Ticket, forecast: Forecast | None) -> IssuePrint:
     """Add the ticket's print job to the open transaction; a failure never stops the issue."""
     session = db()
+    printer = printing.serving_printer(session, ticket.office_id, ticket.kiosk_id)
+    if printer is None:
+        return IssuePrint(None, None)  # most counters' desks: no slip to build at all
     try:
         with session.begin_nested():
             slip = _slip_of(ticket, forecast)
-            return printing.queue_ticket_print(session, ticket, slip, now=now())
+            job = printing.queue_ticket_print(session, ticket, slip, now=now(), printer=printer)
+            return IssuePrint(printer, job)
     except Exception:  # noqa: BLE001 - the ticket matters more than its paper copy
         log.exception("could not queue the print of ticket %s", ticket.number)
-        return None
+        return IssuePrint(printer, None)
 
 
-def print_field(ticket: Ticket, job: PrintJob | None) -> dict:
+def print_field(ticket: Ticket, issued: IssuePrint) -> dict:
     """The issue answer's "print" object (read after commit)."""
-    return printing.print_outcome(db(), ticket, now=now(), job=job)
+    if issued.printer is None:
+        return {"status": "no_printer"}
+    return printing.print_outcome(db(), ticket, now=now(), job=issued.job)
 
 
-def announce(job: PrintJob | None) -> None:
+def announce(issued: IssuePrint) -> None:
     """Hand a committed job to its printer's agent, if one listens."""
-    if job is not None:
-        events.print_job_queued(job)
+    if issued.job is not None:
+        events.print_job_queued(issued.job)
 
 
 def _slip_of(ticket: Ticket, forecast: Forecast | None) -> dict:
@@ -139,7 +154,7 @@ def reprint_ticket(code: str):  # noqa: ANN201
     job = printing.reprint_ticket(db(), ticket, slip, now=now(), user_id=caller.user_id,
                                   printer_name=fields["printer"])
     db().commit()
-    announce(job)
+    announce(IssuePrint(job.printer, job))
     return jsonify({"print": printing.print_outcome(db(), ticket, now=now(), job=job)}), 201
 
 

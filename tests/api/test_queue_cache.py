@@ -1,0 +1,81 @@
+"""The per-office queue cache: answers agree with a fresh read, and outside changes show."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from queue_server import queries
+from queue_server.models import Ticket, TicketStatus
+from queue_server.queries import find_office, load_queue
+from queue_server.timeutil import local_day
+
+from ..conftest import bearer
+
+TICKETS = "/api/v1/offices/test-office/tickets"
+SERVICES = ["dat-dai", "tu-phap", "tra-ket-qua"]
+
+
+def fresh_forecast(app, code: str, clock):  # noqa: ANN001, ANN201
+    """The ticket's forecast from a full read of the database, leaving the cache alone."""
+    with app.extensions["queue"].sessions() as session:
+        ticket = session.scalar(select(Ticket).where(Ticket.code == code))
+        office = ticket.office
+        queue = queries._read_queue(session, office, local_day(clock(), office.timezone), None)
+        forecast = queries.QueueState(office, clock(), queue).forecast(ticket)
+        return (forecast.ahead, forecast.estimated_wait_s)
+
+
+def test_every_issued_answer_matches_a_full_replay(client, accounts, app, clock):
+    rng = random.Random(7)
+    staff = bearer(accounts["staff1"])
+    for step in range(40):
+        # Either the same instant (the plan carries on) or past its drift (it is redone).
+        clock.now += timedelta(seconds=rng.choice([0, 0, rng.randint(3, 90)]))
+        if step % 9 == 4:
+            client.post(f"/api/v1/offices/test-office/counters/{rng.randint(1, 4)}/call-next",
+                        headers=staff)
+        body = {"service": rng.choice(SERVICES)}
+        if rng.random() < 0.2:
+            body["priority"] = "elderly"
+        answer = client.post(TICKETS, json=body, headers=bearer(accounts["kiosk"])).get_json()
+        assert (answer["ahead"], answer["estimated_wait_s"]) == fresh_forecast(
+            app, answer["code"], clock), f"step {step}"
+
+
+def test_a_change_made_by_another_connection_is_seen_at_once(client, accounts, app, clock):
+    kiosk = bearer(accounts["kiosk"])
+    first = client.post(TICKETS, json={"service": "tu-phap"}, headers=kiosk).get_json()
+    second = client.post(TICKETS, json={"service": "tu-phap"}, headers=kiosk).get_json()
+    assert second["ahead"] == 1
+    # Another process (the CLI, a second server) cancels the first ticket behind our back.
+    from queue_server.queue import Actor, cancel_ticket
+
+    with app.extensions["queue"].sessions() as session:
+        ticket = session.scalar(select(Ticket).where(Ticket.code == first["code"]))
+        cancel_ticket(session, ticket, now=clock(), actor=Actor())
+        session.commit()
+    third = client.post(TICKETS, json={"service": "tu-phap"}, headers=kiosk).get_json()
+    assert third["ahead"] == 1  # only the second is ahead now
+    services = client.get("/api/v1/offices/test-office/services").get_json()
+    assert {s["code"]: s["waiting"] for s in services}["tu-phap"] == 2
+
+
+def test_a_rolled_back_issue_leaves_the_cache_as_it_was(app, accounts, clock):
+    state = app.extensions["queue"]
+    with state.sessions() as session:
+        office = find_office(session, "test-office")
+        before = load_queue(session, office, clock())
+        from queue_server.queue import Actor, issue_ticket
+
+        ticket = issue_ticket(session, office, "dat-dai", now=clock(), actor=Actor())
+        before.with_issued(session, ticket)
+        session.rollback()
+    with state.sessions() as session:
+        office = find_office(session, "test-office")
+        after = load_queue(session, office, clock())
+        assert after.waiting()["dat-dai"] == 0
+        assert session.scalars(select(Ticket).where(
+            Ticket.status == TicketStatus.WAITING)).all() == []

@@ -1,0 +1,71 @@
+"""The incremental plan answers exactly what a full replay of the queue answers."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from queue_server.forecast import CounterState, Forecast, Plan, forecast_for
+from queue_server.ordering import PriorityRule, QueueEntry
+
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+SERVICES = (1, 2, 3, 4)
+
+
+def random_office(rng: random.Random):  # noqa: ANN201
+    """Counters serving random service sets, some busy, some paused; a random queue."""
+    counters = []
+    for counter_id in range(1, rng.randint(1, 6) + 1):
+        served = frozenset(rng.sample(SERVICES, rng.randint(1, 3)))
+        free_at = NOW + timedelta(seconds=rng.choice([0, 0, 30, 200, 900]))
+        counters.append(CounterState(counter_id, served, free_at, rng.randint(0, 3),
+                                     is_paused=rng.random() < 0.15))
+    entries = []
+    for ticket_id in range(1, rng.randint(0, 60) + 1):
+        queued_at = NOW - timedelta(seconds=rng.randint(0, 3600))
+        target = rng.choice([c.counter_id for c in counters]) if rng.random() < 0.05 else None
+        entries.append(QueueEntry(ticket_id, rng.choice(SERVICES), queued_at,
+                                  rng.random() < 0.2, rng.random() < 0.1, target))
+    durations = {service: float(rng.choice([60, 120, 300, 600])) for service in SERVICES}
+    rule = PriorityRule(rng.choice(["strict", "interleaved"]), rng.randint(1, 3))
+    return entries, counters, durations, rule
+
+
+def full_replay(service_id: int, ticket_id: int, entries: list[QueueEntry],
+                counters: list[CounterState], durations: dict, rule: PriorityRule) -> Forecast:
+    """What the one-ticket forecast says for a new ordinary ticket issued now."""
+    phantom = QueueEntry(ticket_id, service_id, NOW, False, False, None)
+    return forecast_for(phantom, [*entries, phantom], counters, durations, rule, NOW)
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_plan_matches_a_full_replay_as_tickets_keep_arriving(seed: int) -> None:
+    rng = random.Random(seed)
+    entries, counters, durations, rule = random_office(rng)
+    plan = Plan.simulate(entries, counters, durations, rule, NOW)
+    for ticket_id in range(1000, 1000 + rng.randint(1, 15)):
+        service = rng.choice(SERVICES)
+        expected = full_replay(service, ticket_id, entries, counters, durations, rule)
+        answer = plan.forecast_new(service, NOW)
+        if answer is None:
+            # Only paused counters (or none) serve it: the caller falls back to the replay.
+            assert not any(service in c.service_ids and not c.is_paused for c in counters)
+        else:
+            assert answer == expected
+        plan.take_new(service)
+        entries.append(QueueEntry(ticket_id, service, NOW, False, False, None))
+
+
+def test_the_plan_counts_only_calls_by_counters_that_serve_the_ticket() -> None:
+    # Counter 1 serves land only and has two land tickets ahead; counter 2 serves justice.
+    counters = [CounterState(1, frozenset({1}), NOW), CounterState(2, frozenset({2}), NOW)]
+    entries = [QueueEntry(1, 1, NOW - timedelta(minutes=5), False, False),
+               QueueEntry(2, 2, NOW - timedelta(minutes=4), False, False),
+               QueueEntry(3, 1, NOW - timedelta(minutes=3), False, False)]
+    plan = Plan.simulate(entries, counters, {1: 600.0, 2: 300.0}, PriorityRule(), NOW)
+    assert plan.forecast_new(1, NOW) == Forecast(ahead=2, estimated_wait_s=1200)
+    assert plan.forecast_new(2, NOW) == Forecast(ahead=1, estimated_wait_s=300)
+    plan.take_new(1)
+    assert plan.forecast_new(1, NOW) == Forecast(ahead=3, estimated_wait_s=1800)
