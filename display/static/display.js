@@ -145,6 +145,7 @@ function connect() {
   socket.on("ticket_called", onCall);
   socket.on("ticket_issued", (event) => updateWaiting(event && event.waiting));
   socket.on("queue_changed", onBoardChange);
+  socket.on("resync", subscribe); // the server lost events (its Redis link came back)
 }
 
 function subscribe() {

@@ -228,7 +228,7 @@ function connectSocket() {
   socket.on("counter_updated", applySnapshot);
   // Any change to the office's queues may change this counter's list: fetch it again
   // (debounced, so one call's several events cost one request).
-  for (const event of ["queue_changed", "ticket_issued", "ticket_called"]) {
+  for (const event of ["queue_changed", "ticket_issued", "ticket_called", "resync"]) {
     socket.on(event, scheduleRefresh);
   }
 }
