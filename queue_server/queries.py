@@ -168,8 +168,13 @@ class QueueState:
         """
         session.flush()
         version = _read_version(session, self.office.id)
-        if ticket.day != self.day or version is None or version == self.queue.version:
-            # Not new (an idempotent retry) or not today: read it all again.
+        if version is not None:
+            is_new = version != self.queue.version  # SQLite: our insert moved the version
+        else:
+            # No cache (PostgreSQL): new unless an idempotent retry returned an older one.
+            is_new = (ticket.queued_at == self.now and ticket.status is TicketStatus.WAITING
+                      and all(e.ticket_id != ticket.id for e in self.queue.entries))
+        if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
         entry = QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
@@ -180,7 +185,8 @@ class QueueState:
             entries = sorted([*self.queue.entries, entry], key=_age)
             forecast = forecast_for(entry, entries, self.counters, self.queue.durations_s,
                                     office_rule(self.office), self.now)
-        _after_commit(session, self.office.id, self.queue, entry, version)
+        if version is not None:
+            _after_commit(session, self.office.id, self.queue, entry, version)
         after = replace(self.queue, entries=sorted([*self.queue.entries, entry], key=_age),
                         version=version,
                         waiting_by_service={**self.queue.waiting_by_service}, plan=None)
