@@ -327,8 +327,15 @@ def find_office(session: Session, slug: str) -> Office | None:
     return session.scalar(_OFFICE_BY_SLUG, {"slug": slug})
 
 
+_CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def find_ticket(session: Session, code: str) -> Ticket | None:
     """The ticket with this lookup code, or None."""
+    # Codes are URL-safe base64; anything else (a NUL, say, which PostgreSQL refuses to
+    # compare) cannot be one, so it never reaches the database.
+    if not code or len(code) > 64 or not _CODE_ALPHABET.issuperset(code):
+        return None
     return session.scalar(select(Ticket).where(Ticket.code == code))
 
 

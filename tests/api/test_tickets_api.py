@@ -178,3 +178,12 @@ def test_staff_can_cancel_a_waiting_ticket(client, accounts):
     assert done.status_code == 200 and done.get_json()["status"] == "cancelled"
     again = client.post(f"/api/v1/tickets/{code}/cancel", headers=bearer(accounts["staff1"]))
     assert again.status_code == 409
+
+
+@pytest.mark.parametrize("code", ["abc\x00def", "a b", "x" * 65, "", "é" * 10])
+def test_a_code_that_cannot_be_one_is_never_looked_up(app, code):
+    from queue_server.queries import find_ticket
+
+    with app.extensions["queue"].sessions() as session:
+        # PostgreSQL would raise on the NUL; no query is made at all.
+        assert find_ticket(session, code) is None
