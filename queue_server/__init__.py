@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import hardening
 from .db import make_engine, make_session_factory
 from .extensions import socketio
 from .messaging import client_manager
@@ -38,12 +39,14 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
                       TESTING=settings.testing)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, background_checkpoints=not settings.testing)
     app.extensions["queue"] = AppState(settings, engine, make_session_factory(engine))
     manager = client_manager(settings.redis_url, settings.redis_channel)
     options = {"client_manager": manager} if manager else {}
     socketio.init_app(app, async_mode=async_mode or _async_mode(),
-                      cors_allowed_origins=[], **options)
+                      cors_allowed_origins=[], max_http_buffer_size=settings.max_body_bytes,
+                      **options)
+    hardening.install(app, settings.trusted_proxies)
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)
@@ -64,7 +67,18 @@ def _housekeeping(app: Flask) -> None:
                 session.commit()
         except Exception:  # noqa: BLE001 - a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
+        _forget_phone_numbers(app)
         socketio.sleep(600)
+
+
+def _forget_phone_numbers(app: Flask) -> None:
+    """Phone numbers given for "your turn is near" go once past their office's retention."""
+    from .sms_delivery import forget_phone_numbers
+
+    try:
+        forget_phone_numbers(app)
+    except Exception:  # noqa: BLE001 - retried at the next round
+        logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
 
 
 def _async_mode() -> str:

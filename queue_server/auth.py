@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, object_session
 
 from .errors import Conflict, InvalidInput, NotFound, Unauthorized
 from .models import ApiToken, Device, DeviceKind, Office, Role, User
+from .passwords import MIN_PASSWORD_LENGTH, check_password_strength  # noqa: F401 - re-exported
 
 _hasher = PasswordHasher()
 USER_TOKEN_PREFIX = "u_"
 DEVICE_TOKEN_PREFIX = "d_"
-MIN_PASSWORD_LENGTH = 10
 # A hash to verify against when the user does not exist, so timing does not tell.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
@@ -26,14 +26,6 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 def hash_token(token: str) -> str:
     """Tokens carry 256 random bits, so a plain SHA-256 is enough to store them."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def check_password_strength(password: str, username: str) -> None:
-    """Refuse short or obvious passwords."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("weak_password", minimum=MIN_PASSWORD_LENGTH)
-    if username.lower() in password.lower() or len(set(password)) < 5:
-        raise InvalidInput("weak_password", minimum=MIN_PASSWORD_LENGTH)
 
 
 def add_user(session: Session, username: str, password: str, role: Role, office: Office | None,
@@ -56,9 +48,22 @@ def add_user(session: Session, username: str, password: str, role: Role, office:
 
 
 def set_password(user: User, password: str) -> None:
-    """Replace a user's password (checked for strength) with its Argon2id hash."""
+    """Replace a user's password (checked for strength) and revoke the old password's tokens."""
     check_password_strength(password, user.username)
     user.password_hash = _hasher.hash(password)
+    session = object_session(user)
+    if session is not None and user.id is not None:
+        revoke_user_tokens(session, user)
+
+
+def revoke_user_tokens(session: Session, user: User) -> int:
+    """Log a user out everywhere (password reset, account disabled); returns how many."""
+    return session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+
+
+def revoke_device(session: Session, device: Device) -> None:
+    """Refuse this device's token from now on (a new token needs `device add` again)."""
+    device.is_revoked = True
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ def issue_user_token(session: Session, username: str, password: str, *, now: dat
     user = session.scalar(select(User).where(User.username == username, User.is_active))
     if not _password_matches(user.password_hash if user else _DUMMY_HASH, password) or not user:
         raise Unauthorized("bad_credentials")
+    # Expired tokens are useless; dropping the user's own keeps the table small.
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id,
+                                           ApiToken.expires_at <= now))
     token = USER_TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = now + lifetime
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=now,

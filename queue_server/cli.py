@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .auth import add_device, add_user, hash_token, set_password
+from .auth import add_device, add_user, hash_token, revoke_device, set_password
 from .daily import close_previous_days
 from .db import make_engine, make_session_factory
 from .errors import DomainError
@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     device_add.add_argument("--office", required=True)
     device_add.add_argument("--kiosk", help="pair a printer with this kiosk")
     device_add.set_defaults(handler=_device_add)
+    device_revoke = device.add_parser("revoke", help="refuse a device's token from now on")
+    device_revoke.add_argument("name")
+    device_revoke.add_argument("--office", required=True)
+    device_revoke.set_defaults(handler=_device_revoke)
 
     copy = commands.add_parser("copy-data",
                                help="copy every row from one database to another (SQLite to "
@@ -177,6 +181,21 @@ def _device_add(arguments: argparse.Namespace) -> int:
         return token
 
     print(_in_session(work))
+    return 0
+
+
+def _device_revoke(arguments: argparse.Namespace) -> int:
+    def work(session, _settings) -> None:  # noqa: ANN001
+        office = _office(session, arguments.office)
+        device = session.scalar(select(Device).where(Device.office_id == office.id,
+                                                     Device.name == arguments.name))
+        if device is None:
+            raise CommandError(f"no device {arguments.name!r} in office {arguments.office!r}")
+        revoke_device(session, device)
+
+    _in_session(work)
+    # Other server processes may accept the token for up to 10 s more (their token cache).
+    print(f"device {arguments.name} revoked", file=sys.stderr)
     return 0
 
 

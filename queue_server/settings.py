@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
@@ -27,6 +28,15 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
     voice_dir: str | None = None
+    # Proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are believed; 0 trusts none.
+    trusted_proxies: int = 0
+    # "Your turn is near" by SMS (see notify.py): no URL, no SMS offered at the kiosk.
+    sms_gateway_url: str | None = None
+    # Headers for the gateway (its key): a TOML table, or JSON in QUEUE_SMS_GATEWAY_HEADERS.
+    sms_gateway_headers: tuple[tuple[str, str], ...] = ()
+    sms_body_template: str = '{"to": "$phone", "message": "$text"}'
+    sms_message_template: str = ("$office: số $number sắp đến lượt (còn $ahead người trước)."
+                                 " Mời ông/bà quay lại phòng chờ.")
     testing: bool = False
 
     def validated(self) -> Settings:
@@ -41,8 +51,11 @@ class Settings:
             raise SettingsError("token_lifetime_s must be between 60 and 2592000")
         if not 1024 <= self.max_body_bytes <= 10 * 1024 * 1024:
             raise SettingsError("max_body_bytes must be between 1024 and 10485760")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise SettingsError("trusted_proxies must be between 0 and 5")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("log_level must be DEBUG, INFO, WARNING or ERROR")
+        _check_sms(self)
         settings = replace(self, log_level=self.log_level.upper(),
                            public_url=self.public_url.rstrip("/") if self.public_url else None)
         if not settings.secret_key:
@@ -88,6 +101,8 @@ def _read_toml(path: str) -> dict[str, object]:
 
 def _coerce(name: str, value: object, where: str) -> object:
     kind = _FIELDS[name].type
+    if name == "sms_gateway_headers":
+        return _headers(value, where)
     if "int" in str(kind):
         try:
             return int(value)
@@ -113,3 +128,29 @@ def _persistent_secret(var_dir: Path) -> str:
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
     return key
+
+
+def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    # A TOML table, or a JSON object in the environment variable.
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            raise SettingsError(
+                f"{where} must be a JSON object of header names and values") from None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SettingsError(f"{where} must map header names to string values")
+    return tuple(value.items())
+
+
+def _check_sms(settings: Settings) -> None:
+    from .notify import template_problem
+
+    if settings.sms_gateway_url and not settings.sms_gateway_url.startswith(
+            ("http://", "https://")):
+        raise SettingsError("sms_gateway_url must start with http:// or https://")
+    for name in ("sms_body_template", "sms_message_template"):
+        problem = template_problem(name, getattr(settings, name))
+        if problem:
+            raise SettingsError(problem)

@@ -43,8 +43,24 @@ def read_fields(body: dict, required: dict[str, type], optional: dict[str, type]
             continue
         if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
             raise InvalidInput("invalid_field", field=name, reason=f"must be {kind.__name__}")
+        _check_storable(name, value)
         values[name] = value
     return values
+
+
+def _check_storable(name: str, value: object) -> None:
+    # What the database cannot hold or even compare would end as a 500, not a 400.
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise InvalidInput("invalid_field", field=name, reason="out of range")
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput("invalid_field", field=name, reason="contains a NUL character")
+
+
+def refuse_unknown_parameters(allowed: set[str]) -> None:
+    """400 for any query parameter the route does not take (an empty name included)."""
+    for name in request.args:
+        if name not in allowed:
+            raise InvalidInput("unknown_parameter", name=name)
 
 
 def office_or_404(slug: str) -> Office:

@@ -52,7 +52,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):  # noqa: ANN202
         _rollback()
-        return error_response(error.status, error.code, error.message_key, **error.params)
+        response = error_response(error.status, error.code, error.message_key, **error.params)
+        response.headers.update(getattr(error, "headers", None) or {})  # e.g. Retry-After
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # noqa: ANN202

@@ -88,6 +88,33 @@ def _schemas() -> dict:
 
 def build_spec() -> dict:
     """The whole OpenAPI document."""
+    spec = _spec()
+    for path, operations in spec["paths"].items():
+        for operation in operations.values():
+            if "{code}" in path:
+                # api/lookups.py refuses clients that guess ticket codes, on every such route.
+                operation["responses"].setdefault("429", _ERROR)
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                _optional_fields_take_null(media.get("schema", {}), spec)
+    return spec
+
+
+def _optional_fields_take_null(schema: dict, spec: dict) -> None:
+    """read_fields() reads an optional field sent as null as absent: say so in the document."""
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    required = set(schema.get("required", ()))
+    properties = schema.get("properties", {})
+    for name, field in properties.items():
+        kind = field.get("type")
+        if name in required or kind is None or isinstance(kind, list):
+            continue
+        # A new dict: one `{"type": "string"}` may be shared with required fields.
+        properties[name] = {**field, "type": [kind, "null"]}
+
+
+def _spec() -> dict:
     counter = "/api/v1/offices/{office}/counters/{counter}"
     return {
         "openapi": "3.1.0",
@@ -102,7 +129,8 @@ def build_spec() -> dict:
             "/api/v1/openapi.json": {"get": _operation("This document", {200: "OpenAPI 3"})},
             "/api/v1/auth/token": {"post": _operation(
                 "A bearer token for a username and password",
-                {200: "token, expires_at, role", 400: _ERROR, 401: _ERROR}, body="TokenRequest")},
+                {200: "token, expires_at, role", 400: _ERROR, 401: _ERROR, 429: _ERROR},
+                body="TokenRequest")},
             "/api/v1/offices": {"get": _operation("Every active office", {200: "slug, name"})},
             "/api/v1/offices/{office}/services": {"get": _operation(
                 "Services with is_open, waiting and estimated_wait_s",

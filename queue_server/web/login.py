@@ -21,11 +21,10 @@ from ..api.common import (
     csrf_matches,
     db,
     forget_principals,
-    now,
     session_principal,
-    state,
 )
-from ..auth import IssuedToken, Principal, hash_token, issue_user_token
+from ..api.throttling import TooManyAttempts, throttled_login
+from ..auth import IssuedToken, Principal, hash_token
 from ..errors import Unauthorized
 from ..i18n import LANGUAGES, message
 from ..models import ApiToken, Office
@@ -141,8 +140,12 @@ def log_in():  # noqa: ANN201
         return _render_login(error=texts(TEXTS, language)["missing_fields"],
                              username=username, status=400)
     try:
-        issued = issue_user_token(db(), username, password, now=now(),
-                                  lifetime=timedelta(seconds=state().settings.token_lifetime_s))
+        issued = throttled_login(username, password)
+    except TooManyAttempts as refusal:
+        page, status = _render_login(error=message(refusal.message_key, language,
+                                                   **refusal.params),
+                                     username=username, status=429)
+        return page, status, refusal.headers
     except Unauthorized as refusal:
         # The same words whether the username exists or not.
         return _render_login(error=message(refusal.message_key, language), username=username,

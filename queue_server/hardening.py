@@ -1,0 +1,83 @@
+"""App-wide protections: security headers on every response, body limit, proxies, cookies."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
+
+# The strictest policy, for anything that sets none itself (API answers, static files,
+# errors). Pages keep their own, looser policy (their blueprints set it first).
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; "
+    "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'")
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+_BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:…> in URLs, up to what the database stores (a longer number is simply a 404)."""
+
+    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def install(app: Flask, trusted_proxies: int = 0) -> None:
+    """Add the headers hook, the early input checks and the cookie policy (before routes)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    if trusted_proxies:
+        # Behind nginx: the client's own address (for login throttling) and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=trusted_proxies)
+    app.session_interface = HttpsAwareSessionInterface()
+    app.before_request(refuse_large_bodies)
+    app.before_request(refuse_nul_characters)
+    app.after_request(security_headers)
+
+
+def refuse_large_bodies() -> None:
+    """413 before any view runs, even one that never reads its body."""
+    limit = request.max_content_length
+    if limit is None:
+        return
+    if (request.content_length or 0) > limit:
+        abort(413)
+    if request.content_length is None and request.method not in _BODILESS:
+        # A chunked body: the stream stops quietly at the limit, which would hand views a
+        # cut body that may still parse. Read it now; reaching the limit means too large.
+        if len(request.get_data(cache=True)) >= limit:
+            abort(413)
+
+
+def refuse_nul_characters() -> None:
+    """400 for a NUL in the path or query: PostgreSQL cannot even compare such text."""
+    if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                     for key, value in request.args.items(multi=True)):
+        abort(400)
+
+
+def security_headers(response: Response) -> Response:
+    """No sniffing, no framing, no referrer to other sites, no foreign or inline code."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "application/json" and "Cache-Control" not in headers:
+        # Answers carry tokens and live positions: never from a shared cache.
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    return response
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, or whenever the request came by HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = super().get_cookie_secure(app)
+        return bool(configured or (has_request_context() and request.is_secure))

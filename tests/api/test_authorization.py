@@ -1,0 +1,371 @@
+"""Who may call what: every route of app.url_map and every Socket.IO handler, against a table.
+
+Adding a route or a socket channel without a line in the tables below fails
+`test_every_route_has_an_entry` (or its socket twin): say who may call it, and the walk
+checks that everyone else is refused. A line is `(endpoint, METHOD): Entry(ACCESS, …)`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from flask import url_for
+
+from queue_server import events
+from queue_server.extensions import socketio
+
+from ..conftest import bearer
+from .callers import every_caller
+
+PASSWORD = "correct-horse-battery"
+USERS = ("staff1", "manager1", "admin1", "otherstaff")
+DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
+           "other_rating")
+CALLERS = ("anonymous", *DEVICES, *USERS)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Which callers get through; everyone else is refused (401 anonymous, else 403)."""
+
+    name: str
+    allowed: frozenset[str]
+    page: bool = False  # a browser page: the login cookie counts, never a bearer token
+
+
+def _access(name: str, *allowed: str, page: bool = False) -> Access:
+    return Access(name, frozenset(allowed), page)
+
+
+PUBLIC = _access("public", *CALLERS)
+ANY_DEVICE = _access("any device", *DEVICES)
+KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
+                         "kiosk", "staff1", "manager1", "admin1")
+STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
+MANAGER_OF_OFFICE = _access("manager of the office", "manager1", "admin1")
+ADMIN = _access("admin", "admin1")
+PRINTER = _access("any printer", "printer", "other_printer")
+PRINTER_OF_JOB = _access("the job's printer", "printer")
+CITIZEN_OR_TABLET = _access("a citizen (no token) or the office's rating tablet",
+                            "anonymous", "rating")
+PUBLIC_PAGE = _access("public page", *CALLERS, page=True)
+LOGGED_IN_PAGE = _access("logged-in page", *USERS, page=True)
+STAFF_PAGE = _access("page for staff of the office", "staff1", "manager1", "admin1", page=True)
+MANAGER_PAGE = _access("page for managers of the office", "manager1", "admin1", page=True)
+ADMIN_PAGE = _access("page for admins", "admin1", page=True)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Who may call a route, and what to send so that only authorization can refuse it."""
+
+    access: Access
+    args: dict = field(default_factory=dict)
+    query: dict = field(default_factory=dict)
+    body: dict | None = None
+    ends_at_login: bool = False  # success leads to the login page (logging out)
+
+
+CALL = {"number": "1", "counter": "1"}
+
+ROUTES: dict[tuple[str, str], Entry] = {
+    # Public API: the office's screens and the citizen's ticket (the code is the secret).
+    ("api.openapi_document", "GET"): Entry(PUBLIC),
+    ("api.create_token", "POST"): Entry(PUBLIC, body={"username": "staff1",
+                                                      "password": PASSWORD}),
+    ("api.list_offices", "GET"): Entry(PUBLIC),
+    ("api.list_services", "GET"): Entry(PUBLIC),
+    ("api.list_priorities", "GET"): Entry(PUBLIC),
+    ("api.get_board", "GET"): Entry(PUBLIC),
+    ("api.office_opening", "GET"): Entry(PUBLIC),
+    ("api.announcement_sentence", "GET"): Entry(PUBLIC, query=CALL),
+    ("api.announcement_audio", "GET"): Entry(PUBLIC, query=CALL),
+    ("api.chime_audio", "GET"): Entry(PUBLIC),
+    ("api.get_ticket", "GET"): Entry(PUBLIC),
+    ("api.ticket_qr", "GET"): Entry(PUBLIC),
+    ("api.slip_preview", "GET"): Entry(PUBLIC),
+    ("api.near_turn_options", "GET"): Entry(PUBLIC),
+    ("api.create_feedback", "POST"): Entry(CITIZEN_OR_TABLET, body={"rating": 5}),
+    # Devices.
+    ("api.current_device", "GET"): Entry(ANY_DEVICE),
+    ("api.issue_ticket", "POST"): Entry(KIOSK_OR_STAFF, body={"service": "dat-dai"}),
+    ("api.report_printer_status", "POST"): Entry(PRINTER, body={"state": "ok"}),
+    ("api.acknowledge_print_job", "POST"): Entry(PRINTER_OF_JOB, body={"status": "printed"}),
+    ("api.register_sms", "POST"): Entry(KIOSK_OR_STAFF, body={"phone": "0912345678",
+                                                              "consent": True}),
+    # Counter work.
+    ("api.get_counter", "GET"): Entry(STAFF_OF_OFFICE),
+    ("api.call_next", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.call_specific", "POST"): Entry(STAFF_OF_OFFICE, body={"number": "1001"}),
+    ("api.recall", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.finish", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.no_show", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.transfer", "POST"): Entry(STAFF_OF_OFFICE, body={"service": "tu-phap"}),
+    ("api.pause", "POST"): Entry(STAFF_OF_OFFICE, body={"reason": "Họp"}),
+    ("api.resume", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
+    ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
+    ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
+    # Pages and their files.
+    ("static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "vendor/socket.io.min.js"}),
+    ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
+    ("kiosk.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "kiosk.js"}),
+    ("display.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "display.js"}),
+    ("fonts.font_stylesheet", "GET"): Entry(PUBLIC_PAGE),
+    ("fonts.font_file", "GET"): Entry(PUBLIC_PAGE, args={"name": "BeVietnamPro-Bold.ttf"}),
+    ("kiosk.kiosk_page", "GET"): Entry(PUBLIC_PAGE),
+    ("display.display_page", "GET"): Entry(PUBLIC_PAGE),
+    ("ticket_page.ticket_page", "GET"): Entry(PUBLIC_PAGE),
+    ("ticket_page.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "ticket.js"}),
+    ("rating.rating_page", "GET"): Entry(PUBLIC_PAGE),  # the tablet's token is for the API
+    ("rating.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "tablet.js"}),
+    ("login.login_page", "GET"): Entry(PUBLIC_PAGE),
+    ("login.log_in", "POST"): Entry(PUBLIC_PAGE),
+    ("login.logout_page", "GET"): Entry(LOGGED_IN_PAGE),
+    ("login.log_out", "POST"): Entry(PUBLIC_PAGE, ends_at_login=True),
+    ("counter.choose_office", "GET"): Entry(LOGGED_IN_PAGE),
+    ("counter.choose_counter", "GET"): Entry(STAFF_PAGE),
+    ("counter.console", "GET"): Entry(STAFF_PAGE),
+    # Administration (issue #7): managers for their own office, admins for every office.
+    # POSTs here carry no CSRF token, so an admitted caller gets 400 stale_form: no change.
+    ("admin.home", "GET"): Entry(MANAGER_PAGE),
+    ("admin.new_office", "GET"): Entry(ADMIN_PAGE),
+    ("admin.create_office", "POST"): Entry(ADMIN_PAGE),
+    ("admin.office_page", "GET"): Entry(MANAGER_PAGE),
+    ("admin.update_office", "POST"): Entry(MANAGER_PAGE),
+    ("admin.services", "GET"): Entry(MANAGER_PAGE),
+    ("admin.create_service", "POST"): Entry(MANAGER_PAGE),
+    ("admin.service_page", "GET"): Entry(MANAGER_PAGE, args={"code": "dat-dai"}),
+    ("admin.update_service", "POST"): Entry(MANAGER_PAGE, args={"code": "dat-dai"}),
+    ("admin.counters", "GET"): Entry(MANAGER_PAGE),
+    ("admin.create_counter", "POST"): Entry(MANAGER_PAGE),
+    ("admin.counter_page", "GET"): Entry(MANAGER_PAGE),
+    ("admin.update_counter", "POST"): Entry(MANAGER_PAGE),
+    ("admin.priorities", "GET"): Entry(MANAGER_PAGE),
+    ("admin.create_priority", "POST"): Entry(MANAGER_PAGE),
+    ("admin.priority_page", "GET"): Entry(MANAGER_PAGE, args={"code": "elderly"}),
+    ("admin.update_priority", "POST"): Entry(MANAGER_PAGE, args={"code": "elderly"}),
+    ("admin.users", "GET"): Entry(MANAGER_PAGE),
+    ("admin.create_user", "POST"): Entry(MANAGER_PAGE),
+    ("admin.user_page", "GET"): Entry(MANAGER_PAGE, args={"username": "staff1"}),
+    ("admin.update_user", "POST"): Entry(MANAGER_PAGE, args={"username": "staff1"}),
+    ("admin.reset_password", "POST"): Entry(MANAGER_PAGE, args={"username": "staff1"}),
+    ("admin.admins", "GET"): Entry(ADMIN_PAGE),
+    ("admin.create_admin", "POST"): Entry(ADMIN_PAGE),
+    ("admin.devices", "GET"): Entry(MANAGER_PAGE),
+    ("admin.create_device", "POST"): Entry(MANAGER_PAGE),
+    ("admin.update_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
+    ("admin.revoke_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
+    ("admin.audit", "GET"): Entry(MANAGER_PAGE),
+    ("admin.audit_csv", "GET"): Entry(MANAGER_PAGE),
+    # Reports, exports and the feedback inbox (issue #6).
+    ("api.office_stats", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.office_stats_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.office_stats_csv", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.tickets_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.tickets_csv", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.office_monitor", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.officer_report", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.officer_report_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.officer_report_csv", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.province_stats", "GET"): Entry(ADMIN),
+    ("api.province_stats_xlsx", "GET"): Entry(ADMIN),
+    ("api.province_stats_csv", "GET"): Entry(ADMIN),
+    ("api.list_inbox", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("api.assign_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1},
+                                             body={"assignee": "manager1"}),
+    ("api.answer_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1},
+                                             body={"answer": "Cảm ơn ông/bà."}),
+    ("api.close_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1}, body={}),
+    ("api.ticket_reply", "GET"): Entry(PUBLIC),
+    ("dashboard.home", "GET"): Entry(MANAGER_PAGE),
+    ("dashboard.office_dashboard", "GET"): Entry(MANAGER_PAGE),
+    ("dashboard.officers_page", "GET"): Entry(MANAGER_PAGE),
+    ("dashboard.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "dashboard.js"}),
+}
+
+# Socket.IO: the handlers, and the channels `subscribe` offers (one `_subscribe_<channel>`
+# function each in queue_server.events).
+SOCKET_HANDLERS = {"connect", "disconnect", "subscribe"}
+CHANNELS: dict[str, tuple[Access, dict]] = {
+    "board": (PUBLIC, {"office": "test-office"}),
+    "ticket": (PUBLIC, {}),  # the code is filled in
+    "counter": (STAFF_OF_OFFICE, {"office": "test-office", "counter": 1}),
+    "printer": (PRINTER, {}),
+    "rating": (_access("the office's rating tablet", "rating"),
+               {"office": "test-office", "counter": 1}),
+}
+REFUSALS = {"missing_token", "bad_token", "forbidden", "wrong_office", "not_a_printer",
+            "not_a_rating_tablet"}
+
+
+def _registered(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_has_an_entry(app):
+    registered = _registered(app)
+    assert sorted(registered - set(ROUTES)) == [], "add these routes to ROUTES"
+    assert sorted(set(ROUTES) - registered) == [], "these ROUTES entries are stale"
+
+
+def test_every_socket_handler_and_channel_has_an_entry():
+    assert set(socketio.server.handlers) == {"/"}
+    assert set(socketio.server.handlers["/"]) == SOCKET_HANDLERS
+    defined = {name.removeprefix("_subscribe_") for name in dir(events)
+               if name.startswith("_subscribe_")}
+    assert defined == set(CHANNELS)
+
+
+@pytest.fixture
+def world(app, clock, accounts):
+    """Tokens of every caller, one issued ticket and its print job."""
+    tokens = every_caller(app, clock, accounts)
+    client = app.test_client()
+    ticket = client.post("/api/v1/offices/test-office/tickets", json={"service": "dat-dai"},
+                         headers=bearer(tokens["kiosk"])).get_json()
+    assert ticket["print"]["job"] is not None
+    return {"tokens": tokens, "code": ticket["code"], "job_id": ticket["print"]["job"]}
+
+
+def _url(app, endpoint: str, entry: Entry, world: dict) -> str:
+    samples = {"slug": "test-office", "number": 1, "code": world["code"],
+               "job_id": world["job_id"], **entry.args}
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{name: samples[name] for name in rule.arguments},
+                       **entry.query)
+
+
+def _page_client(app, caller: str):
+    """A browser: logged in through the form for users, anonymous for the rest."""
+    client = app.test_client()
+    if caller in USERS:
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        answer = client.post("/login", data={"username": caller, "password": PASSWORD,
+                                             "csrf_token": token})
+        assert answer.status_code == 302
+    return client
+
+
+def _call(app, key: tuple[str, str], caller: str, world: dict):
+    endpoint, method = key
+    entry = ROUTES[key]
+    url = _url(app, endpoint, entry, world)
+    token = world["tokens"].get(caller)
+    if entry.access.page:
+        # Pages ignore bearer tokens; a device is just an anonymous browser there.
+        client = _page_client(app, caller)
+        headers = bearer(token) if caller in DEVICES else {}
+    else:
+        client, headers = app.test_client(), bearer(token) if token else {}
+    with client.open(url, method=method, headers=headers, json=entry.body) as response:
+        return response.status_code, response.headers.get("Location", "")
+
+
+def _is_login_redirect(status: int, location: str) -> bool:
+    return status == 302 and location.startswith("/login")
+
+
+@pytest.mark.parametrize("key", sorted(ROUTES), ids=lambda key: f"{key[1]} {key[0]}")
+def test_each_route_admits_exactly_its_callers(app, world, key):
+    access, ends_at_login = ROUTES[key].access, ROUTES[key].ends_at_login
+    outcomes = {caller: _call(app, key, caller, world) for caller in CALLERS}
+    wrong = {}
+    for caller, (status, location) in outcomes.items():
+        if caller in access.allowed:
+            admitted = (status not in (401, 403) and status < 500
+                        and (ends_at_login or not _is_login_redirect(status, location)))
+            if not admitted:
+                wrong[caller] = (status, "should be admitted")
+        elif caller == "anonymous" or (access.page and caller in DEVICES):
+            refused = _is_login_redirect(status, location) if access.page else status == 401
+            if not refused:
+                wrong[caller] = (status, "should be sent to log in" if access.page else "401")
+        elif status != 403:
+            wrong[caller] = (status, "should be 403")
+    assert wrong == {}, f"{key} is for {access.name}"
+
+
+def _socket(app, caller: str, world: dict):
+    token = world["tokens"].get(caller)
+    return socketio.test_client(app, auth={"token": token} if token else None)
+
+
+@pytest.mark.parametrize("channel", sorted(CHANNELS))
+def test_each_socket_channel_admits_exactly_its_callers(app, world, channel):
+    access, data = CHANNELS[channel]
+    message = {"channel": channel, **data}
+    if channel == "ticket":
+        message["code"] = world["code"]
+    wrong = {}
+    for caller in CALLERS:
+        socket = _socket(app, caller, world)
+        answer = socket.emit("subscribe", message, callback=True)
+        socket.disconnect()
+        refused = isinstance(answer, dict) and answer.get("error", {}).get("code") in REFUSALS
+        if refused == (caller in access.allowed):
+            wrong[caller] = answer.get("error") if isinstance(answer, dict) else answer
+    assert wrong == {}, f"channel {channel} is for {access.name}"
+
+
+def test_a_counter_channel_of_another_office_is_refused_to_its_staff(app, world):
+    socket = _socket(app, "otherstaff", world)
+    answer = socket.emit("subscribe", {"channel": "counter", "office": "test-office",
+                                       "counter": 1}, callback=True)
+    assert answer["error"]["code"] == "wrong_office"
+
+
+@pytest.mark.parametrize("token", ["u_forged", "d_forged", "nonsense"])
+def test_a_connection_with_a_bad_token_is_refused(app, token):
+    assert socketio.test_client(app, auth={"token": token}).is_connected() is False
+
+
+def test_unknown_channels_and_shapes_are_coded_errors(app, world):
+    socket = _socket(app, "anonymous", world)
+    for message in [{"channel": "admin"}, "board", ["board"], None, {"channel": "counter"}]:
+        answer = socket.emit("subscribe", message, callback=True)
+        assert answer["error"]["code"] in {"invalid_field", "unknown_office"} | REFUSALS
+
+
+# CSRF: every state-changing page route (outside the JSON API, which checks CSRF for cookies
+# in `principal()`) refuses a logged-in browser that lacks the page's token.
+PAGE_CHANGES: dict[tuple[str, str], dict] = {
+    ("login.log_in", "POST"): {"username": "staff1", "password": PASSWORD},
+    ("login.log_out", "POST"): {},
+    **{("admin." + name, "POST"): {} for name in (
+        "create_office", "update_office", "create_service", "update_service", "create_counter",
+        "update_counter", "create_priority", "update_priority", "create_user", "update_user",
+        "reset_password", "create_admin", "create_device", "update_device", "revoke_device")},
+}
+
+
+def test_every_state_changing_page_route_is_listed_for_csrf(app):
+    changing = {(endpoint, method) for endpoint, method in _registered(app)
+                if method != "GET" and not endpoint.startswith("api.")}
+    assert changing == set(PAGE_CHANGES)
+
+
+@pytest.mark.parametrize("key", sorted(PAGE_CHANGES), ids=lambda key: key[0])
+def test_state_changing_pages_refuse_a_request_without_the_csrf_token(app, world, key):
+    client = _page_client(app, "staff1")
+    url = _url(app, key[0], ROUTES[key], world)
+    for forged in ({}, {"csrf_token": "forged"}):
+        client.open(url, method=key[1], data={**PAGE_CHANGES[key], **forged})
+        # Still the same session: nothing happened (logout kept it, login did not replace it).
+        assert client.get("/api/v1/offices/test-office/counters/1").status_code == 200
+
+
+def test_the_json_api_refuses_a_cookie_without_the_csrf_header(app, world):
+    client = _page_client(app, "staff1")
+    for key, entry in ROUTES.items():
+        if (key[1] == "POST" and not entry.access.page and "staff1" in entry.access.allowed
+                and "anonymous" not in entry.access.allowed):
+            url = _url(app, key[0], entry, world)
+            answer = client.post(url, json=entry.body)
+            assert answer.status_code == 403, key
+            assert answer.get_json()["error"]["code"] == "csrf_failed"
