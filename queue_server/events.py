@@ -9,7 +9,7 @@ from flask import request
 from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 
-from . import printing
+from . import lookup_limits, printing, rating_desk, ticket_watch
 from .auth import Principal, authenticate
 from .board import board_snapshot
 from .context import db, now, public_url
@@ -113,7 +113,10 @@ def _on_subscribe(data: object) -> dict:
             return _subscribe_ticket(data)
         if channel == "printer":
             return _subscribe_printer()
-        raise _bad("invalid_field", field="channel", reason="board, counter, ticket or printer")
+        if channel == "rating":
+            return _subscribe_rating(data)
+        raise _bad("invalid_field", field="channel",
+                   reason="board, counter, ticket, printer or rating")
     except DomainError as error:
         return {"error": {"code": error.code, "message": message(error.message_key,
                                                                  **error.params)}}
@@ -155,11 +158,19 @@ def _subscribe_counter(data: dict) -> dict:
 
 def _subscribe_ticket(data: dict) -> dict:
     code = data.get("code")
+    lookup_limits.check_lookup()
     ticket = find_ticket(db(), code) if isinstance(code, str) and len(code) <= 64 else None
     if ticket is None:
+        lookup_limits.unknown_code()
         raise NotFound("ticket_not_found")
     join_room(ticket_room(ticket.code))
+    join_room(ticket_watch.positions_room(ticket.office))  # queue_positions: ahead counts down
     return ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+
+
+def _subscribe_rating(data: dict) -> dict:
+    """A counter's rating tablet: the ticket it should ask about now (see rating_desk)."""
+    return rating_desk.subscribe(data, _principals.get(request.sid))
 
 
 def _subscribe_printer() -> dict:
@@ -191,6 +202,9 @@ def ticket_issued(ticket: Ticket, state: QueueState) -> None:
     _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
                             "service": ticket.service.code, "waiting": state.waiting()},
           board_room(office))
+    if ticket.priority_id is not None:
+        # An ordinary ticket joins at the back and moves no one; a priority one may.
+        ticket_watch.queue_moved(office, state)
 
 
 def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
@@ -199,6 +213,7 @@ def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
     _emit_board_change(office, state)
     if ticket is not None:
         ticket_updated(ticket, state)
+    ticket_watch.queue_moved(office, state)
 
 
 def _emit_board_change(office: Office, state: QueueState) -> None:
@@ -235,8 +250,9 @@ def counter_changed(counter: Counter, *, called: Ticket | None = None,
             ticket_updated(ticket, state)
     if called is None and recalled is None:
         _emit_board_change(office, state)
-    _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url()),
+    _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url(), state),
           counter_room(office, counter.number))
+    ticket_watch.queue_moved(office, state, called=called, finished=finished)
 
 
 def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
@@ -250,6 +266,27 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
             "service": ticket.service.code, "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
             "call_id": call_id, "is_recall": is_recall, "waiting": state.waiting()}
+
+
+def office_changed(office: Office) -> None:
+    """The office's set-up changed in /admin: kiosks and displays fetch their snapshot again."""
+    _emit("office_changed", {"office": office.slug}, board_room(office))
+
+
+def close_connections_of(*, user_id: int | None = None, device_id: int | None = None) -> None:
+    """A revoked device or disabled account: drop its open connections on this process.
+
+    Rooms joined with the old token would otherwise keep receiving (a rating tablet hears
+    ticket codes); reconnecting needs a valid token.
+    """
+    for sid, principal in list(_principals.items()):
+        if principal is not None and (
+                (user_id is not None and principal.user_id == user_id)
+                or (device_id is not None and principal.device_id == device_id)):
+            try:
+                socketio.server.disconnect(sid)
+            except Exception:  # noqa: BLE001 - already gone; the token is refused anyway
+                log.warning("could not close connection %s", sid, exc_info=True)
 
 
 def print_job_queued(job: PrintJob) -> None:

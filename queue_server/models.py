@@ -132,9 +132,15 @@ class Office(Base):
     min_recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
     notice: Mapped[str] = mapped_column(Text, default="")
     ticket_footer: Mapped[str] = mapped_column(String(200), default="")
+    # The top line of the printed ticket; empty prints the office name.
+    ticket_header: Mapped[str] = mapped_column(String(200), default="")
     near_threshold: Mapped[int] = mapped_column(Integer, default=3)
     number_reading: Mapped[str] = mapped_column(String(20), default="numeral")
     number_region: Mapped[str] = mapped_column(String(20), default="north")
+    # How long a phone number given for "your turn is near" is kept (personal data).
+    phone_retention_hours: Mapped[int] = mapped_column(Integer, default=24)
+    # Working days (Mon-Fri minus holidays) to handle a feedback inbox item.
+    feedback_target_days: Mapped[int] = mapped_column(Integer, default=3)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     services: Mapped[list[Service]] = relationship(
@@ -174,6 +180,8 @@ class Service(Base):
     service_time_samples: Mapped[int] = mapped_column(Integer, default=0)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Closed in /admin: no new tickets, but the ones waiting are still called.
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     office: Mapped[Office] = relationship(back_populates="services")
     counters: Mapped[list[Counter]] = relationship(
@@ -307,6 +315,8 @@ class Ticket(Base):
         UniqueConstraint("office_id", "idempotency_key"),
         Index("ix_tickets_queue", "office_id", "day", "status"),
         Index("ix_tickets_office_issued", "office_id", "issued_at"),
+        # Repeat visits: earlier tickets carrying the same dossier code.
+        Index("ix_tickets_office_dossier", "office_id", "dossier_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -410,3 +420,156 @@ def _keep_event_log_append_only(session, _context, _instances):  # noqa: ANN001
             instance in session.deleted or session.is_modified(instance)
         ):
             raise AppendOnlyError("ticket events are append-only")
+
+
+class VisitCount(enum.Enum):
+    """How many times the citizen has come for this matter (số lần đi lại)."""
+
+    FIRST = "first"
+    SECOND = "second"
+    THREE_OR_MORE = "three_or_more"
+
+
+class FeedbackSource(enum.Enum):
+    PHONE = "phone"
+    TABLET = "tablet"
+
+
+class Feedback(Base):
+    """A citizen's rating of one finished ticket, attributed to its counter and officer."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_office_rated", "office_id", "rated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One rating per ticket: the unique constraint is the backstop for two at once.
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # 5 Rất hài lòng, 4 Hài lòng, 3 Bình thường, 2 Không hài lòng, 1 Rất không hài lòng.
+    rating: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    visits: Mapped[VisitCount | None] = mapped_column(_enum(VisitCount), nullable=True)
+    source: Mapped[FeedbackSource] = mapped_column(_enum(FeedbackSource))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    rated_at: Mapped[datetime]
+
+    ticket: Mapped[Ticket] = relationship()
+
+
+class SmsStatus(enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SmsRequest(Base):
+    """A phone number given at the kiosk for one "your turn is near" message.
+
+    Kept apart from the ticket and deleted after the office's retention period.
+    """
+
+    __tablename__ = "sms_requests"
+    __table_args__ = (Index("ix_sms_requests_office_created", "office_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    phone: Mapped[str] = mapped_column(String(16))
+    status: Mapped[SmsStatus] = mapped_column(_enum(SmsStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # Given with the one-line consent at the kiosk; retention counts from here.
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class FeedbackCase(Base):
+    """How one feedback inbox item (a rating of 3 or less, or any comment) was handled."""
+
+    __tablename__ = "feedback_cases"
+    __table_args__ = (Index("ix_feedback_cases_office_closed", "office_id", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The inbox item is the rating itself; this row appears at the first action on it.
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Shown to the citizen on the ticket page.
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Internal: what was done; never shown to the citizen.
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    feedback: Mapped[Feedback] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+class AdminObject(enum.Enum):
+    """What an administration change was made to."""
+
+    OFFICE = "office"
+    SERVICE = "service"
+    COUNTER = "counter"
+    PRIORITY = "priority"
+    USER = "user"
+    DEVICE = "device"
+
+
+class AdminAction(enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    PASSWORD_RESET = "password_reset"
+    REVOKED = "revoked"
+    FILE_APPLIED = "file_applied"
+
+
+class AdminAuditEntry(Base):
+    """Append-only log of every change made in /admin or by `init`: who, when, from where, what."""
+
+    __tablename__ = "admin_audit_entries"
+    __table_args__ = (Index("ix_admin_audit_entries_office_at", "office_id", "at"),
+                      Index("ix_admin_audit_entries_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The username at the time (or "init"), so the line reads the same after renames.
+    actor: Mapped[str] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    client_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    action: Mapped[AdminAction] = mapped_column(_enum(AdminAction))
+    object_kind: Mapped[AdminObject] = mapped_column(_enum(AdminObject))
+    object_key: Mapped[str] = mapped_column(String(100))
+    # {"field": [before, after]}; secrets (passwords, tokens) are never written here.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class OfficeFileState(Base):
+    """What `init` last applied from the office file: tells file edits from /admin edits."""
+
+    __tablename__ = "office_file_states"
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    applied: Mapped[dict] = mapped_column(JSON)
+    applied_at: Mapped[datetime]
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_admin_audit_append_only(session, _context, _instances):  # noqa: ANN001
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, AdminAuditEntry) and (
+            instance in session.deleted or session.is_modified(instance)
+        ):
+            raise AppendOnlyError("the admin audit log is append-only")

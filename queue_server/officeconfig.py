@@ -66,6 +66,8 @@ class OfficeSpec:
     near_threshold: int = 3
     number_reading: str = "numeral"
     number_region: str = "north"
+    phone_retention_hours: int = 24
+    feedback_target_days: int = 3
 
 
 @dataclass
@@ -215,6 +217,12 @@ def _read_office_options(reader: _Reader) -> dict:
                                      hint="numeral or digits"),
         "number_region": reader.get("number_region", str, "north",
                                     check={"north", "south"}.__contains__, hint="north or south"),
+        # Phone numbers for "your turn is near" are personal data: kept a week at most.
+        "phone_retention_hours": reader.get("phone_retention_hours", int, 24,
+                                            check=lambda v: 1 <= v <= 168, hint="1 to 168"),
+        # Working days to handle a low rating or a comment in the feedback inbox.
+        "feedback_target_days": reader.get("feedback_target_days", int, 3,
+                                           check=lambda v: 1 <= v <= 30, hint="1 to 30"),
     }
 
 

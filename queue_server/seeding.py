@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import office_sync
 from .models import Counter, Office, PriorityCategory, PriorityMode, Service
 from .officeconfig import OfficeSpec
+from .timeutil import utc_now
 
 
-def apply_office_specs(session: Session, specs: list[OfficeSpec]) -> list[Office]:
-    """Upsert every office of the file; things dropped from the file are deactivated."""
-    return [_apply_office(session, spec) for spec in specs]
+def apply_office_specs(session: Session, specs: list[OfficeSpec], *,
+                       now: datetime | None = None) -> list[Office]:
+    """Upsert every office of the file; things dropped from the file are deactivated.
+
+    What /admin changed and the file did not is kept (see office_sync); now None: the clock.
+    """
+    offices = []
+    for spec in specs:
+        sync = office_sync.prepare(session, spec)
+        office = _apply_office(session, sync.merged)
+        sync.remember(session, office, now=now or utc_now())
+        offices.append(office)
+    return offices
 
 
 def _apply_office(session: Session, spec: OfficeSpec) -> Office:
@@ -27,6 +41,8 @@ def _apply_office(session: Session, spec: OfficeSpec) -> Office:
     office.min_recalls_before_no_show = spec.min_recalls_before_no_show
     office.notice, office.ticket_footer = spec.notice, spec.ticket_footer
     office.near_threshold = spec.near_threshold
+    office.phone_retention_hours = spec.phone_retention_hours
+    office.feedback_target_days = spec.feedback_target_days
     office.number_reading, office.number_region = spec.number_reading, spec.number_region
     office.is_active = True
     session.flush()

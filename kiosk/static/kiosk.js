@@ -33,6 +33,9 @@ const kiosk = {
   socketUp: null,
   isBusy: false,
   clockOffsetMs: 0,
+  // "Your turn is near" by SMS: offered only when the server has a gateway.
+  nearTurn: { near_threshold: 3, sms_enabled: false, phone_retention_hours: 24 },
+  phone: "", // the digits being typed; never kept after the screen closes
 };
 
 const $ = (id) => document.getElementById(id);
@@ -61,6 +64,7 @@ function applyLanguage() {
   switcher.lang = kiosk.language === "vi" ? "en" : "vi";
   renderStart();
   if (kiosk.ticket) renderTicket(kiosk.ticket);
+  if (kiosk.screen === "sms") renderSms();
 }
 
 function switchLanguage() {
@@ -132,6 +136,7 @@ async function refresh() {
     ]);
     if (answers.some((answer) => answer.status !== 200)) throw new NetworkError("not ready");
     [kiosk.services, kiosk.opening, kiosk.priorities] = answers.map((answer) => answer.body);
+    loadNearTurn();
     kiosk.clockOffsetMs = answers[0].clockOffsetMs ?? kiosk.clockOffsetMs;
     kiosk.isLoaded = true;
     refreshFailures = 0;
@@ -162,6 +167,30 @@ function connectLive() {
   socket.on("connect_error", () => setSocketUp(false));
   socket.on("queue_changed", () => scheduleRefresh());
   socket.on("ticket_issued", () => scheduleRefresh());
+  socket.on("office_changed", onOfficeChanged);
+  socket.on("resync", () => scheduleRefresh(0)); // the server lost events: refetch
+}
+
+// An administrator changed the office (services, hours, names) or revoked a device: check
+// this kiosk's own token again, then take the new snapshot; no reload needed.
+async function onOfficeChanged(event) {
+  if (!event || event.office !== OFFICE) return;
+  if (!(await isPaired())) {
+    showUnpaired();
+    return;
+  }
+  refreshOfficeName();
+  scheduleRefresh(0);
+}
+
+async function refreshOfficeName() {
+  try {
+    const { status, body } = await requestJSON(`${API}/offices`, { language: kiosk.language });
+    const office = status === 200 && Array.isArray(body) ? body.find((item) => item.slug === OFFICE) : null;
+    if (office) document.querySelector(".office-name").textContent = office.name;
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error; // the name stays until the next change
+  }
 }
 
 function setHttpUp(value) {
@@ -290,7 +319,7 @@ let idleTimer = null;
 function armIdle() {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
-    const isMidway = kiosk.screen === "priority" || (kiosk.screen === "start"
+    const isMidway = kiosk.screen === "priority" || kiosk.screen === "sms" || (kiosk.screen === "start"
       && (kiosk.priority !== null || kiosk.language !== "vi"));
     if (isMidway && !kiosk.isBusy) backToStart();
   }, IDLE_MS);
@@ -351,10 +380,89 @@ function renderTicket(ticket) {
   const printStatus = ticket.print?.status;
   $("printer-error").hidden = printStatus !== "printer_error";
   $("ticket-printed").hidden = printStatus !== "queued" && printStatus !== "printed";
+  $("sms-offer").hidden = !isSmsOffered(ticket);
   const qr = $("ticket-qr");
   const source = `${API}/tickets/${encodeURIComponent(ticket.code)}/qr.svg`;
   if (qr.getAttribute("src") !== source) qr.src = source;
   qr.alt = strings.qrCaption;
+}
+
+// ---- "your turn is near" by SMS (optional; the number is typed on the kiosk's keypad) ----
+
+const MOBILE_NUMBER = /^0[35789]\d{8}$/;
+
+// The office's threshold and whether SMS is offered: on the side, the buttons never wait for it.
+async function loadNearTurn() {
+  try {
+    const answer = await requestJSON(`${OFFICE_API}/near-turn`, { language: kiosk.language });
+    if (answer.status === 200 && answer.body) kiosk.nearTurn = answer.body;
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error; // the next refresh asks again
+  }
+}
+
+// Not worth a message when the turn is already near, nor without a gateway.
+function isSmsOffered(ticket) {
+  const near = kiosk.nearTurn || {};
+  return Boolean(near.sms_enabled) && ticket.status === "waiting"
+    && (typeof ticket.ahead !== "number" || ticket.ahead > near.near_threshold);
+}
+
+function openSms() {
+  stopCountdown();
+  kiosk.phone = "";
+  renderSms();
+  show("sms");
+  armIdle();
+}
+
+function pressKey(key) {
+  if (key === "erase") kiosk.phone = kiosk.phone.slice(0, -1);
+  else if (key === "clear") kiosk.phone = "";
+  else if (kiosk.phone.length < 10) kiosk.phone += key;
+  $("sms-error").hidden = true;
+  renderSms();
+}
+
+function renderSms() {
+  const strings = texts();
+  const digits = kiosk.phone;
+  // 0912 345 678: the grouping people read back on a phone bill.
+  $("sms-phone").textContent = [digits.slice(0, 4), digits.slice(4, 7), digits.slice(7)]
+    .filter(Boolean).join(" ") || "—";
+  $("sms-consent").textContent = strings.smsConsent(kiosk.nearTurn?.phone_retention_hours ?? 24);
+  $("sms-send").disabled = kiosk.isBusy || !MOBILE_NUMBER.test(digits) || !isOnline();
+}
+
+async function sendSms() {
+  if (kiosk.isBusy || !kiosk.ticket || !MOBILE_NUMBER.test(kiosk.phone)) return;
+  kiosk.isBusy = true;
+  $("sms-send").textContent = texts().smsSending;
+  renderSms();
+  try {
+    const result = await requestJSON(`${API}/tickets/${encodeURIComponent(kiosk.ticket.code)}/sms`, {
+      method: "POST", token: kiosk.token, language: kiosk.language,
+      body: { phone: kiosk.phone, consent: true },
+    });
+    if (result.status === 201 || result.status === 200) {
+      kiosk.phone = "";
+      showMessage(texts().smsDone(result.body?.near_threshold ?? kiosk.nearTurn.near_threshold));
+    } else if (result.status === 400) {
+      $("sms-error").textContent = texts().smsInvalid;
+      $("sms-error").hidden = false;
+    } else {
+      kiosk.phone = "";
+      showMessage(result.body?.error?.message || texts().failed);
+    }
+  } catch (error) {
+    if (!(error instanceof NetworkError)) console.error(error);
+    $("sms-error").textContent = texts().networkFailed;
+    $("sms-error").hidden = false;
+  } finally {
+    kiosk.isBusy = false;
+    $("sms-send").textContent = texts().smsSend;
+    renderSms();
+  }
 }
 
 function showMessage(text) {
@@ -367,6 +475,8 @@ function backToStart() {
   stopCountdown();
   kiosk.priority = null;
   kiosk.ticket = null;
+  kiosk.phone = "";
+  $("sms-phone").textContent = ""; // not even a hidden copy stays on the kiosk
   $("ticket-qr").removeAttribute("src");
   if (kiosk.language !== "vi") {
     kiosk.language = "vi"; // the next person starts in Vietnamese
@@ -424,6 +534,12 @@ async function start() {
   $("priority-cancel").addEventListener("click", cancelPriority);
   $("ticket-done").addEventListener("click", backToStart);
   $("message-back").addEventListener("click", backToStart);
+  $("sms-offer").addEventListener("click", openSms);
+  $("sms-skip").addEventListener("click", backToStart);
+  $("sms-send").addEventListener("click", sendSms);
+  for (const key of document.querySelectorAll("#keypad [data-key]")) {
+    key.addEventListener("click", () => pressKey(key.dataset.key));
+  }
   document.addEventListener("pointerdown", armIdle, { passive: true });
   tickClock();
   setInterval(tickClock, 5000);

@@ -40,6 +40,17 @@ const vi = {
   counterList: (numbers) => numbers.join(", "),
   networkFailed: "Không kết nối được với máy chủ. Xin thử lại sau giây lát hoặc báo cán bộ tại quầy.",
   failed: "Chưa lấy được số. Xin thử lại hoặc báo cán bộ tại quầy.",
+  smsOffer: "Nhắn tin cho tôi khi sắp đến lượt",
+  smsOfferNote: "Không bắt buộc · để ra ngoài chờ",
+  smsPrompt: "Nhập số điện thoại di động",
+  smsConsent: (hours) => `Số điện thoại chỉ dùng để nhắn tin khi sắp đến lượt, và được xóa sau ${hours} giờ.`,
+  erase: "Xóa",
+  clear: "Xóa hết",
+  smsSkip: "Bỏ qua",
+  smsSend: "Đồng ý và gửi",
+  smsSending: "Đang gửi…",
+  smsDone: (ahead) => `Đã đăng ký. Hệ thống sẽ nhắn tin khi còn ${ahead} người trước ông/bà.`,
+  smsInvalid: "Số điện thoại chưa đúng. Xin kiểm tra lại (ví dụ 0912 345 678).",
 };
 
 const en = {
@@ -81,6 +92,17 @@ const en = {
   counterList: (numbers) => numbers.join(", "),
   networkFailed: "Cannot reach the server. Please try again in a moment or ask an officer.",
   failed: "No number could be issued. Please try again or ask an officer.",
+  smsOffer: "Text me when my turn is near",
+  smsOfferNote: "Optional · so you can wait outside",
+  smsPrompt: "Enter your mobile number",
+  smsConsent: (hours) => `Your number is used only to text you when your turn is near, and is deleted after ${hours} hours.`,
+  erase: "Delete",
+  clear: "Clear",
+  smsSkip: "Skip",
+  smsSend: "Agree and send",
+  smsSending: "Sending…",
+  smsDone: (ahead) => `Done. We will text you when ${ahead} ${ahead === 1 ? "person is" : "people are"} before you.`,
+  smsInvalid: "That number is not right. Please check it (for example 0912 345 678).",
 };
 
 export const STRINGS = { vi, en };

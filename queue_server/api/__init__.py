@@ -7,10 +7,15 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 # One import per line: each resource module registers its routes on `api`.
 from . import auth  # noqa: E402,F401
 from . import counters  # noqa: E402,F401
+from . import feedback  # noqa: E402,F401
+from . import inbox  # noqa: E402,F401
 from . import kiosk  # noqa: E402,F401
+from . import lookups  # noqa: E402,F401
+from . import near_turn  # noqa: E402,F401
 from . import offices  # noqa: E402,F401
 from . import openapi  # noqa: E402,F401
 from . import printing  # noqa: E402,F401
+from . import stats  # noqa: E402,F401
 from . import ticket_qr  # noqa: E402,F401
 from . import tickets  # noqa: E402,F401
 from . import voice  # noqa: E402,F401

@@ -1,0 +1,103 @@
+"""POST /tickets/{code}/feedback: the citizen's rating, from the phone or the counter's tablet."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy.exc import IntegrityError
+
+from .. import feedback, lookup_limits
+from ..auth import Principal
+from ..errors import Conflict, Forbidden, NotFound
+from ..i18n import MESSAGES
+from ..models import DeviceKind, FeedbackSource, Ticket, VisitCount
+from ..queries import find_ticket
+from ..timeutil import iso_local
+from . import api, openapi
+from .common import db, json_body, now, principal, read_fields
+
+MAX_CODE_LENGTH = 64
+
+# This module's messages, added to the catalog: Vietnamese first, English second.
+MESSAGES.update({
+    "ticket_not_finished": ("Số {number} chưa được phục vụ xong nên chưa đánh giá được.",
+                            "Ticket {number} is not finished yet, so it cannot be rated."),
+    "already_rated": ("Số {number} đã được đánh giá. Cảm ơn ông/bà!",
+                      "Ticket {number} has already been rated. Thank you!"),
+    "invalid_rating": ("Mức đánh giá phải từ 1 đến 5.", "The rating must be from 1 to 5."),
+    "reasons_need_low_rating": (
+        "Chỉ chọn lý do khi đánh giá từ mức “Bình thường” trở xuống.",
+        "Reasons are given only with a rating of 3 (Bình thường) or less."),
+    "unknown_reason": ("Không có lý do “{reason}” (các lý do: {known}).",
+                       "Unknown reason “{reason}” (known: {known})."),
+    "comment_too_long": ("Góp ý dài quá {maximum} ký tự.",
+                         "The comment is longer than {maximum} characters."),
+    "invalid_visits": ("Số lần đi lại phải là first, second hoặc three_or_more.",
+                       "visits must be first, second or three_or_more."),
+    "not_a_rating_tablet": ("Chỉ máy đánh giá của điểm tiếp nhận này mới được làm việc này.",
+                            "Only a rating tablet of this office may do this."),
+})
+
+
+def _rating_tablet() -> Principal | None:
+    """The counter's tablet when the request carries a token; None for a citizen's phone."""
+    if "Authorization" not in request.headers:
+        return None
+    caller = principal()
+    if caller.device_kind is not DeviceKind.RATING:
+        raise Forbidden("not_a_rating_tablet")
+    return caller
+
+
+def _ticket_or_404(code: str) -> Ticket:
+    ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
+    if ticket is None:
+        raise NotFound("ticket_not_found")
+    return ticket
+
+
+@api.post("/tickets/<code>/feedback")
+def create_feedback(code: str):  # noqa: ANN201
+    """Rate a finished ticket once: 201; 409 when not finished or already rated."""
+    tablet = _rating_tablet()
+    if tablet is None:
+        lookup_limits.check_feedback()
+    fields = read_fields(json_body(), {"rating": int},
+                         {"reasons": list, "comment": str, "visits": str})
+    ticket = _ticket_or_404(code)
+    if tablet is not None and tablet.office_id != ticket.office_id:
+        raise Forbidden("not_a_rating_tablet")
+    try:
+        rating = feedback.submit_feedback(
+            db(), ticket, rating=fields["rating"], reasons=fields["reasons"],
+            comment=fields["comment"], visits=fields["visits"], now=now(),
+            source=FeedbackSource.TABLET if tablet else FeedbackSource.PHONE,
+            device_id=tablet.device_id if tablet else None)
+        db().commit()
+    except IntegrityError:
+        # Phone and tablet answered at the same instant: the first one counts.
+        db().rollback()
+        raise Conflict("already_rated", number=ticket.number) from None
+    return jsonify({"number": ticket.number, "rating": rating.rating, "reasons": rating.reasons,
+                    "visits": rating.visits.value if rating.visits else None,
+                    "rated_at": iso_local(rating.rated_at, ticket.office.timezone)}), 201
+
+
+_REQUEST = {"type": "object", "required": ["rating"], "properties": {
+    "rating": {"type": "integer", "minimum": 1, "maximum": 5,
+               "description": "5 Rất hài lòng … 1 Rất không hài lòng"},
+    "reasons": {"type": "array", "items": {"enum": list(feedback.REASONS)}, "uniqueItems": True,
+                "description": "only with a rating of 3 or less"},
+    "comment": {"type": "string", "maxLength": feedback.MAX_COMMENT_LENGTH},
+    "visits": {"enum": [visit.value for visit in VisitCount],
+               "description": "how many times the citizen came for this matter"}}}
+
+openapi.document_paths({
+    "/api/v1/tickets/{code}/feedback": {"post": {
+        **openapi.operation(
+            "Rate a finished ticket, once (public by code; a rating tablet sends its token)",
+            {201: "number, rating, reasons, visits, rated_at",
+             **{status: openapi.ERROR for status in (400, 401, 403, 404, 409, 429)}},
+            parameters=[openapi.path_param("code")]),
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": _REQUEST}}}}},
+})

@@ -1,0 +1,177 @@
+// The rating form shared by the ticket page and the counter's tablet: five levels, reasons
+// and a comment at 3 or below, how many visits; it sends through the caller's `submit`.
+import { STRINGS } from "./strings.js";
+
+const LEVELS = [5, 4, 3, 2, 1];
+const LOW_RATING = 3;
+const REASONS = ["officer_attitude", "waiting_time", "procedure_unclear", "asked_to_come_back",
+  "facilities", "other"];
+const VISITS = ["first", "second", "three_or_more"];
+const MAX_COMMENT = 500;
+
+const make = (tag, className, attributes = {}) => Object.assign(document.createElement(tag),
+  { className }, attributes);
+
+export class RatingForm {
+  // submit(body) resolves to "sent", "already", "too_many" or "failed".
+  constructor(container, { submit, onInteract = () => {}, onDone = () => {} }) {
+    this.container = container;
+    this.submit = submit;
+    this.onInteract = onInteract;
+    this.onDone = onDone;
+    this.language = "vi";
+    this.build();
+    this.reset();
+    container.addEventListener("pointerdown", () => this.onInteract(), { passive: true });
+    container.addEventListener("input", () => this.onInteract());
+  }
+
+  build() {
+    this.title = make("h2", "rating-title");
+    this.levels = make("div", "levels", { role: "group" });
+    this.levelButtons = LEVELS.map((level) => {
+      const button = make("button", `level level-${level}`, { type: "button" });
+      button.dataset.rating = String(level);
+      button.addEventListener("click", () => this.choose(level));
+      this.levels.append(button);
+      return button;
+    });
+    this.reasonsBox = make("fieldset", "reasons");
+    this.reasonsTitle = make("legend", "question");
+    this.reasonsBox.append(this.reasonsTitle);
+    this.reasonInputs = REASONS.map((reason) => {
+      const label = make("label", "reason");
+      const input = make("input", "", { type: "checkbox", value: reason });
+      label.append(input, make("span", "reason-text"));
+      this.reasonsBox.append(label);
+      return input;
+    });
+    this.commentLabel = make("label", "comment");
+    this.commentText = make("span", "question");
+    this.comment = make("textarea", "", { maxLength: MAX_COMMENT, rows: 3 });
+    this.commentLabel.append(this.commentText, this.comment);
+    this.visitsBox = make("div", "visits-box", { role: "group" });
+    this.visitsTitle = make("p", "question");
+    this.visitButtons = VISITS.map((visits) => {
+      const button = make("button", "visit", { type: "button" });
+      button.dataset.visits = visits;
+      button.addEventListener("click", () => this.chooseVisits(visits));
+      return button;
+    });
+    const visitRow = make("div", "visit-row");
+    visitRow.append(...this.visitButtons);
+    this.visitsBox.append(this.visitsTitle, visitRow);
+    this.sendButton = make("button", "send", { type: "button" });
+    this.sendButton.addEventListener("click", () => this.send());
+    this.message = make("p", "form-message", { role: "status" });
+    this.container.replaceChildren(this.title, this.levels, this.reasonsBox, this.commentLabel,
+      this.visitsBox, this.sendButton, this.message);
+  }
+
+  reset() {
+    this.rating = null;
+    this.visits = null;
+    this.isSending = false;
+    for (const input of this.reasonInputs) input.checked = false;
+    this.comment.value = "";
+    this.message.textContent = "";
+    this.render();
+  }
+
+  setLanguage(language) {
+    this.language = language;
+    this.render();
+  }
+
+  choose(level) {
+    this.rating = level;
+    if (level > LOW_RATING) {
+      for (const input of this.reasonInputs) input.checked = false;
+    }
+    this.message.textContent = "";
+    this.render();
+  }
+
+  chooseVisits(visits) {
+    this.visits = this.visits === visits ? null : visits;
+    this.render();
+  }
+
+  render() {
+    const strings = STRINGS[this.language];
+    this.title.textContent = strings.ratingTitle;
+    this.levels.setAttribute("aria-label", strings.ratingTitle);
+    for (const button of this.levelButtons) {
+      button.textContent = strings.levels[button.dataset.rating];
+      button.setAttribute("aria-pressed", String(Number(button.dataset.rating) === this.rating));
+    }
+    const isLow = this.rating !== null && this.rating <= LOW_RATING;
+    this.reasonsBox.hidden = !isLow;
+    this.commentLabel.hidden = !isLow;
+    this.reasonsTitle.textContent = strings.reasonsTitle;
+    this.reasonInputs.forEach((input) => {
+      input.nextElementSibling.textContent = strings.reasons[input.value];
+    });
+    this.commentText.textContent = strings.commentLabel;
+    this.visitsBox.hidden = this.rating === null;
+    this.visitsTitle.textContent = strings.visitsTitle;
+    this.visitsBox.setAttribute("aria-label", strings.visitsTitle);
+    for (const button of this.visitButtons) {
+      button.textContent = strings.visits[button.dataset.visits];
+      button.setAttribute("aria-pressed", String(button.dataset.visits === this.visits));
+    }
+    this.sendButton.hidden = this.rating === null;
+    this.sendButton.disabled = this.isSending;
+    this.sendButton.textContent = this.isSending ? strings.sending : strings.send;
+  }
+
+  body() {
+    const body = { rating: this.rating };
+    if (this.rating <= LOW_RATING) {
+      const reasons = this.reasonInputs.filter((input) => input.checked).map((input) => input.value);
+      if (reasons.length) body.reasons = reasons;
+      const comment = this.comment.value.trim();
+      if (comment) body.comment = comment.slice(0, MAX_COMMENT);
+    }
+    if (this.visits) body.visits = this.visits;
+    return body;
+  }
+
+  async send() {
+    if (this.rating === null || this.isSending) return;
+    this.isSending = true;
+    this.render();
+    let outcome = "failed";
+    try {
+      outcome = await this.submit(this.body());
+    } finally {
+      this.isSending = false;
+      this.render();
+    }
+    const strings = STRINGS[this.language];
+    if (outcome === "sent" || outcome === "already") {
+      this.onDone(outcome);
+    } else {
+      this.message.textContent = outcome === "too_many" ? strings.tooMany : strings.sendFailed;
+    }
+  }
+}
+
+// POST the rating; the outcome as RatingForm expects it.
+export async function postRating(url, body, token) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    const response = await fetch(url, {
+      method: "POST", headers, body: JSON.stringify(body), cache: "no-store",
+    });
+    if (response.status === 201) return "sent";
+    if (response.status === 409) {
+      const answer = await response.json().catch(() => null);
+      return answer?.error?.code === "already_rated" ? "already" : "failed";
+    }
+    return response.status === 429 ? "too_many" : "failed";
+  } catch {
+    return "failed";
+  }
+}

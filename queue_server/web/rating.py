@@ -1,0 +1,28 @@
+"""The counter's rating tablet: /rate/<office>/<counter>, paired with a `rating` device token."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from ..api.common import db
+from ..queries import find_counter_by_number, find_office
+from .citizen import ROOT
+from .frontends import frontend_blueprint
+
+# No referrer: the pairing link carries the device token.
+blueprint = frontend_blueprint("rating", ROOT, referrer_policy="no-referrer")
+
+
+@blueprint.get("/rate/<slug>/<int:number>")
+def rating_page(slug: str, number: int):  # noqa: ANN201
+    """The tablet of one counter; a plain 404 page for an unknown office or counter."""
+    office = find_office(db(), slug)
+    counter = find_counter_by_number(db(), office, number) if office else None
+    if counter is None:
+        body = render_template(
+            "citizen.not_found.html", blueprint="rating", title="Không tìm thấy quầy",
+            text=f"Không có quầy {number} tại điểm tiếp nhận “{slug}”. Xin báo cán bộ quản trị.",
+            english=f"There is no counter {number} at office “{slug}”.")
+        return body, 404
+    config = {"office": office.slug, "counter": counter.number, "root": request.script_root}
+    return render_template("rating.page.html", office=office, counter=counter, config=config)

@@ -1,0 +1,54 @@
+"""The citizen's live ticket page behind the QR: /t/<code>. Public: the code is the secret."""
+
+from __future__ import annotations
+
+from flask import make_response, render_template, request
+
+from .. import lookup_limits
+from ..api.common import db, now, public_url
+from ..feedback import is_rated
+from ..queries import find_ticket, ticket_forecast
+from ..serialize import ticket_json
+from .citizen import ROOT
+from .frontends import frontend_blueprint
+
+MAX_CODE_LENGTH = 64
+
+# No referrer: the address is the ticket's secret.
+blueprint = frontend_blueprint("ticket_page", ROOT, referrer_policy="no-referrer")
+
+
+@blueprint.after_request
+def keep_out_of_search_engines(response):  # noqa: ANN001, ANN201
+    """The pages are reached by QR only; nothing here belongs in an index."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refusal(status: int, title: str, text: str, english: str, headers: dict | None = None):  # noqa: ANN202
+    body = render_template("citizen.not_found.html", blueprint="ticket_page", title=title,
+                           text=text, english=english)
+    return make_response(body, status, headers or {})
+
+
+@blueprint.get("/t/<code>")
+def ticket_page(code: str):  # noqa: ANN201
+    """The ticket with its live position; a plain page for an unknown code (counted)."""
+    try:
+        lookup_limits.check_lookup()
+    except lookup_limits.TooManyRequests as refusal:
+        return _refusal(429, "Xin thử lại sau ít phút",
+                        "Máy này đã mở quá nhiều địa chỉ phiếu không đúng.",
+                        "Too many unknown ticket addresses from this device; try again later.",
+                        refusal.headers)
+    ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
+    if ticket is None:
+        lookup_limits.unknown_code()
+        return _refusal(404, "Không tìm thấy phiếu",
+                        "Địa chỉ này không đúng. Xin quét lại mã QR trên phiếu số thứ tự.",
+                        "This ticket was not found. Please scan the QR code on your ticket again.")
+    snapshot = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+    config = {"code": ticket.code, "root": request.script_root,
+              "near_threshold": ticket.office.near_threshold,
+              "is_rated": is_rated(db(), ticket), "ticket": snapshot}
+    return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config)
