@@ -1,0 +1,120 @@
+"""The feedback inbox of an office (manager of the office, admin), and the office's answer on
+the citizen's ticket (public by code): GET /tickets/{code}/reply.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from .. import inbox, lookup_limits
+from ..errors import NotFound
+from ..i18n import MESSAGES
+from ..queries import find_ticket
+from . import api, openapi
+from .common import db, json_body, now, office_or_404, read_fields, refuse_unknown_parameters
+from .stats import require_manager_of
+
+MAX_CODE_LENGTH = 64
+
+MESSAGES.update({
+    "unknown_feedback_item": ("Không có phản hồi số {item} trong hộp thư này.",
+                              "There is no feedback item {item} in this inbox."),
+    "feedback_item_closed": ("Phản hồi số {item} đã đóng.", "Feedback item {item} is closed."),
+    "unknown_assignee": ("Không giao được cho “{username}”: không phải người của điểm tiếp "
+                         "nhận này.",
+                         "Cannot assign to “{username}”: not a person of this office."),
+})
+
+
+def _item_request(slug: str, item_id: int):  # noqa: ANN202
+    office = office_or_404(slug)
+    caller = require_manager_of(office)
+    return office, caller, inbox.find_item(db(), office, item_id)
+
+
+@api.get("/offices/<slug>/inbox")
+def list_inbox(slug: str):  # noqa: ANN201
+    """Open items oldest first (?state=open), or closed, or all; with the live summary."""
+    office = office_or_404(slug)
+    require_manager_of(office)
+    refuse_unknown_parameters({"state"})
+    items = inbox.list_items(db(), office, now(), request.args.get("state", "open"))
+    return jsonify({"summary": inbox.live_summary(db(), office, now()), "items": items})
+
+
+@api.post("/offices/<slug>/inbox/<int:item>/assign")
+def assign_inbox_item(slug: str, item: int):  # noqa: ANN201
+    """Make a person of the office responsible for an item: {"assignee": username}."""
+    office, caller, found = _item_request(slug, item)
+    fields = read_fields(json_body(), {"assignee": str}, {})
+    inbox.assign(db(), office, found, fields["assignee"], by_user_id=caller.user_id, now=now())
+    db().commit()
+    return jsonify(inbox.item_json(db(), office, found, now()))
+
+
+@api.post("/offices/<slug>/inbox/<int:item>/answer")
+def answer_inbox_item(slug: str, item: int):  # noqa: ANN201
+    """Write the answer the citizen reads on the ticket page: {"answer": text}."""
+    office, caller, found = _item_request(slug, item)
+    fields = read_fields(json_body(), {"answer": str}, {})
+    inbox.answer(db(), found, fields["answer"], by_user_id=caller.user_id, now=now())
+    db().commit()
+    return jsonify(inbox.item_json(db(), office, found, now()))
+
+
+@api.post("/offices/<slug>/inbox/<int:item>/close")
+def close_inbox_item(slug: str, item: int):  # noqa: ANN201
+    """Mark an item handled, with an optional internal note: {"note"?: text}."""
+    office, caller, found = _item_request(slug, item)
+    fields = read_fields(json_body(), {}, {"note": str})
+    inbox.close(db(), found, fields["note"], by_user_id=caller.user_id, now=now())
+    db().commit()
+    return jsonify(inbox.item_json(db(), office, found, now()))
+
+
+@api.get("/tickets/<code>/reply")
+def ticket_reply(code: str):  # noqa: ANN201
+    """The office's answer to this ticket's rating: {"answer", "answered_at"}, null until then."""
+    lookup_limits.check_lookup()
+    ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
+    if ticket is None:
+        lookup_limits.unknown_code()
+        raise NotFound("ticket_not_found")
+    return jsonify(inbox.citizen_reply(db(), ticket))
+
+
+def _document() -> None:
+    office, item = openapi.path_param("office"), openapi.path_param("item", "integer")
+    errors = {status: openapi.ERROR for status in (400, 401, 403, 404, 409)}
+
+    def change(summary: str, schema: dict) -> dict:
+        return {"post": {**openapi.operation(summary, {200: "the item", **errors}, secure=True,
+                                             parameters=[office, item]),
+                         "requestBody": {"required": True, "content": {
+                             "application/json": {"schema": schema}}}}}
+
+    state = {"name": "state", "in": "query", "required": False,
+             "schema": {"enum": list(inbox.STATES)}}
+    text = {"type": "string", "maxLength": inbox.MAX_ANSWER_LENGTH}
+    base = "/api/v1/offices/{office}/inbox"
+    openapi.document_paths({
+        base: {"get": openapi.operation(
+            "The feedback inbox: ratings of 3 or less and every comment, with due day (the "
+            "office's target in working days, Mon–Fri minus holidays), age and state",
+            {200: "summary, items", 400: openapi.ERROR, 401: openapi.ERROR,
+             403: openapi.ERROR, 404: openapi.ERROR}, secure=True, parameters=[office, state])},
+        base + "/{item}/assign": change("Assign an item to a person of the office", {
+            "type": "object", "required": ["assignee"],
+            "properties": {"assignee": {"type": "string", "description": "username"}}}),
+        base + "/{item}/answer": change("Answer an item (shown on the citizen's ticket page)", {
+            "type": "object", "required": ["answer"], "properties": {"answer": text}}),
+        base + "/{item}/close": change("Close an item (an optional internal note)", {
+            "type": "object", "properties": {"note": {**text, "type": ["string", "null"]}}}),
+        "/api/v1/tickets/{code}/reply": {"get": openapi.operation(
+            "The office's answer to the ticket's rating (public by code)",
+            {200: "answer, answered_at (null until answered)", 404: openapi.ERROR,
+             429: openapi.ERROR}, parameters=[openapi.path_param("code")])},
+    })
+
+
+_document()

@@ -1,0 +1,135 @@
+"""The manager's dashboard: live monitor, reports with charts, feedback inbox, the monthly
+officer report (printable), and the province view for admins. Data comes from the JSON API.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask import session as browser_session
+from sqlalchemy import select
+
+from ...api.common import db, now
+from ...auth import Principal
+from ...errors import DomainError
+from ...models import Office, Role, User
+from ...officers import month_period, officer_report
+from ...queries import find_office
+from ...report_labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
+from ...timeutil import local_day
+from ..login import (
+    SESSION_USERNAME,
+    csrf_token,
+    logged_in_user,
+    login_redirect,
+    page_language,
+    secure_headers,
+    texts,
+)
+from .strings import TEXTS
+
+blueprint = Blueprint("dashboard", __name__, template_folder="templates",
+                      static_folder="static", static_url_path="/assets/dashboard")
+blueprint.after_request(secure_headers)
+
+
+def _manager_of(user: Principal, office: Office) -> bool:
+    return user.role is Role.ADMIN or (user.role is Role.MANAGER and user.office_id == office.id)
+
+
+def _page(template: str, status: int = 200, **values: object):  # noqa: ANN202
+    language = page_language()
+    t = texts(TEXTS, language)
+    return render_template(template, t=t, language=language, csrf_token=csrf_token(),
+                           username=browser_session.get(SESSION_USERNAME, ""),
+                           **values), status
+
+
+def _refusal(text_key: str, status: int):  # noqa: ANN202
+    return _page("dashboard.error.html", status, message_key=text_key)
+
+
+def _checked_office(slug: str):  # noqa: ANN202
+    """(office, None) when the visitor manages it, else (None, the response to send)."""
+    user = logged_in_user()
+    if user is None:
+        return None, login_redirect()
+    office = find_office(db(), slug)
+    if office is None:
+        return None, _refusal("unknown_office", 404)
+    if not user.is_user or not _manager_of(user, office):
+        return None, _refusal("forbidden", 403)
+    return office, None
+
+
+@blueprint.get("/dashboard")
+def home():  # noqa: ANN201
+    """Managers go to their office; admins see every office side by side."""
+    user = logged_in_user()
+    if user is None:
+        return login_redirect()
+    if user.role is Role.ADMIN:
+        return _page("dashboard.province.html", config=_province_config())
+    office = db().get(Office, user.office_id) if user.office_id else None
+    if user.role is Role.MANAGER and office is not None and office.is_active:
+        return redirect(url_for("dashboard.office_dashboard", slug=office.slug))
+    return _refusal("forbidden", 403)
+
+
+@blueprint.get("/dashboard/<slug>")
+def office_dashboard(slug: str):  # noqa: ANN201
+    """The live monitor, the reports with charts and exports, and the feedback inbox."""
+    office, refusal = _checked_office(slug)
+    if refusal is not None:
+        return refusal
+    return _page("dashboard.html", office=office, config=_office_config(office))
+
+
+@blueprint.get("/dashboard/<slug>/officers")
+def officers_page(slug: str):  # noqa: ANN201
+    """The monthly officer report as a printable page (?month=YYYY-MM)."""
+    office, refusal = _checked_office(slug)
+    if refusal is not None:
+        return refusal
+    month = request.args.get("month") or local_day(now(), office.timezone).isoformat()[:7]
+    try:
+        period = month_period(month)
+    except DomainError:
+        return _refusal("invalid_month", 400)
+    report = officer_report(db(), office, period)
+    return _page("dashboard.officers.html", office=office, report=report, month=month,
+                 reasons={code: names[0] for code, names in REASONS.items()})
+
+
+def _labels() -> dict:
+    return {"reasons": both(REASONS), "ratings": both(RATINGS), "visits": both(VISITS)}
+
+
+def _office_config(office: Office) -> dict:
+    """What the script needs besides the API: names, URLs, strings, the office's people."""
+    language = page_language()
+    today = local_day(now(), office.timezone).isoformat()
+    people = db().scalars(select(User).where(
+        User.office_id == office.id, User.is_active).order_by(User.username)).all()
+    return {
+        "office": office.slug, "office_name": office.name, "language": language,
+        "today": today, "api": f"/api/v1/offices/{office.slug}",
+        "login": url_for("login.login_page", next=f"/dashboard/{office.slug}"),
+        "officers_page": url_for("dashboard.officers_page", slug=office.slug),
+        "services": [{"code": s.code, "name": s.name} for s in office.services],
+        "counters": [{"number": c.number, "name": c.name} for c in office.counters],
+        "people": [{"username": u.username, "name": u.full_name or u.username,
+                    "role": u.role.value} for u in people],
+        "target_working_days": office.feedback_target_days,
+        "labels": _labels(), "texts": texts(TEXTS, language),
+        "definitions": [{"term": term, "text": vi if language == "vi" else en}
+                        for term, vi, en in DEFINITIONS],
+    }
+
+
+def _province_config() -> dict:
+    language = page_language()
+    first = db().scalar(select(Office).where(Office.is_active).order_by(Office.name))
+    today = local_day(now(), first.timezone if first else "Asia/Ho_Chi_Minh").isoformat()
+    return {"language": language, "today": today, "api": "/api/v1/stats",
+            "login": url_for("login.login_page", next="/dashboard"),
+            "texts": texts(TEXTS, language)}
