@@ -98,6 +98,8 @@ def issue_ticket(
         if earlier is not None:
             return earlier
     service = find_service(session, office, service_code)
+    if service.is_closed:  # closed in /admin: those waiting are still called
+        raise Conflict("service_closed", service=service.name)
     priority = find_priority(session, office, priority_code) if priority_code else None
     _refuse_when_closed(office, now)
     day = local_day(now, office.timezone)

@@ -39,7 +39,7 @@ def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
     office = ticket.office
     issued = local_time(ticket.issued_at, office.timezone)
     return Slip(
-        office_name=office.name,
+        office_name=office.ticket_header or office.name,
         heading=text("heading", language),
         number=ticket.number,
         service=ticket.service.name,

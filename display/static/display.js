@@ -145,7 +145,16 @@ function connect() {
   socket.on("ticket_called", onCall);
   socket.on("ticket_issued", (event) => updateWaiting(event && event.waiting));
   socket.on("queue_changed", onBoardChange);
+  socket.on("office_changed", onOfficeChanged);
   socket.on("resync", subscribe); // the server lost events (its Redis link came back)
+}
+
+// An administrator changed the office (name, notice, counters, services): take the snapshot
+// and the service names again, as after a reconnect.
+function onOfficeChanged(event) {
+  if (!event || event.office !== OFFICE) return;
+  subscribe();
+  loadServiceNames();
 }
 
 function subscribe() {

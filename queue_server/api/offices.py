@@ -46,7 +46,7 @@ def list_services(slug: str):  # noqa: ANN201
         forecast = state.forecast_new(service.id)
         result.append({
             "code": service.code, "name": service.name, "prefix": service.prefix,
-            "is_open": is_open and bool(service.counters),
+            "is_open": is_open and bool(service.counters) and not service.is_closed,
             "waiting": waiting.get(service.code, 0),
             "estimated_wait_s": forecast.estimated_wait_s,
             "counters": [c.number for c in service.counters if c.is_active],

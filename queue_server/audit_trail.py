@@ -1,0 +1,181 @@
+"""The audit page's rows: administration changes and ticket actions, newest first, filtered."""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from .exports import csv_text
+from .models import (
+    AdminAuditEntry,
+    AdminObject,
+    Counter,
+    Device,
+    Office,
+    Ticket,
+    TicketEvent,
+    TicketEventKind,
+    User,
+)
+from .timeutil import local_time
+
+ADMIN_KINDS = tuple(f"admin:{kind.value}" for kind in AdminObject)
+TICKET_KINDS = tuple(f"ticket:{kind.value}" for kind in TicketEventKind)
+KINDS = ("admin", *ADMIN_KINDS, "ticket", *TICKET_KINDS)
+CSV_HEADER = ("time", "office", "source", "kind", "action", "who", "where", "object",
+              "details")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to show: offices (None: all), [start, end), a username, a kind from KINDS."""
+
+    office_ids: tuple[int, ...] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    username: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One line of the audit page, from either log."""
+
+    at: datetime
+    office: str
+    timezone: str
+    source: str  # "admin" or "ticket"
+    kind: str  # what was changed (admin) or what happened to the ticket
+    action: str
+    who: str
+    where: str
+    subject: str
+    details: dict
+
+    @property
+    def local_at(self) -> datetime:
+        return local_time(self.at, self.timezone)
+
+
+def audit_rows(session: Session, wanted: AuditFilter, limit: int) -> tuple[list[AuditRow], bool]:
+    """The newest `limit` rows and whether older ones exist."""
+    rows = list(_merged(session, wanted, limit + 1))
+    return rows[:limit], len(rows) > limit
+
+
+def audit_csv_chunks(sessions: Callable[[], Session], wanted: AuditFilter) -> Iterator[str]:
+    """Every matching row as CSV text, in chunks (safe cells: no formula ever runs).
+
+    Streamed after the request has ended, so it reads in a session of its own, in a deferred
+    transaction: SQLite writers (kiosks) never wait behind a long export.
+    """
+    with sessions() as session:
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        batch: list[tuple] = []
+        header = CSV_HEADER
+        for row in _merged(session, wanted, None):
+            batch.append(_csv_values(row))
+            if len(batch) == 500:
+                yield _csv(header, batch)
+                batch, header = [], None
+        if batch or header is not None:
+            yield _csv(header, batch)
+
+
+def _csv(header: Iterable[str] | None, rows: list[tuple]) -> str:
+    text = csv_text(header or (), rows)
+    text = text.removeprefix("\ufeff")
+    if header is None:
+        text = text.split("\r\n", 1)[1]  # csv_text always writes a header line
+    else:
+        text = "\ufeff" + text
+    return text
+
+
+def _csv_values(row: AuditRow) -> tuple:
+    return (row.local_at.isoformat(timespec="seconds"), row.office, row.source, row.kind,
+            row.action, row.who, row.where, row.subject,
+            json.dumps(row.details, ensure_ascii=False, sort_keys=True) if row.details else "")
+
+
+def _merged(session: Session, wanted: AuditFilter, limit: int | None) -> Iterator[AuditRow]:
+    sources = []
+    if wanted.kind is None or wanted.kind.startswith("admin"):
+        sources.append(_admin_rows(session, wanted, limit))
+    if wanted.kind is None or wanted.kind.startswith("ticket"):
+        sources.append(_ticket_rows(session, wanted, limit))
+    merged = heapq.merge(*sources, key=lambda row: row.at, reverse=True)
+    for count, row in enumerate(merged):
+        if limit is not None and count >= limit:
+            return
+        yield row
+
+
+def _bounded(query: Select, column, wanted: AuditFilter, office_column) -> Select:  # noqa: ANN001
+    if wanted.office_ids is not None:
+        query = query.where(office_column.in_(wanted.office_ids))
+    if wanted.start is not None:
+        query = query.where(column >= wanted.start)
+    if wanted.end is not None:
+        query = query.where(column < wanted.end)
+    return query
+
+
+def _admin_rows(session: Session, wanted: AuditFilter, limit: int | None) -> Iterator[AuditRow]:
+    query = (select(AdminAuditEntry, Office.slug, Office.timezone)
+             .outerjoin(Office, Office.id == AdminAuditEntry.office_id)
+             .order_by(AdminAuditEntry.at.desc(), AdminAuditEntry.id.desc()))
+    query = _bounded(query, AdminAuditEntry.at, wanted, AdminAuditEntry.office_id)
+    if wanted.username:
+        query = query.where(func.lower(AdminAuditEntry.actor) == wanted.username.lower())
+    if wanted.kind and wanted.kind != "admin":
+        query = query.where(AdminAuditEntry.object_kind == AdminObject(wanted.kind[6:]))
+    if limit is not None:
+        query = query.limit(limit)
+    for entry, slug, timezone in session.execute(query).yield_per(500):
+        yield AuditRow(
+            at=entry.at, office=slug or "", timezone=timezone or "Asia/Ho_Chi_Minh",
+            source="admin", kind=entry.object_kind.value, action=entry.action.value,
+            who=entry.actor, where=_client(entry), subject=entry.object_key,
+            details=entry.changes or {})
+
+
+def _client(entry: AdminAuditEntry) -> str:
+    return " · ".join(part for part in (entry.client_address, entry.client_agent) if part)
+
+
+def _ticket_rows(session: Session, wanted: AuditFilter, limit: int | None) -> Iterator[AuditRow]:
+    officer = aliased(User)
+    query = (select(TicketEvent.at, TicketEvent.kind, TicketEvent.details, Ticket.number,
+                    Office.slug, Office.timezone, officer.username, Device.name, Counter.number)
+             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+             .join(Office, Office.id == TicketEvent.office_id)
+             .outerjoin(officer, officer.id == TicketEvent.user_id)
+             .outerjoin(Device, Device.id == TicketEvent.device_id)
+             .outerjoin(Counter, Counter.id == TicketEvent.counter_id)
+             .order_by(TicketEvent.at.desc(), TicketEvent.id.desc()))
+    query = _bounded(query, TicketEvent.at, wanted, TicketEvent.office_id)
+    if wanted.username:
+        query = query.where(func.lower(officer.username) == wanted.username.lower())
+    if wanted.kind and wanted.kind != "ticket":
+        query = query.where(TicketEvent.kind == TicketEventKind(wanted.kind[7:]))
+    if limit is not None:
+        query = query.limit(limit)
+    for at, kind, details, number, slug, timezone, username, device, counter in session.execute(
+            query).yield_per(500):
+        yield AuditRow(
+            at=at, office=slug, timezone=timezone, source="ticket", kind=kind.value,
+            action=kind.value, who=username or device or "", where=_place(counter, device),
+            subject=number, details=details or {})
+
+
+def _place(counter: int | None, device: str | None) -> str:
+    if counter is not None:
+        return f"Quầy {counter}"
+    return device or ""

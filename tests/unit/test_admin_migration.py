@@ -1,0 +1,80 @@
+"""Migration 0006 adds the admin audit log, the file state, the ticket header, closed services."""
+
+import os
+import secrets
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from queue_server.db import make_engine
+from queue_server.migrate import alembic_config
+from queue_server.models import Base
+
+REVISION = "0006_admin_audit"
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
+                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def migrate(engine, target: str, direction=command.upgrade) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        direction(config, target)
+
+
+def check_round_trip(engine) -> None:
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    assert len(script.get_heads()) == 1
+    before = script.get_revision(REVISION).down_revision
+    migrate(engine, before)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO offices (slug, name, timezone, opening_hours, holidays, priority_mode,"
+            " ordinary_per_priority, min_recalls_before_no_show, notice, ticket_footer,"
+            " near_threshold, number_reading, number_region, is_active) VALUES ('o', 'O',"
+            " 'Asia/Ho_Chi_Minh', '24/7', '[]', 'strict', 2, 1, '', '', 3, 'numeral', 'north',"
+            " true)"))
+        connection.execute(text(
+            "INSERT INTO services (office_id, code, name, prefix, start_number, mean_service_s,"
+            " target_wait_s, recent_service_s, service_time_samples, sort_order, is_active)"
+            " SELECT id, 'dat-dai', 'Đất đai', '1', 1, 600, 900, 0, 0, 0, true FROM offices"))
+    migrate(engine, REVISION)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT ticket_header FROM offices")).all() == [("",)]
+        assert connection.execute(text("SELECT is_closed FROM services")).all() == [(0,)]
+    migrate(engine, before, command.downgrade)
+    schema = inspect(engine)
+    assert not {"admin_audit_entries", "office_file_states"} & set(schema.get_table_names())
+    assert "is_closed" not in {c["name"] for c in schema.get_columns("services")}
+    migrate(engine, "head")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []  # the models agree
+
+
+def test_migration_0006_round_trips_on_sqlite_with_rows_in_place(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
+    try:
+        check_round_trip(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.services
+def test_migration_0006_round_trips_on_postgresql_with_rows_in_place():
+    name = f"test_admin_{secrets.token_hex(4)}"
+    server = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine = make_engine(server.url.set(database=name).render_as_string(hide_password=False))
+    try:
+        check_round_trip(engine)
+    finally:
+        engine.dispose()
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name}"))
+        server.dispose()
