@@ -261,9 +261,9 @@ function inboxActions(item) {
 async function act(item, action, body) {
   const result = await request("POST", `${config.api}/inbox/${item.id}/${action}`, { body, language: config.language });
   if (result.status === 401) return goToLogin();
+  await loadInbox(); // first: it resets the message line
   $("inbox-message").textContent = result.status === 200 ? t.saved
     : (result.data?.error?.message || String(result.status));
-  await loadInbox();
   refreshLive();
   return undefined;
 }
