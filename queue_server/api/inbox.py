@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from .. import inbox, lookup_limits
+from .. import inbox
 from ..errors import NotFound
 from ..i18n import MESSAGES
 from ..queries import find_ticket
@@ -75,10 +75,9 @@ def close_inbox_item(slug: str, item: int):  # noqa: ANN201
 @api.get("/tickets/<code>/reply")
 def ticket_reply(code: str):  # noqa: ANN201
     """The office's answer to this ticket's rating: {"answer", "answered_at"}, null until then."""
-    lookup_limits.check_lookup()
+    # Guessing is limited for every /tickets/{code} route at once (api/lookups.py).
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
-        lookup_limits.unknown_code()
         raise NotFound("ticket_not_found")
     return jsonify(inbox.citizen_reply(db(), ticket))
 
