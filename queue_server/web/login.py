@@ -27,7 +27,7 @@ from ..api.throttling import TooManyAttempts, throttled_login
 from ..auth import IssuedToken, Principal, hash_token
 from ..errors import Unauthorized
 from ..i18n import LANGUAGES, message
-from ..models import ApiToken, Office
+from ..models import ApiToken, Office, Role
 
 blueprint = Blueprint("login", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/web-static")
@@ -152,7 +152,8 @@ def log_in():  # noqa: ANN201
                              status=401)
     db().commit()
     _start_session(issued, language)
-    return redirect(_safe_next(request.args.get("next")) or _home(issued.user.office_id))
+    return redirect(_safe_next(request.args.get("next")) or _home(issued.user.office_id,
+                                                                   issued.user.role))
 
 
 def _start_session(issued: IssuedToken, language: str) -> None:
@@ -212,11 +213,14 @@ def _render_login(*, error: str | None = None, username: str = "", status: int =
 
 
 def _destination(user: Principal) -> str:
-    return _safe_next(request.args.get("next")) or _home(user.office_id)
+    return _safe_next(request.args.get("next")) or _home(user.office_id, user.role)
 
 
-def _home(office_id: int | None) -> str:
-    # Officers start at their office's counter chooser; admins choose an office first.
+def _home(office_id: int | None, role: Role) -> str:
+    # Managers and admins start at the dashboard (it links to counters and admin);
+    # officers start at their office's counter chooser.
+    if role in (Role.MANAGER, Role.ADMIN):
+        return url_for("dashboard.home")
     office = db().get(Office, office_id) if office_id is not None else None
     if office is not None and office.is_active:
         return url_for("counter.choose_counter", slug=office.slug)

@@ -151,9 +151,13 @@ def test_staff_of_another_office_cannot_open_the_console(client, accounts):
     assert client.get("/counter/test-office").status_code == 403
 
 
+@pytest.mark.parametrize("username", ["admin1", "manager1"])
+def test_managers_and_admins_land_on_the_dashboard(client, accounts, username):
+    assert log_in(client, username).headers["Location"] == "/dashboard"
+
+
 def test_an_admin_chooses_an_office_then_a_counter(client, accounts):
-    response = log_in(client, "admin1")
-    assert response.headers["Location"] == "/counter"
+    log_in(client, "admin1")
     offices = client.get("/counter").get_data(as_text=True)
     assert "/counter/test-office" in offices and "/counter/other-office" in offices
     assert client.get(CONSOLE).status_code == 200
