@@ -268,7 +268,8 @@ def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
     return {"office": office.slug, "passwords": passwords,
             "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK),
             # Unpaired, so it prints for kiosk-1 (and any other kiosk without a printer).
-            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER)}
+            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER),
+            "rating_token": _rotate_device(session, office, "rating-1", DeviceKind.RATING)}
 
 
 def _rotate_device(session, office: Office, name: str, kind: DeviceKind) -> str:  # noqa: ANN001
@@ -289,6 +290,7 @@ Demo office ready: {base}
   Kiosk (touch screen):   {base}/kiosk/{slug}?token={logins['kiosk_token']}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
+  Rating tablet, counter 1: {base}/rate/{slug}/1?token={logins['rating_token']}
   Manager dashboard:      {base}/dashboard/{slug}
   Administration:         {base}/admin
   API description:        {base}/api/v1/openapi.json
