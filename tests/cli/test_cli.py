@@ -143,7 +143,7 @@ def test_serve_runs_a_websocket_server(environment):
             try:
                 response = requests.get(base + "/api/v1/offices/cam-lam/board", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         assert response.status_code == 200 and response.json()["office"] == "cam-lam"
         client = socketio.Client()
