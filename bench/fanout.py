@@ -122,8 +122,10 @@ class Awaited:
 class Swarm:
     """Many board subscribers on one epoll loop."""
 
-    def __init__(self, host: str, port: int, server_pid: int) -> None:
+    def __init__(self, host: str, port: int, server_pid: int,
+                 ports: list[int] | None = None) -> None:
         self.host, self.port, self.server_pid = host, port, server_pid
+        self.ports = ports or [port]  # several server processes: clients spread evenly
         self.poller = select.epoll()
         self.clients: dict[int, Client] = {}
         self.awaited: Awaited | None = None
@@ -152,7 +154,7 @@ class Swarm:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         sock.setblocking(False)
-        code = sock.connect_ex((self.host, self.port))
+        code = sock.connect_ex((self.host, self.ports[len(self.clients) % len(self.ports)]))
         if code not in (0, errno.EINPROGRESS):
             raise OSError(code, os.strerror(code))
         self.clients[sock.fileno()] = Client(sock)

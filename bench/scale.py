@@ -4,7 +4,10 @@ For each process count it starts that many `queue-server serve` processes sharin
 PostgreSQL database (the machine's, on 127.0.0.1:5432) and Redis (a private channel), then
 drives them with wrk (from Debian) on loopback: issuing tickets, then call-next, with the
 connections spread evenly over the processes. It prints tickets per second and latency
-percentiles per row. Run: .venv/bin/python bench/scale.py
+percentiles per row, then connects 2,000 Socket.IO board clients spread evenly over the
+processes and measures, as bench/fanout.py does, the time from call-next on the first process
+to each client's receipt of ticket_called (events between processes go through Redis).
+Run: .venv/bin/python bench/scale.py [--clients 2000] [--calls 20]
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fanout  # noqa: E402
 from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up  # noqa: E402
 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16
 DURATION_S = 8
+FAN_OUT_CLIENTS = 2000
+FAN_OUT_CALLS = 20
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
@@ -98,6 +104,9 @@ def run(processes: int) -> None:
             calls = wrk("wrk_call.lua", urls, {**environment, "OFFICES": offices,
                                                "TOKENS": ",".join(staff)})
             print(f"{processes} process(es)  call-next  {summary(calls)}")
+            print(f"{processes} process(es)  fan-out    "
+                  f"{fan_out(ports, OFFICES[0], kiosks[0], staff[0], servers[0].pid)}",
+                  flush=True)
         finally:
             for server in servers:
                 server.terminate()
@@ -106,13 +115,34 @@ def run(processes: int) -> None:
             time.sleep(1)
 
 
+def fan_out(ports: list[int], office: str, kiosk: str, staff: str, master_pid: int) -> str:
+    """Call-next on the first process → ticket_called at every client, all processes."""
+    fanout.OFFICE = office
+    worker = fanout.worker_pid(master_pid)
+    swarm = fanout.Swarm("127.0.0.1", ports[0], worker, ports)
+    try:
+        deadline = time.monotonic() + fanout.MAX_RUNTIME_S
+        swarm.grow_to(FAN_OUT_CLIENTS, deadline)
+        result = fanout.measure(swarm, fanout.Api(f"http://127.0.0.1:{ports[0]}"), kiosk,
+                                staff, FAN_OUT_CALLS, deadline)
+    finally:
+        swarm.close()
+    return (f"{FAN_OUT_CLIENTS} clients, {result.calls} calls, "
+            f"missed {result.missed}: p50 {fanout.percentile(result.kernel_ms, 0.5):.1f} ms"
+            f"   p99 {fanout.percentile(result.kernel_ms, 0.99):.1f} ms"
+            f"   max {max(result.kernel_ms, default=float('nan')):.1f} ms")
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("bench/scale.py needs wrk (apt-get install wrk)")
     print(f"PostgreSQL + Redis, {len(OFFICES)} offices, {CONNECTIONS} connections, "
           f"{DURATION_S} s per row")
+    fanout.raise_file_limit(FAN_OUT_CLIENTS * 2 + 256)
     for processes in (1, 2, 4):
         run(processes)
+    print("\ntargets (issue 8): issue rate at 2 processes >= 1.6 x 1 process; fan-out p99 "
+          "< 100 ms at 2,000 clients")
 
 
 if __name__ == "__main__":
