@@ -1,23 +1,13 @@
 """Migration 0002 adds print jobs and printer state on SQLite and PostgreSQL, both ways."""
 
-import os
-import secrets
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from queue_server.db import make_engine
-from queue_server.migrate import alembic_config
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def migrate(engine, target: str, direction=command.upgrade) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        direction(config, target)
+from ..migrations import migrate, scratch_postgres_url
 
 
 def check_round_trip(engine) -> None:
@@ -58,15 +48,9 @@ def test_migration_0002_upgrades_and_downgrades_on_sqlite_keeping_devices(tmp_pa
 
 @pytest.mark.services
 def test_migration_0002_upgrades_and_downgrades_on_postgresql():
-    name = f"test_print_{secrets.token_hex(4)}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine = make_engine(admin.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        check_round_trip(engine)
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name}"))
-        admin.dispose()
+    with scratch_postgres_url("test_print") as url:
+        engine = make_engine(url)
+        try:
+            check_round_trip(engine)
+        finally:
+            engine.dispose()

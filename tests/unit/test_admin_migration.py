@@ -1,29 +1,21 @@
 """Migration 0006 adds the admin audit log, the file state, the ticket header, closed services."""
 
-import os
-import secrets
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from queue_server.db import make_engine
 from queue_server.migrate import alembic_config
 from queue_server.models import Base
 
+from ..migrations import migrate, scratch_postgres_url
+
 REVISION = "0006_admin_audit"
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
-                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
-
-def migrate(engine, target: str, direction=command.upgrade) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        direction(config, target)
 
 
 def check_round_trip(engine) -> None:
@@ -66,15 +58,9 @@ def test_migration_0006_round_trips_on_sqlite_with_rows_in_place(tmp_path):
 
 @pytest.mark.services
 def test_migration_0006_round_trips_on_postgresql_with_rows_in_place():
-    name = f"test_admin_{secrets.token_hex(4)}"
-    server = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine = make_engine(server.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        check_round_trip(engine)
-    finally:
-        engine.dispose()
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name}"))
-        server.dispose()
+    with scratch_postgres_url("test_admin") as url:
+        engine = make_engine(url)
+        try:
+            check_round_trip(engine)
+        finally:
+            engine.dispose()

@@ -1,33 +1,13 @@
 """Migration 0003 adds ratings, SMS requests and the office's retention; the models agree."""
 
-import os
-import secrets
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from queue_server.db import make_engine
-from queue_server.migrate import alembic_config
-from queue_server.models import Base
 
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
-                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def migrate(engine, target: str, direction=command.upgrade) -> None:
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        direction(config, target)
-
-
-def differences(engine) -> list:
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, Base.metadata)
+from ..migrations import differences, migrate, scratch_postgres_url
 
 
 def check_round_trip(engine) -> None:
@@ -70,15 +50,9 @@ def test_migration_0003_round_trips_on_sqlite_and_matches_the_models(tmp_path):
 
 @pytest.mark.services
 def test_migration_0003_round_trips_on_postgresql_and_matches_the_models():
-    name = f"test_feedback_{secrets.token_hex(4)}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine = make_engine(admin.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        check_round_trip(engine)
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name}"))
-        admin.dispose()
+    with scratch_postgres_url("test_feedback") as url:
+        engine = make_engine(url)
+        try:
+            check_round_trip(engine)
+        finally:
+            engine.dispose()

@@ -1,12 +1,10 @@
 """Migration 0005 adds the feedback inbox, the office's handling target and the dossier index;
 the reports give the same figures on PostgreSQL as on SQLite."""
 
-import os
-import secrets
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from queue_server.db import make_engine, make_session_factory
 from queue_server.migrate import upgrade_database
@@ -15,11 +13,8 @@ from queue_server.seeding import apply_office_specs
 from queue_server.stats import Period
 
 from ..conftest import office_spec
+from ..migrations import migrate, scratch_postgres_url
 from ..reports_day import at, script_day
-from .test_feedback_migration import migrate
-
-ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
-                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def test_migration_0005_adds_the_inbox_and_round_trips(tmp_path):
@@ -66,17 +61,8 @@ def _report(url: str) -> dict:
 
 @pytest.mark.services
 def test_postgresql_gives_the_same_report_as_sqlite(tmp_path):
-    name = f"test_reports_{secrets.token_hex(4)}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        on_postgres = _report(admin.url.set(database=name).render_as_string(
-            hide_password=False))
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        admin.dispose()
+    with scratch_postgres_url("test_reports") as url:
+        on_postgres = _report(url)
     on_sqlite = _report(f"sqlite:///{tmp_path}/queue.db")
     assert on_postgres == on_sqlite
     assert on_postgres["wait_s"]["p90"] == 1200 and on_postgres["by_hour"][0]["hour"] == 8
