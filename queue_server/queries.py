@@ -181,17 +181,15 @@ class QueueState:
                            ticket.priority_id is not None, False, None)
         if _is_ordinary(entry):
             forecast = self.forecast_new(ticket.service_id)
-        else:
-            entries = sorted([*self.queue.entries, entry], key=_age)
-            forecast = forecast_for(entry, entries, self.counters, self.queue.durations_s,
-                                    office_rule(self.office), self.now)
+        else:  # the replay sorts its entries itself
+            forecast = forecast_for(entry, [*self.queue.entries, entry], self.counters,
+                                    self.queue.durations_s, office_rule(self.office), self.now)
         if version is not None:
             _after_commit(session, self.office.id, self.queue, entry, version)
-        after = replace(self.queue, entries=sorted([*self.queue.entries, entry], key=_age),
-                        version=version,
-                        waiting_by_service={**self.queue.waiting_by_service}, plan=None)
-        if entry.service_id in after.waiting_by_service:
-            after.waiting_by_service[entry.service_id] += 1
+        # This request's view of the queue after the ticket; the shared copy changes on commit.
+        after = replace(self.queue, entries=list(self.queue.entries),
+                        waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
+        after.add(entry, version)
         return forecast, QueueState(self.office, self.now, after)
 
 
