@@ -6,11 +6,10 @@ import sqlite3
 import pytest
 from playwright.sync_api import Page, expect
 
-from .servers import start_server
+from .servers import act, empty_the_queue, issue, start_server
 
 pytestmark = pytest.mark.browser
 
-OFFICE = "/api/v1/offices/thu-nghiem"
 TABLET = "/rate/thu-nghiem/1"
 
 
@@ -35,27 +34,6 @@ def tablet_token(live_server) -> str:
                            "--office", "thu-nghiem")
 
 
-def issue(server, service="dat-dai") -> dict:
-    status, ticket = server.api("POST", OFFICE + "/tickets", {"service": service},
-                                server.tokens["kiosk"])
-    assert status == 201
-    return ticket
-
-
-def act(server, counter: int, action: str) -> dict:
-    status, ticket = server.api("POST", f"{OFFICE}/counters/{counter}/{action}",
-                                token=server.tokens["staff"])
-    assert status == 200, ticket
-    return ticket
-
-
-def empty_the_queue(server) -> None:
-    for counter in (1, 2):
-        while server.api("POST", f"{OFFICE}/counters/{counter}/call-next",
-                         token=server.tokens["staff"])[0] == 200:
-            pass
-        server.api("POST", f"{OFFICE}/counters/{counter}/finish", token=server.tokens["staff"])
-
 
 def serve(server, counter: int = 1) -> dict:
     """A citizen served at the counter: issued, called, finished."""
@@ -79,7 +57,7 @@ def rate_leftovers(server, token: str) -> None:
 @pytest.fixture
 def tablet(live_server, tablet_token, page: Page) -> Page:
     """Counter 1's tablet, paired, idle, with an empty queue."""
-    empty_the_queue(live_server)
+    empty_the_queue(live_server, finish=True)
     rate_leftovers(live_server, tablet_token)
     page.clock.install()
     page.goto(f"{live_server.url}{TABLET}?token={tablet_token}")

@@ -7,11 +7,10 @@ import sqlite3
 import pytest
 from playwright.sync_api import Page, expect
 
-from .servers import start_server
+from .servers import act, empty_the_queue, issue, start_server
 
 pytestmark = pytest.mark.browser
 
-OFFICE = "/api/v1/offices/thu-nghiem"
 
 # Records vibrations (a headless browser has no motor) so a test can see them.
 VIBRATION_PROBE = """
@@ -35,26 +34,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 360, "height": 740},
             "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
-
-def issue(server, service="dat-dai") -> dict:
-    status, ticket = server.api("POST", OFFICE + "/tickets", {"service": service},
-                                server.tokens["kiosk"])
-    assert status == 201
-    return ticket
-
-
-def act(server, counter: int, action: str) -> dict:
-    status, ticket = server.api("POST", f"{OFFICE}/counters/{counter}/{action}",
-                                token=server.tokens["staff"])
-    assert status == 200, ticket
-    return ticket
-
-
-def empty_the_queue(server) -> None:
-    for counter in (1, 2):
-        while server.api("POST", f"{OFFICE}/counters/{counter}/call-next",
-                         token=server.tokens["staff"])[0] == 200:
-            pass
 
 
 def open_ticket(server, page: Page, ticket: dict) -> Page:
