@@ -139,26 +139,37 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """A server with the office `thu-nghiem` (open 24/7), a kiosk device and an officer."""
-    folder = tmp_path_factory.mktemp("live")
-    (folder / "offices.toml").write_text(OFFICE_TOML)
+def start_office_server(folder, office_toml: str, office: str, username: str, password: str,
+                        *, printer: bool = False, **settings: str) -> LiveServer:
+    """A started server of one office with a kiosk (and a printer), an officer logged in;
+    QUEUE_* settings added."""
+    (folder / "offices.toml").write_text(office_toml)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
     environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
                         "QUEUE_VAR_DIR": str(folder),
-                        "QUEUE_OFFICE_FILE": str(folder / "offices.toml")})
+                        "QUEUE_OFFICE_FILE": str(folder / "offices.toml"), **settings})
     server = LiveServer(folder, _free_port(), environment)
     server.cli("init")
     server.tokens["kiosk"] = server.cli("device", "add", "kiosk-1", "--kind", "kiosk",
-                                        "--office", "thu-nghiem")
-    server.cli("user", "add", "canbo", "--role", "staff", "--office", "thu-nghiem",
-               "--password-stdin", stdin=STAFF_PASSWORD + "\n")
+                                        "--office", office)
+    if printer:
+        server.tokens["printer"] = server.cli("device", "add", "printer-1", "--kind",
+                                              "printer", "--office", office)
+    server.cli("user", "add", username, "--role", "staff", "--office", office,
+               "--password-stdin", stdin=password + "\n")
     server.start()
     status, body = server.api("POST", "/api/v1/auth/token",
-                              {"username": "canbo", "password": STAFF_PASSWORD})
-    assert status == 200
+                              {"username": username, "password": password})
+    assert status == 200, body
     server.tokens["staff"] = body["token"]
+    return server
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server with the office `thu-nghiem` (open 24/7), a kiosk device and an officer."""
+    server = start_office_server(tmp_path_factory.mktemp("live"), OFFICE_TOML, "thu-nghiem",
+                                 "canbo", STAFF_PASSWORD)
     yield server
     server.stop()
 

@@ -3,33 +3,15 @@
 
 from __future__ import annotations
 
-import os
-
-from .conftest import OFFICE_TOML, LiveServer, _free_port
+from .conftest import OFFICE_TOML, LiveServer, start_office_server
 
 OFFICER, OFFICER_PASSWORD = "nhanvien", "Xep-hang-thu-nghiem-42"
 
 
 def start_server(tmp_path_factory, name: str, **settings: str) -> LiveServer:
     """Office thu-nghiem (open 24/7) with a kiosk and an officer; QUEUE_* settings added."""
-    folder = tmp_path_factory.mktemp(name)
-    (folder / "offices.toml").write_text(OFFICE_TOML)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
-    environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
-                        "QUEUE_VAR_DIR": str(folder),
-                        "QUEUE_OFFICE_FILE": str(folder / "offices.toml"), **settings})
-    server = LiveServer(folder, _free_port(), environment)
-    server.cli("init")
-    server.tokens["kiosk"] = server.cli("device", "add", "kiosk-1", "--kind", "kiosk",
-                                        "--office", "thu-nghiem")
-    server.cli("user", "add", OFFICER, "--role", "staff", "--office", "thu-nghiem",
-               "--password-stdin", stdin=OFFICER_PASSWORD + "\n")
-    server.start()
-    status, body = server.api("POST", "/api/v1/auth/token",
-                              {"username": OFFICER, "password": OFFICER_PASSWORD})
-    assert status == 200, body
-    server.tokens["staff"] = body["token"]
-    return server
+    return start_office_server(tmp_path_factory.mktemp(name), OFFICE_TOML, "thu-nghiem",
+                               OFFICER, OFFICER_PASSWORD, **settings)
 
 
 OFFICE = "/api/v1/offices/thu-nghiem"  # the office of the servers started here

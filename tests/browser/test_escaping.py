@@ -18,7 +18,7 @@ from printer.profiles import get_profile
 from printer.render import render_png
 from printer.slip import Slip
 
-from .conftest import LiveServer, _free_port
+from .conftest import start_office_server
 
 pytestmark = pytest.mark.browser
 
@@ -78,27 +78,8 @@ INJECTED = ("img[src='x'], svg, iframe, b, script:not([src]):not([type='applicat
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     """A live server whose office names everything with markup and formulas."""
-    folder = tmp_path_factory.mktemp("hostile")
-    (folder / "offices.toml").write_text(OFFICE_TOML)
-    import os
-
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
-    environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
-                        "QUEUE_VAR_DIR": str(folder),
-                        "QUEUE_OFFICE_FILE": str(folder / "offices.toml")})
-    server = LiveServer(folder, _free_port(), environment)
-    server.cli("init")
-    server.tokens["kiosk"] = server.cli("device", "add", "kiosk-1", "--kind", "kiosk",
-                                        "--office", "doc-hai")
-    server.tokens["printer"] = server.cli("device", "add", "printer-1", "--kind", "printer",
-                                          "--office", "doc-hai")
-    server.cli("user", "add", "canbo", "--role", "staff", "--office", "doc-hai",
-               "--password-stdin", stdin=PASSWORD + "\n")
-    server.start()
-    status, body = server.api("POST", "/api/v1/auth/token",
-                              {"username": "canbo", "password": PASSWORD})
-    assert status == 200
-    server.tokens["staff"] = body["token"]
+    server = start_office_server(tmp_path_factory.mktemp("hostile"), OFFICE_TOML, "doc-hai",
+                                 "canbo", PASSWORD, printer=True)
     yield server
     server.stop()
 
