@@ -22,18 +22,22 @@ def board_snapshot(session: Session, office: Office, now: datetime) -> dict:
         "office": office.slug,
         "office_name": office.name,
         "notice": office.notice,
-        "now_serving": _now_serving(session, office, day),
+        "now_serving": now_serving(session, office, day),
         "recent_calls": _recent_calls(session, office, day),
         "waiting": waiting_counts(session, office, day),
-        "counters": [
-            {"counter": c.number, "name": c.name, "is_paused": c.is_paused}
-            for c in office.counters if c.is_active
-        ],
+        "counters": counters_shown(office),
         "generated_at": iso_local(now, office.timezone),
     }
 
 
-def _now_serving(session: Session, office: Office, day) -> list[dict]:  # noqa: ANN001
+def counters_shown(office: Office) -> list[dict]:
+    """Each active counter as the display lists it."""
+    return [{"counter": c.number, "name": c.name, "is_paused": c.is_paused}
+            for c in office.counters if c.is_active]
+
+
+def now_serving(session: Session, office: Office, day) -> list[dict]:  # noqa: ANN001
+    """The ticket each counter serves now, by counter number."""
     rows = session.execute(
         select(Counter.number, Ticket.number, Ticket.service_id, Ticket.last_called_at)
         .join(Ticket, Ticket.counter_id == Counter.id)

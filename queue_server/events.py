@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from . import lookup_limits, printing, rating_desk, ticket_watch
 from .auth import Principal, authenticate
-from .board import board_snapshot
+from .board import board_snapshot, counters_shown, now_serving
 from .context import db, now, public_url
 from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from .extensions import socketio
@@ -219,10 +219,9 @@ def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
 def _emit_board_change(office: Office, state: QueueState) -> None:
     # Everything a display needs to update in place, so thousands of screens never ask
     # for a snapshot at once after a change.
-    snapshot = board_snapshot(db(), office, now())
     _emit("queue_changed", {"office": office.slug, "waiting": state.waiting(),
-                            "now_serving": snapshot["now_serving"],
-                            "counters": snapshot["counters"]}, board_room(office))
+                            "now_serving": now_serving(db(), office, state.day),
+                            "counters": counters_shown(office)}, board_room(office))
 
 
 def ticket_updated(ticket: Ticket, state: QueueState) -> None:
