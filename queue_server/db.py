@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,8 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # No waiting inside SQLite: a writer waits in `_begin_immediate` instead.
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.execute("PRAGMA foreign_keys=ON")
         if not autocheckpoint:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
@@ -94,4 +96,38 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            _begin_immediate(connection)
+        else:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+# How long a write waits for another writer before the caller gets 503 (a CLI command or a
+# second process holding the lock for longer than this is a fault, not a queue).
+WRITE_WAIT_S = 10.0
+
+
+def _begin_immediate(connection) -> None:  # noqa: ANN001
+    """Take SQLite's write lock, waiting for another writer with Python sleeps.
+
+    SQLite's own busy handler sleeps inside C. Under gevent that freezes every greenlet of
+    the worker, the lock holder included: one request that yields inside its transaction
+    would stall the whole desk for the full timeout and then fail. time.sleep is gevent's
+    sleep there (and a thread's sleep otherwise), so the holder gets to finish first.
+    """
+    deadline = time.monotonic() + WRITE_WAIT_S
+    pause = 0.0005
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
+
+
+def _is_busy(error: OperationalError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY

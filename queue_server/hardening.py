@@ -39,17 +39,21 @@ def install(app: Flask, trusted_proxies: int = 0) -> None:
 
 
 def refuse_large_bodies() -> None:
-    """413 before any view runs, even one that never reads its body."""
-    limit = request.max_content_length
-    if limit is None:
+    """413 before any view runs, even one that never reads its body; otherwise read it now.
+
+    Reading the body here, before any view touches the database, means no request waits on
+    a slow client's network while it holds SQLite's write lock.
+    """
+    if request.method in _BODILESS and not request.content_length:
         return
-    if (request.content_length or 0) > limit:
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
         abort(413)
-    if request.content_length is None and request.method not in _BODILESS:
-        # A chunked body: the stream stops quietly at the limit, which would hand views a
-        # cut body that may still parse. Read it now; reaching the limit means too large.
-        if len(request.get_data(cache=True)) >= limit:
-            abort(413)
+    body = request.get_data(cache=True)
+    # A chunked body stops quietly at the limit, which would hand views a cut body that may
+    # still parse: reaching the limit means too large.
+    if limit is not None and request.content_length is None and len(body) >= limit:
+        abort(413)
 
 
 def refuse_nul_characters() -> None:
