@@ -317,6 +317,9 @@ class Ticket(Base):
         Index("ix_tickets_office_issued", "office_id", "issued_at"),
         # Repeat visits: earlier tickets carrying the same dossier code.
         Index("ix_tickets_office_dossier", "office_id", "dossier_code"),
+        # The ticket a counter serves now, on every call, finish and console refresh:
+        # without it each one read every ticket ever issued.
+        Index("ix_tickets_counter_status", "counter_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
