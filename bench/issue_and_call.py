@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
@@ -38,9 +39,10 @@ class Client:
         self.connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    def post(self, path: str, body: dict | None = None) -> int:
-        self.connection.request("POST", path, body=json.dumps(body or {}),
-                                headers=self.headers)
+    def post(self, path: str, body: dict | None = None, token: str | None = None) -> int:
+        headers = self.headers if token is None else {
+            **self.headers, "Authorization": f"Bearer {token}"}
+        self.connection.request("POST", path, body=json.dumps(body or {}), headers=headers)
         response = self.connection.getresponse()
         response.read()
         return response.status
@@ -81,7 +83,7 @@ def load(clients: int, work) -> tuple[int, float, list[float], int]:  # noqa: AN
 
 def report(label: str, count: int, elapsed: float, latencies: list[float], errors: int) -> None:
     ms = [value * 1000 for value in latencies]
-    print(f"{label:<34} {count / elapsed:8.0f}/s   p50 {statistics.median(ms):6.2f} ms   "
+    print(f"{label:<46} {count / elapsed:8.0f}/s   p50 {statistics.median(ms):6.2f} ms   "
           f"p95 {percentile(ms, 0.95):6.2f} ms   p99 {percentile(ms, 0.99):6.2f} ms   "
           f"errors {errors}")
 
@@ -114,11 +116,15 @@ def main() -> None:
         print(f"queue-server serve (gunicorn, 1 gevent worker) on SQLite; {len(OFFICES)} offices,"
               f" {DURATION_S:.0f} s per row")
         for clients in (1, 8, 32):
-            def issuer(index: int, clients=clients):  # noqa: ANN001, ANN202
-                slug = OFFICES[index % len(OFFICES)]
-                client = Client(base, kiosks[slug])
-                path = f"/api/v1/offices/{slug}/tickets"
-                return lambda: client.post(path, {"service": f"s{index % 4}"})
+            def issuer(index: int):  # noqa: ANN202
+                # Each client goes round the offices, so every row spreads its tickets.
+                client, turn = Client(base, "none"), iter(range(10**9))
+
+                def step() -> int:
+                    slug = OFFICES[(index + next(turn)) % len(OFFICES)]
+                    return client.post(f"/api/v1/offices/{slug}/tickets",
+                                       {"service": f"s{index % 4}"}, kiosks[slug])
+                return step
             report(f"issue, {clients} client(s)", *load(clients, issuer))
 
         def counter(index: int):  # noqa: ANN202
@@ -131,8 +137,16 @@ def main() -> None:
                 client.post(path + "/finish")
                 return status
             return step
+        waiting = _waiting(base, OFFICES[0])
         count, elapsed, latencies, errors = load(6, counter)
-        report("call-next + finish, 6 counters", count, elapsed, latencies, errors)
+        report(f"call-next + finish, 6 counters ({waiting} waiting)", count, elapsed,
+               latencies, errors)
+
+
+def _waiting(base: str, slug: str) -> int:
+    """How many wait in the office at the start of the counters' row (the replay's size)."""
+    with urllib.request.urlopen(f"{base}/api/v1/offices/{slug}/board", timeout=10) as answer:
+        return sum(json.load(answer)["waiting"].values())
 
 
 if __name__ == "__main__":
