@@ -76,10 +76,13 @@ def issue_ticket(slug: str):  # noqa: ANN201
     fields = read_fields(json_body(), {"service": str}, {"priority": str})
     key = _idempotency_key(caller)
     issued = printing.IssuePrint(None, None)
-    state = load_queue(db(), office, now())
+    # One instant for the whole issue: the state's `now` is how `with_issued` recognises the
+    # ticket as new (without a queue cache, as on PostgreSQL, a mismatch reads it all again).
+    moment = now()
+    state = load_queue(db(), office, moment)
     try:
         ticket = queue.issue_ticket(
-            db(), office, fields["service"], now=now(), actor=actor_of(caller),
+            db(), office, fields["service"], now=moment, actor=actor_of(caller),
             priority_code=fields["priority"], idempotency_key=key,
             channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
@@ -93,7 +96,7 @@ def issue_ticket(slug: str):  # noqa: ANN201
             Ticket.office_id == office.id, Ticket.idempotency_key == key))
         if not ticket:
             raise
-        state = load_queue(db(), office, now())
+        state = load_queue(db(), office, moment)
         forecast = state.forecast(ticket)
         issued = printing.IssuePrint(
             serving_printer(db(), ticket.office_id, ticket.kiosk_id), None)

@@ -79,3 +79,25 @@ def test_a_rolled_back_issue_leaves_the_cache_as_it_was(app, accounts, clock):
         assert after.waiting()["dat-dai"] == 0
         assert session.scalars(select(Ticket).where(
             Ticket.status == TicketStatus.WAITING)).all() == []
+
+
+def test_without_a_cache_an_issue_reads_the_queue_once(client, accounts, app, clock,
+                                                       monkeypatch):
+    # PostgreSQL mode (no cache), with a clock that moves between readings as a real one does.
+    monkeypatch.setattr(queries, "_cache_of", lambda _session: None)
+
+    def moving_clock():  # noqa: ANN202
+        clock.now += timedelta(microseconds=1)
+        return clock.now
+    monkeypatch.setattr(app.extensions["queue"], "clock", moving_clock)
+    reads = []
+    real_read = queries._read_queue
+    monkeypatch.setattr(queries, "_read_queue",
+                        lambda *args: reads.append(args) or real_read(*args))
+    kiosk = bearer(accounts["kiosk"])
+    client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)
+    reads.clear()
+    answer = client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)
+    assert answer.status_code == 201
+    assert answer.get_json()["ahead"] == 1
+    assert len(reads) == 1
