@@ -171,8 +171,9 @@ class QueueState:
         if version is not None:
             is_new = version != self.queue.version  # SQLite: our insert moved the version
         else:
-            # No cache (PostgreSQL): new unless an idempotent retry returned an older one.
-            is_new = (ticket.queued_at == self.now and ticket.status is TicketStatus.WAITING
+            # No cache (PostgreSQL): a waiting ticket this state has not seen. An idempotent
+            # retry's ticket is in the state already, or no longer waiting.
+            is_new = (ticket.status is TicketStatus.WAITING
                       and all(e.ticket_id != ticket.id for e in self.queue.entries))
         if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)

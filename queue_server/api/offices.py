@@ -76,9 +76,7 @@ def issue_ticket(slug: str):  # noqa: ANN201
     fields = read_fields(json_body(), {"service": str}, {"priority": str})
     key = _idempotency_key(caller)
     issued = printing.IssuePrint(None, None)
-    # One instant for the whole issue: the state's `now` is how `with_issued` recognises the
-    # ticket as new (without a queue cache, as on PostgreSQL, a mismatch reads it all again).
-    moment = now()
+    moment = now()  # one instant for the queue read, the ticket and its forecast
     state = load_queue(db(), office, moment)
     try:
         ticket = queue.issue_ticket(
