@@ -9,6 +9,7 @@ office's queue stays near a real day's length (a few hundred waiting at most).
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import statistics
@@ -118,10 +119,10 @@ def main() -> None:
         for clients in (1, 8, 32):
             def issuer(index: int):  # noqa: ANN202
                 # Each client goes round the offices, so every row spreads its tickets.
-                client, turn = Client(base, "none"), iter(range(10**9))
+                client, turns = Client(base, "none"), itertools.count(index)
 
                 def step() -> int:
-                    slug = OFFICES[(index + next(turn)) % len(OFFICES)]
+                    slug = OFFICES[next(turns) % len(OFFICES)]
                     return client.post(f"/api/v1/offices/{slug}/tickets",
                                        {"service": f"s{index % 4}"}, kiosks[slug])
                 return step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -55,8 +56,6 @@ def test_a_writer_waiting_for_the_lock_lets_the_gevent_worker_run(tmp_path):
     result = subprocess.run([sys.executable, "-c", GEVENT_SCRIPT, str(tmp_path / "q.db")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    import json
-
     outcome = json.loads(result.stdout)
     assert outcome["order"] == ["a", "b"]
     assert outcome["stored"] == ["a", "b"]
