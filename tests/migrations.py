@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
+from queue_server.db import make_engine
 from queue_server.migrate import alembic_config
 from queue_server.models import Base
 
@@ -48,3 +49,24 @@ def scratch_postgres_url(prefix: str) -> Iterator[str]:
         with server.connect() as connection:
             connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
         server.dispose()
+
+
+@contextmanager
+def sqlite_engine(folder) -> Iterator[Engine]:  # noqa: ANN001
+    """The server's engine on a new SQLite file in folder, disposed afterwards."""
+    engine = make_engine(f"sqlite:///{folder}/queue.db")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def postgres_engine(prefix: str) -> Iterator[Engine]:
+    """The server's engine on a scratch PostgreSQL database, disposed and dropped afterwards."""
+    with scratch_postgres_url(prefix) as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()

@@ -5,9 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from queue_server.db import make_engine
-
-from ..migrations import migrate, scratch_postgres_url
+from ..migrations import migrate, postgres_engine, sqlite_engine
 
 
 def check_round_trip(engine) -> None:
@@ -39,18 +37,11 @@ def check_round_trip(engine) -> None:
 
 
 def test_migration_0002_upgrades_and_downgrades_on_sqlite_keeping_devices(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
-    try:
+    with sqlite_engine(tmp_path) as engine:
         check_round_trip(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.services
 def test_migration_0002_upgrades_and_downgrades_on_postgresql():
-    with scratch_postgres_url("test_print") as url:
-        engine = make_engine(url)
-        try:
-            check_round_trip(engine)
-        finally:
-            engine.dispose()
+    with postgres_engine("test_print") as engine:
+        check_round_trip(engine)

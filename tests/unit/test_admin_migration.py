@@ -3,16 +3,12 @@
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from queue_server.db import make_engine
 from queue_server.migrate import alembic_config
-from queue_server.models import Base
 
-from ..migrations import migrate, scratch_postgres_url
+from ..migrations import differences, migrate, postgres_engine, sqlite_engine
 
 REVISION = "0006_admin_audit"
 
@@ -43,24 +39,15 @@ def check_round_trip(engine) -> None:
     assert not {"admin_audit_entries", "office_file_states"} & set(schema.get_table_names())
     assert "is_closed" not in {c["name"] for c in schema.get_columns("services")}
     migrate(engine, "head")
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []  # the models agree
+    assert differences(engine) == []  # the models agree
 
 
 def test_migration_0006_round_trips_on_sqlite_with_rows_in_place(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
-    try:
+    with sqlite_engine(tmp_path) as engine:
         check_round_trip(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.services
 def test_migration_0006_round_trips_on_postgresql_with_rows_in_place():
-    with scratch_postgres_url("test_admin") as url:
-        engine = make_engine(url)
-        try:
-            check_round_trip(engine)
-        finally:
-            engine.dispose()
+    with postgres_engine("test_admin") as engine:
+        check_round_trip(engine)

@@ -4,9 +4,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect
 
-from queue_server.db import make_engine
-
-from ..migrations import differences, migrate, scratch_postgres_url
+from ..migrations import differences, migrate, postgres_engine, sqlite_engine
 
 REVISION, BEFORE = "0007_counter_index", "0006_admin_audit"
 
@@ -27,18 +25,11 @@ def check_round_trip(engine) -> None:  # noqa: ANN001
 
 
 def test_migration_0007_round_trips_on_sqlite(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
-    try:
+    with sqlite_engine(tmp_path) as engine:
         check_round_trip(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.services
 def test_migration_0007_round_trips_on_postgresql():
-    with scratch_postgres_url("test_counter_index") as url:
-        engine = make_engine(url)
-        try:
-            check_round_trip(engine)
-        finally:
-            engine.dispose()
+    with postgres_engine("test_counter_index") as engine:
+        check_round_trip(engine)

@@ -5,9 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from queue_server.db import make_engine
-
-from ..migrations import differences, migrate, scratch_postgres_url
+from ..migrations import differences, migrate, postgres_engine, sqlite_engine
 
 
 def check_round_trip(engine) -> None:
@@ -41,18 +39,11 @@ def check_round_trip(engine) -> None:
 
 
 def test_migration_0003_round_trips_on_sqlite_and_matches_the_models(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
-    try:
+    with sqlite_engine(tmp_path) as engine:
         check_round_trip(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.services
 def test_migration_0003_round_trips_on_postgresql_and_matches_the_models():
-    with scratch_postgres_url("test_feedback") as url:
-        engine = make_engine(url)
-        try:
-            check_round_trip(engine)
-        finally:
-            engine.dispose()
+    with postgres_engine("test_feedback") as engine:
+        check_round_trip(engine)
