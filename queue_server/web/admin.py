@@ -70,7 +70,7 @@ def admin_page(*, admins_only: bool = False) -> Callable:
             if "slug" in kwargs:
                 office = find_office(db(), kwargs.pop("slug"))
                 if office is None:
-                    return error_page("not_found_title", "not_found", 404)
+                    return not_found()
                 if user.role is not Role.ADMIN and user.office_id != office.id:
                     return error_page("forbidden_title", "forbidden_office", 403)
                 kwargs["office"] = office
@@ -151,6 +151,16 @@ def done(target: str, notice: str):  # noqa: ANN201
     return redirect(f"{target}?{urlencode({'done': notice})}", code=303)
 
 
+def saved(target: str, is_changed: object):  # noqa: ANN201
+    """Back to a page after an edit, saying whether it changed anything."""
+    return done(target, "saved" if is_changed else "nothing_changed")
+
+
+def not_found():  # noqa: ANN201
+    """The admin's 404 page."""
+    return error_page("not_found_title", "not_found", 404)
+
+
 def changed(office: Office | None, is_changed: object = True, *, user_id: int | None = None,
             device_id: int | None = None) -> None:
     """After commit: kiosks and displays of the office refresh; tokens are re-checked, and a
@@ -216,8 +226,7 @@ def update_office(visitor: Visitor, office: Office):  # noqa: ANN201
         return _office_form(visitor, office, request.form, form_errors(error),
                             refusal_status(error))
     changed(office, is_changed)
-    return done(url_for("admin.office_page", slug=office.slug),
-                "saved" if is_changed else "nothing_changed")
+    return saved(url_for("admin.office_page", slug=office.slug), is_changed)
 
 
 def _office_form(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202

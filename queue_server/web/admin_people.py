@@ -24,9 +24,11 @@ from .admin import (
     error_page,
     form_errors,
     form_values,
+    not_found,
     offices_of,
     refusal_status,
     render,
+    saved,
 )
 
 # ---- accounts ----
@@ -97,7 +99,7 @@ def _managed_user(visitor: Visitor, username: str):  # noqa: ANN202
     """(user, None), or (None, the refusal page) when unknown or not the visitor's to manage."""
     user = db().scalar(select(User).where(User.username == username))
     if user is None:
-        return None, error_page("not_found_title", "not_found", 404)
+        return None, not_found()
     if not admin_accounts.may_manage(visitor.changer, user.role, user.office_id):
         return None, error_page("forbidden_title", "forbidden_office", 403)
     return user, None
@@ -145,7 +147,7 @@ def update_user(visitor: Visitor, username: str):  # noqa: ANN201
     if error is not None:
         return _user_page(visitor, user, request.form, form_errors(error), refusal_status(error))
     changed(None, user_id=None if user.is_active else user.id)
-    return done(_back_to_users(visitor, user), "saved" if is_changed else "nothing_changed")
+    return saved(_back_to_users(visitor, user), is_changed)
 
 
 def _chosen_office(visitor: Visitor, values: dict) -> Office | None:
@@ -257,14 +259,13 @@ def update_device(visitor: Visitor, office: Office, device_id: int):  # noqa: AN
     """Pair a printer with a kiosk, or unpair it."""
     device = _find_device(office, device_id)
     if device is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     is_changed, error = attempt(lambda: _pair(device, visitor))
     if error is not None:
         return _device_list(visitor, office, {"kind": "kiosk"}, form_errors(error),
                             refusal_status(error))
     changed(office, is_changed)
-    return done(url_for("admin.devices", slug=office.slug),
-                "saved" if is_changed else "nothing_changed")
+    return saved(url_for("admin.devices", slug=office.slug), is_changed)
 
 
 def _pair(device: Device, visitor: Visitor) -> bool:
@@ -280,7 +281,7 @@ def revoke_device(visitor: Visitor, office: Office, device_id: int):  # noqa: AN
     """Refuse the device from now on; a kiosk shows "not activated" at once."""
     device = _find_device(office, device_id)
     if device is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     is_changed, _error = attempt(lambda: admin_accounts.revoke(db(), device, now=now(),
                                                                by=visitor.changer))
     changed(office, is_changed, device_id=device.id)

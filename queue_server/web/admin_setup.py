@@ -16,11 +16,12 @@ from .admin import (
     blueprint,
     changed,
     done,
-    error_page,
     form_errors,
     form_values,
+    not_found,
     refusal_status,
     render,
+    saved,
 )
 
 # ---- services ----
@@ -90,7 +91,7 @@ def service_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     """One service's form."""
     service = _find_service(office, code)
     if service is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     return render("admin.service.html", visitor, office=office, section="services",
                   service=service, values=service_values(service), errors={})
 
@@ -101,7 +102,7 @@ def update_service(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     """Save a service: name, prefix, limits, times, open, closed or retired."""
     service = _find_service(office, code)
     if service is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     is_changed, error = attempt(lambda: admin.update_service(
         db(), service, form_values(), now=now(), by=visitor.changer))
     if error is not None:
@@ -109,8 +110,7 @@ def update_service(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
                       section="services", service=service, values=request.form,
                       errors=form_errors(error))
     changed(office, is_changed)
-    return done(url_for("admin.services", slug=office.slug),
-                "saved" if is_changed else "nothing_changed")
+    return saved(url_for("admin.services", slug=office.slug), is_changed)
 
 
 # ---- counters ----
@@ -168,7 +168,7 @@ def counter_page(visitor: Visitor, office: Office, number: int):  # noqa: ANN201
     """One counter's form."""
     counter = _find_counter(office, number)
     if counter is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     values = {"name": counter.name, "state": "active" if counter.is_active else "retired"}
     return render("admin.counter.html", visitor, office=office, section="counters",
                   counter=counter, services=_active_services(office), values=values,
@@ -181,7 +181,7 @@ def update_counter(visitor: Visitor, office: Office, number: int):  # noqa: ANN2
     """Save a counter: name, services, in use or retired."""
     counter = _find_counter(office, number)
     if counter is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     is_changed, error = attempt(lambda: admin.update_counter(
         db(), counter, form_values(), now=now(), by=visitor.changer))
     if error is not None:
@@ -190,8 +190,7 @@ def update_counter(visitor: Visitor, office: Office, number: int):  # noqa: ANN2
                       values=request.form, chosen=_chosen(request.form),
                       errors=form_errors(error))
     changed(office, is_changed)
-    return done(url_for("admin.counters", slug=office.slug),
-                "saved" if is_changed else "nothing_changed")
+    return saved(url_for("admin.counters", slug=office.slug), is_changed)
 
 
 # ---- priority categories ----
@@ -241,7 +240,7 @@ def priority_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     """One priority category's form."""
     category = _find_priority(office, code)
     if category is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     values = {"name": category.name, "sort_order": category.sort_order,
               "state": "active" if category.is_active else "retired"}
     return render("admin.priority.html", visitor, office=office, section="priorities",
@@ -254,7 +253,7 @@ def update_priority(visitor: Visitor, office: Office, code: str):  # noqa: ANN20
     """Save a priority category."""
     category = _find_priority(office, code)
     if category is None:
-        return error_page("not_found_title", "not_found", 404)
+        return not_found()
     is_changed, error = attempt(lambda: admin.update_priority(
         db(), category, form_values(), now=now(), by=visitor.changer))
     if error is not None:
@@ -262,5 +261,4 @@ def update_priority(visitor: Visitor, office: Office, code: str):  # noqa: ANN20
                       section="priorities", category=category, values=request.form,
                       errors=form_errors(error))
     changed(office, is_changed)
-    return done(url_for("admin.priorities", slug=office.slug),
-                "saved" if is_changed else "nothing_changed")
+    return saved(url_for("admin.priorities", slug=office.slug), is_changed)
