@@ -86,17 +86,19 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # No waiting inside SQLite: a writer waits in `_begin_immediate` instead.
-        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         if not autocheckpoint:
             cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
+    # Threads wait well enough inside SQLite; only greenlets must not (see below).
+    cooperative = _gevent_patched()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        if mode == "IMMEDIATE":
+        if mode == "IMMEDIATE" and cooperative:
             _begin_immediate(connection)
         else:
             connection.exec_driver_sql(f"BEGIN {mode}")
@@ -105,27 +107,42 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
 # How long a write waits for another writer before the caller gets 503 (a CLI command or a
 # second process holding the lock for longer than this is a fault, not a queue).
 WRITE_WAIT_S = 10.0
+# SQLite's own wait, for the rare statement other than BEGIN that meets a busy database.
+BUSY_TIMEOUT_MS = int(WRITE_WAIT_S * 1000)
 
 
 def _begin_immediate(connection) -> None:  # noqa: ANN001
-    """Take SQLite's write lock, waiting for another writer with Python sleeps.
+    """Take SQLite's write lock under gevent, waiting for another writer with gevent sleeps.
 
-    SQLite's own busy handler sleeps inside C. Under gevent that freezes every greenlet of
-    the worker, the lock holder included: one request that yields inside its transaction
-    would stall the whole desk for the full timeout and then fail. time.sleep is gevent's
-    sleep there (and a thread's sleep otherwise), so the holder gets to finish first.
+    SQLite's own busy handler sleeps inside C, which freezes every greenlet of the worker,
+    the lock holder included: one request that yields inside its transaction would stall
+    the whole desk for the full timeout and then fail. Sleeping in gevent lets the holder
+    finish first.
     """
+    raw = connection.connection.dbapi_connection
     deadline = time.monotonic() + WRITE_WAIT_S
     pause = 0.0005
-    while True:
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as error:
-            if not _is_busy(error) or time.monotonic() >= deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.02)
+    raw.execute("PRAGMA busy_timeout=0")  # this one statement answers "busy" at once
+    try:
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("time")
 
 
 def _is_busy(error: OperationalError) -> bool:
