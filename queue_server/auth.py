@@ -7,20 +7,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, object_session
 
 from .errors import Conflict, InvalidInput, NotFound, Unauthorized
+from .hashing import dummy_hash, hash_password, needs_rehash, password_matches
 from .models import ApiToken, Device, DeviceKind, Office, Role, User
 from .passwords import MIN_PASSWORD_LENGTH, check_password_strength  # noqa: F401 - re-exported
 
-_hasher = PasswordHasher()
 USER_TOKEN_PREFIX = "u_"
 DEVICE_TOKEN_PREFIX = "d_"
-# A hash to verify against when the user does not exist, so timing does not tell.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def hash_token(token: str) -> str:
@@ -41,7 +37,7 @@ def add_user(session: Session, username: str, password: str, role: Role, office:
         raise InvalidInput("office_required")
     check_password_strength(password, username)
     user = User(username=username, role=role, office_id=office.id if office else None,
-                password_hash=_hasher.hash(password), created_at=now, full_name=full_name)
+                password_hash=hash_password(password), created_at=now, full_name=full_name)
     session.add(user)
     session.flush()
     return user
@@ -50,7 +46,7 @@ def add_user(session: Session, username: str, password: str, role: Role, office:
 def set_password(user: User, password: str) -> None:
     """Replace a user's password (checked for strength) and revoke the old password's tokens."""
     check_password_strength(password, user.username)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hash_password(password)
     session = object_session(user)
     if session is not None and user.id is not None:
         revoke_user_tokens(session, user)
@@ -77,8 +73,10 @@ def issue_user_token(session: Session, username: str, password: str, *, now: dat
                      lifetime: timedelta) -> IssuedToken:
     """Check a password and hand out a bearer token."""
     user = session.scalar(select(User).where(User.username == username, User.is_active))
-    if not _password_matches(user.password_hash if user else _DUMMY_HASH, password) or not user:
+    if not password_matches(user.password_hash if user else dummy_hash(), password) or not user:
         raise Unauthorized("bad_credentials")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     # Expired tokens are useless; dropping the user's own keeps the table small.
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id,
                                            ApiToken.expires_at <= now))
@@ -87,13 +85,6 @@ def issue_user_token(session: Session, username: str, password: str, *, now: dat
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), created_at=now,
                          expires_at=expires_at))
     return IssuedToken(token, expires_at, user)
-
-
-def _password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def add_device(session: Session, name: str, kind: DeviceKind, office: Office, *,

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .greenlets import under_gevent
+
 log = logging.getLogger(__name__)
 
 
@@ -93,7 +95,7 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
         cursor.close()
 
     # Threads wait well enough inside SQLite; only greenlets must not (see below).
-    cooperative = _gevent_patched()
+    cooperative = under_gevent()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
@@ -135,14 +137,6 @@ def _begin_immediate(connection) -> None:  # noqa: ANN001
             pause = min(pause * 2, 0.02)
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-
-
-def _gevent_patched() -> bool:
-    try:
-        from gevent import monkey
-    except ImportError:
-        return False
-    return monkey.is_module_patched("time")
 
 
 def _is_busy(error: OperationalError) -> bool:

@@ -67,12 +67,12 @@ def fast_password_hashing():
     """Argon2id with test-sized costs: the real algorithm, without 50 ms per hash."""
     from argon2 import PasswordHasher
 
-    from queue_server import auth
+    from queue_server import hashing
 
-    original = auth._hasher
-    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    original = hashing.HASHER
+    hashing.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    auth._hasher = original
+    hashing.HASHER = original
 
 
 @pytest.fixture(scope="session")
