@@ -11,11 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from .exports import csv_text, safe_row
 from .report_labels import DEFINITIONS, RATINGS, REASONS
 
@@ -147,6 +142,10 @@ def definitions_table() -> Table:
 
 def xlsx_bytes(tables: Iterable[Table]) -> bytes:
     """A workbook with one sheet per table: bold headers, frozen first row."""
+    # Imported here: openpyxl adds 7 MB to every worker, and most never export.
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     for table in tables:
         sheet = book.create_sheet(table.title[:31])
@@ -161,7 +160,10 @@ def xlsx_bytes(tables: Iterable[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def _bold(sheet, text: str) -> WriteOnlyCell:  # noqa: ANN001
+def _bold(sheet, text: str):  # noqa: ANN001, ANN202
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(sheet, value=safe_row([text])[0])
     cell.font = Font(bold=True)
     return cell
