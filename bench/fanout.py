@@ -23,7 +23,12 @@ The clients share the machine's CPUs with the server, and on loopback the server
 also pays for the receiving side's TCP processing, so a LAN of real screens costs the server
 somewhat less than this.
 
-Usage: .venv/bin/python bench/fanout.py [--clients 500 2000] [--calls 30] [--verbose]
+The floor comes first: bench/minimal_socketio_app.py, the same routes and events with no
+queue behind them, under the same gunicorn worker and the same client swarm. Its memory per
+WebSocket and its broadcast time are what Flask-SocketIO on gevent costs before any of ours.
+
+Usage: .venv/bin/python bench/fanout.py [--clients 500 2000] [--calls 30] [--no-floor]
+       [--verbose]
 """
 
 from __future__ import annotations
@@ -38,14 +43,18 @@ import resource
 import select
 import socket
 import struct
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import running_server  # noqa: E402
+from _server import ROOT, free_port, running_server, wait_until_up  # noqa: E402
+
+GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
 
 OFFICE = "fanout"
 SO_TIMESTAMPNS = 35  # Linux; Python's socket module does not name it
@@ -378,45 +387,72 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[500, 2000])
     parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the bare Flask-SocketIO app measured first")
     parser.add_argument("--verbose", action="store_true", help="print every call's slowest")
     arguments = parser.parse_args()
     raise_file_limit(max(arguments.clients) * 2 + 256)
-    deadline = time.monotonic() + MAX_RUNTIME_S
+    deadline = time.monotonic() + MAX_RUNTIME_S * (1 if arguments.no_floor else 2)
     print(f"fan-out of ticket_called to board subscribers: {os.cpu_count()} CPUs (load average "
           f"{os.getloadavg()[0]:.1f} at start), one gunicorn gevent worker pinned to one CPU, "
           f"the clients in this one process on the other(s)")
+    print("\nclients calls samples missed | call-next -> ticket_called, ms (kernel stamp) "
+          "p50 p99 max | (user-space stamp) p50 p99 max | issue -> ticket_issued p50 p99 "
+          "| call-next response p50 | server CPU ms/call | worker RSS MB (peak)")
+    if not arguments.no_floor:
+        with minimal_socketio_server() as (base, pid):
+            print("the floor: bench/minimal_socketio_app.py (Flask-SocketIO, no queue behind it)")
+            rows(base, pid, "none", "none", arguments, deadline)
     with running_server([OFFICE]) as (base, kiosks, staff, pid):
-        worker = worker_pid(pid)
-        pin_apart(worker)
-        parsed = urlparse(base)
-        swarm = Swarm(parsed.hostname, parsed.port, worker)
-        api = Api(base)
-        idle_rss, _ = memory_mb(worker)
-        print(f"worker RSS with no client: {idle_rss:.0f} MB\n")
-        print("clients calls samples missed | call-next -> ticket_called, ms (kernel stamp) "
-              "p50 p99 max | (user-space stamp) p50 p99 max | issue -> ticket_issued p50 p99 "
-              "| call-next response p50 | server CPU ms/call | worker RSS MB (peak)")
-        try:
-            for count in arguments.clients:
-                swarm.grow_to(count, deadline)
-                result = measure(swarm, api, kiosks[OFFICE], staff[OFFICE], arguments.calls,
-                                 deadline)
-                rss, peak = memory_mb(worker)
-                print(f"{count:7d} {result.calls:5d} {len(result.kernel_ms):7d} "
-                      f"{result.missed:6d} | {summary(result.kernel_ms)} | "
-                      f"{summary(result.user_ms)} | "
-                      f"{percentile(result.issue_ms, 0.5):6.1f} "
-                      f"{percentile(result.issue_ms, 0.99):6.1f} | "
-                      f"{percentile(result.response_ms, 0.5):6.1f} | "
-                      f"{1000 * result.server_cpu_s / max(result.calls, 1):6.1f} | "
-                      f"{rss:5.0f} ({peak:.0f})", flush=True)
-                if arguments.verbose:
-                    print("        slowest client per call, ms:",
-                          " ".join(f"{value:.0f}" for value in result.per_call_max))
-        finally:
-            swarm.close()
+        print("queue-server serve")
+        rows(base, pid, kiosks[OFFICE], staff[OFFICE], arguments, deadline)
     print("\ntargets (issue 3): p99 < 50 ms at 500 clients, < 150 ms at 2,000; memory < 150 MB")
     return 0
+
+
+def rows(base: str, master_pid: int, kiosk: str, staff: str, arguments: argparse.Namespace,
+         deadline: float) -> None:
+    """Grow the swarm to each client count and print one row of figures per count."""
+    worker = worker_pid(master_pid)
+    pin_apart(worker)
+    parsed = urlparse(base)
+    swarm = Swarm(parsed.hostname, parsed.port, worker)
+    api = Api(base)
+    print(f"  worker RSS with no client: {memory_mb(worker)[0]:.0f} MB")
+    try:
+        for count in arguments.clients:
+            swarm.grow_to(count, deadline)
+            result = measure(swarm, api, kiosk, staff, arguments.calls, deadline)
+            rss, peak = memory_mb(worker)
+            print(f"{count:7d} {result.calls:5d} {len(result.kernel_ms):7d} "
+                  f"{result.missed:6d} | {summary(result.kernel_ms)} | "
+                  f"{summary(result.user_ms)} | "
+                  f"{percentile(result.issue_ms, 0.5):6.1f} "
+                  f"{percentile(result.issue_ms, 0.99):6.1f} | "
+                  f"{percentile(result.response_ms, 0.5):6.1f} | "
+                  f"{1000 * result.server_cpu_s / max(result.calls, 1):6.1f} | "
+                  f"{rss:5.0f} ({peak:.0f})", flush=True)
+            if arguments.verbose:
+                print("        slowest client per call, ms:",
+                      " ".join(f"{value:.0f}" for value in result.per_call_max))
+    finally:
+        swarm.close()
+
+
+@contextmanager
+def minimal_socketio_server():
+    """gunicorn + gevent serving bench/minimal_socketio_app.py; yields (base, master pid)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_DEFAULTS), "--bind",
+         f"127.0.0.1:{port}", "--chdir", str(Path(__file__).parent),
+         "minimal_socketio_app:app"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}", server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 if __name__ == "__main__":
