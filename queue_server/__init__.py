@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import hardening
 from .db import make_engine, make_session_factory
 from .extensions import socketio
+from .greenlets import refuse_gevent_websocket
 from .messaging import client_manager
 from .settings import Settings, load_settings
 from .timeutil import utc_now
@@ -87,7 +88,10 @@ def _async_mode() -> str:
         from gevent import monkey
     except ImportError:
         return "threading"
-    return "gevent" if monkey.is_module_patched("socket") else "threading"
+    if not monkey.is_module_patched("socket"):
+        return "threading"
+    refuse_gevent_websocket()
+    return "gevent"
 
 
 def _register(app: Flask) -> None:

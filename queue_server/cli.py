@@ -15,6 +15,7 @@ from .auth import add_device, add_user, hash_token, revoke_device, set_password
 from .daily import close_previous_days
 from .db import make_engine, make_session_factory
 from .errors import DomainError
+from .greenlets import refuse_gevent_websocket
 from .i18n import message
 from .migrate import upgrade_database
 from .models import Device, DeviceKind, Office, Role, User
@@ -201,6 +202,7 @@ def _device_revoke(arguments: argparse.Namespace) -> int:
 
 def _serve(arguments: argparse.Namespace) -> int:
     load_settings()  # refuse bad settings before starting workers
+    refuse_gevent_websocket()
     command = [sys.executable, "-m", "gunicorn", "--config", _gunicorn_config(),
                "--bind", f"{arguments.host}:{arguments.port}", "queue_server.wsgi:app"]
     os.execvp(command[0], command)

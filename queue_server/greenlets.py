@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from typing import TypeVar
+
+from .settings import SettingsError
 
 Result = TypeVar("Result")
 
@@ -36,3 +39,16 @@ def off_the_loop(function: Callable[..., Result], *args: object) -> Result:
 
         _pool = ThreadPool(NATIVE_THREADS)
     return _pool.apply(function, args)
+
+
+def refuse_gevent_websocket() -> None:
+    """Refuse to serve when gevent-websocket is installed (Flask-SocketIO's docs suggest it).
+
+    engine.io then hands it every WebSocket, but it needs its own gevent server: under
+    gunicorn's gevent worker each display, kiosk and console would get a 500 instead.
+    """
+    if importlib.util.find_spec("geventwebsocket") is not None:
+        raise SettingsError(
+            "the gevent-websocket package is installed, and engine.io would hand it every "
+            "WebSocket, which gunicorn's gevent worker cannot serve (each would get a 500); "
+            "remove it with: pip uninstall gevent-websocket")

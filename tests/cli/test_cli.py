@@ -156,3 +156,29 @@ def test_serve_runs_a_websocket_server(environment):
         server.terminate()
         output = server.communicate(timeout=15)[0]
     assert "gevent" in output
+
+
+def test_serve_refuses_to_start_when_gevent_websocket_is_installed(environment, tmp_path):
+    # Installed, it would take over engine.io's WebSockets and answer each with a 500.
+    package = tmp_path / "site" / "geventwebsocket"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    environment = {**environment, "PYTHONPATH": str(tmp_path / "site")}
+    assert run(environment, "init").returncode == 0
+    result = run(environment, "serve", "--port", "0")
+    assert result.returncode == 1
+    assert "pip uninstall gevent-websocket" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_gevent_worker_refuses_to_load_the_app_with_gevent_websocket(environment, tmp_path):
+    package = tmp_path / "site" / "geventwebsocket"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    script = ("from gevent import monkey; monkey.patch_all()\n"
+              "from queue_server import create_app\ncreate_app()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={**environment, "PYTHONPATH": str(tmp_path / "site")},
+                            cwd=ROOT, timeout=60)
+    assert result.returncode != 0
+    assert "pip uninstall gevent-websocket" in result.stderr
