@@ -63,7 +63,9 @@ def _housekeeping(app: Flask) -> None:
     while True:
         try:
             with state.sessions() as session:
-                for office in session.query(Office).filter(Office.is_active):
+                # In id order: at commit each office's version row is locked in turn, and
+                # two processes doing this at once must take them in the same order.
+                for office in session.query(Office).filter(Office.is_active).order_by(Office.id):
                     close_previous_days(session, office, state.clock())
                 session.commit()
         except Exception:  # noqa: BLE001 - a database outage must not kill the loop

@@ -8,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,8 +29,34 @@ def make_engine(url: str, *, echo: bool = False, background_checkpoints: bool = 
         _install_sqlite_hooks(engine, autocheckpoint=not background_checkpoints)
         if background_checkpoints:
             _start_checkpoint_thread(_sqlite_path(url))
-        return engine
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20,
+                               pool_pre_ping=True)
+    _track_writes(engine)
+    return engine
+
+
+def transaction_wrote(connection: Connection) -> bool:
+    """Whether the connection's current transaction has written anything yet."""
+    return connection.info.get(_WROTE, False)
+
+
+_WROTE = "queue.wrote"
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _track_writes(engine: Engine) -> None:
+    # What a transaction read after its own writes may never commit: caches must not keep it.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(connection, _cursor, statement, *_rest):  # noqa: ANN001
+        if statement.lstrip()[:6].upper() in _WRITES:
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "begin")
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _forget_writes(connection):  # noqa: ANN001
+        connection.info.pop(_WROTE, None)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -24,7 +25,15 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    Unmapped,
+    mapped_column,
+    relationship,
+    unmapped_column,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -142,6 +151,10 @@ class Office(Base):
     # Working days (Mon-Fri minus holidays) to handle a feedback inbox item.
     feedback_target_days: Mapped[int] = mapped_column(Integer, default=3)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Moved on by database triggers with every ticket or counter event of the office (see
+    # migration 0008). Not mapped: an object loaded earlier, merged or flushed, must never
+    # write back its old value. Read through `Office.__table__.c.queue_version`.
+    queue_version: Unmapped[int] = unmapped_column(BigInteger, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
         back_populates="office", order_by="Service.sort_order"

@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, event, func, select, text
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
+from .db import transaction_wrote
 from .forecast import CounterState, Forecast, Plan, forecast_for
 from .models import Counter, Office, Service, Ticket, TicketStatus, counter_services
 from .ordering import Pool, PriorityRule, QueueEntry, next_streak
@@ -41,7 +42,7 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
 class OfficeQueue:
     """One office's waiting queue as last read, reused while the database shows no change."""
 
-    version: tuple
+    version: int | None  # the office's queue_version when read (None: not for caching)
     day: date
     read_at: float
     entries: list[QueueEntry]
@@ -57,7 +58,7 @@ class OfficeQueue:
         """The age key of the newest waiting ticket (entries are kept in age order)."""
         return _age(self.entries[-1]) if self.entries else None
 
-    def add(self, entry: QueueEntry, version: tuple) -> None:
+    def add(self, entry: QueueEntry, version: int) -> None:
         """A ticket was issued and committed: add it and move the plan along."""
         youngest = self.youngest()
         is_youngest = youngest is None or youngest < _age(entry)
@@ -168,13 +169,13 @@ class QueueState:
         """
         session.flush()
         version = _read_version(session, self.office.id)
-        if version is not None:
-            is_new = version != self.queue.version  # SQLite: our insert moved the version
-        else:
-            # No cache (PostgreSQL): a waiting ticket this state has not seen. An idempotent
-            # retry's ticket is in the state already, or no longer waiting.
-            is_new = (ticket.status is TicketStatus.WAITING
-                      and all(e.ticket_id != ticket.id for e in self.queue.entries))
+        # SQLite has moved the version for the ticket's own event already, PostgreSQL does at
+        # commit; any other step means another change committed since this state was read.
+        # A retry's ticket is in the state already, or no longer waiting.
+        own = 0 if _moves_version_at_commit(session) else 1
+        is_new = (self.queue.version is not None and version == self.queue.version + own
+                  and ticket.status is TicketStatus.WAITING
+                  and all(e.ticket_id != ticket.id for e in self.queue.entries))
         if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
@@ -185,8 +186,8 @@ class QueueState:
         else:  # the replay sorts its entries itself
             forecast = forecast_for(entry, [*self.queue.entries, entry], self.counters,
                                     self.queue.durations_s, office_rule(self.office), self.now)
-        if version is not None:
-            _after_commit(session, self.office.id, self.queue, entry, version)
+        version = self.queue.version + 1
+        _after_commit(session, self.office.id, self.queue, entry, version)
         # This request's view of the queue after the ticket; the shared copy changes on commit.
         after = replace(self.queue, entries=list(self.queue.entries),
                         waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
@@ -202,28 +203,27 @@ MAX_CACHE_AGE_S = 2.0
 _caches: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _cache_of(session: Session) -> dict[int, OfficeQueue] | None:
-    """The engine's cache of office queues; None where another process may write unseen."""
-    engine = session.get_bind()
-    # SQLite serializes writers (BEGIN IMMEDIATE), so the last event id read inside a
-    # transaction proves no change; PostgreSQL commits event ids out of order.
-    if engine.dialect.name != "sqlite":
-        return None
-    return _caches.setdefault(engine, {})
+def _cache_of(session: Session) -> dict[int, OfficeQueue]:
+    """This process's cache of office queues for the session's database."""
+    return _caches.setdefault(session.get_bind(), {})
 
 
-_VERSION = text("SELECT (SELECT max(id) FROM ticket_events WHERE office_id = :office), "
-                "(SELECT max(id) FROM counter_events)")
+# Triggers move it with every ticket or counter event of the office (migration 0008).
+_VERSION = select(Office.__table__.c.queue_version).where(Office.id == bindparam("office"))
 
 
-def _read_version(session: Session, office_id: int) -> tuple | None:
-    if _cache_of(session) is None:
-        return None
-    return tuple(session.execute(_VERSION, {"office": office_id}).one())
+def _read_version(session: Session, office_id: int) -> int:
+    return session.connection().execute(_VERSION, {"office": office_id}).scalar_one()
+
+
+def _moves_version_at_commit(session: Session) -> bool:
+    # PostgreSQL's triggers are deferred (see migration 0008). Should another change commit
+    # between a read and the commit, the copy gets a version already past: never used.
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _after_commit(session: Session, office_id: int, queue: OfficeQueue, entry: QueueEntry,
-                  version: tuple) -> None:
+                  version: int) -> None:
     updates = session.info.setdefault("queue_updates", [])
     updates.append((_cache_of(session), office_id, queue, queue.version, entry, version))
 
@@ -231,8 +231,6 @@ def _after_commit(session: Session, office_id: int, queue: OfficeQueue, entry: Q
 @event.listens_for(Session, "after_commit")
 def _apply_queue_updates(session: Session) -> None:
     for cache, office_id, queue, before, entry, version in session.info.pop("queue_updates", []):
-        if cache is None:
-            continue
         if cache.get(office_id) is queue and queue.version == before:
             queue.add(entry, version)
         else:
@@ -248,18 +246,21 @@ def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
     """The office's queue: the cached copy while nothing changed, else four small queries."""
     day = local_day(now, office.timezone)
     cache = _cache_of(session)
+    # The version first: a change committed between the two reads then makes the copy
+    # look older than it is (read again next time), never newer.
     version = _read_version(session, office.id)
-    cached = cache.get(office.id) if cache is not None else None
+    cached = cache.get(office.id)
     if (cached is not None and cached.version == version and cached.day == day
             and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
         return QueueState(office, now, cached)
     queue = _read_queue(session, office, day, version)
-    if cache is not None:
+    # What this transaction wrote may yet roll back, and its version be reused.
+    if not transaction_wrote(session.connection()):
         cache[office.id] = queue
     return QueueState(office, now, queue)
 
 
-def _read_queue(session: Session, office: Office, day: date, version: tuple | None) -> OfficeQueue:
+def _read_queue(session: Session, office: Office, day: date, version: int | None) -> OfficeQueue:
     services = session.execute(
         select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
                Service.service_time_samples, Service.mean_service_s)

@@ -220,7 +220,10 @@ def test_copy_data_moves_an_installation_from_sqlite_to_postgresql(postgres, tmp
     assert cli("init").returncode == 0
     from datetime import UTC, datetime
 
+    from sqlalchemy import select
+
     from queue_server.db import make_engine, make_session_factory
+    from queue_server.models import Office
     from queue_server.queries import find_office
     from queue_server.queue import Actor, issue_ticket
 
@@ -242,7 +245,11 @@ def test_copy_data_moves_an_installation_from_sqlite_to_postgresql(postgres, tmp
     engine = make_engine(postgres_url)
     with make_session_factory(engine)() as session:
         office = find_office(session, "trung-tam")
+        version = select(Office.__table__.c.queue_version).where(Office.id == office.id)
+        # The version came with the office, not once more per copied event.
+        assert session.scalar(version) == 3
         fourth = issue_ticket(session, office, "dat-dai", now=datetime.now(UTC), actor=Actor())
         session.commit()
         assert fourth.number == "1004"
+        assert session.scalar(version) == 4  # the triggers are back on
     engine.dispose()

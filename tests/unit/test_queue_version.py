@@ -1,0 +1,170 @@
+"""The office's queue version: moved by triggers, so every process's queue cache stays true.
+
+Two engines on one database stand for two server processes: each has a cache of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, inspect, select
+
+from queue_server import queries
+from queue_server.db import make_engine, make_session_factory
+from queue_server.migrate import upgrade_database
+from queue_server.models import Office
+from queue_server.queries import find_office, load_queue
+from queue_server.queue import Actor, call_next, cancel_ticket, issue_ticket, pause_counter
+from queue_server.seeding import apply_office_specs
+
+from ..conftest import THURSDAY_9AM, office_spec
+from ..migrations import differences, migrate, postgres_engine, sqlite_engine
+
+REVISION, BEFORE = "0008_queue_version", "0007_counter_index"
+
+
+def check_round_trip(engine: Engine) -> None:
+    migrate(engine, BEFORE)
+    assert "queue_version" not in columns(engine)
+    migrate(engine, REVISION)
+    assert "queue_version" in columns(engine)
+    migrate(engine, BEFORE, command.downgrade)
+    assert "queue_version" not in columns(engine)
+    migrate(engine, "head")
+    assert differences(engine) == []  # the models agree
+
+
+def columns(engine: Engine) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns("offices")}
+
+
+def test_migration_0008_round_trips_on_sqlite(tmp_path):
+    with sqlite_engine(tmp_path) as engine:
+        check_round_trip(engine)
+
+
+@pytest.mark.services
+def test_migration_0008_round_trips_on_postgresql():
+    with postgres_engine("test_queue_version") as engine:
+        check_round_trip(engine)
+
+
+@contextmanager
+def two_processes(kind: str, tmp_path) -> Iterator[tuple]:  # noqa: ANN001
+    """Session factories of two engines on one migrated database with two offices."""
+    opened = sqlite_engine(tmp_path) if kind == "sqlite" else postgres_engine("test_version")
+    with opened as first:
+        upgrade_database(first)
+        second = make_engine(first.url.render_as_string(hide_password=False))
+        try:
+            with make_session_factory(first)() as session:
+                apply_office_specs(session, [office_spec(), office_spec(slug="other")])
+                session.commit()
+            yield make_session_factory(first), make_session_factory(second)
+        finally:
+            second.dispose()
+
+
+KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
+
+
+def version(sessions, slug: str) -> int:  # noqa: ANN001
+    with sessions() as session:
+        return session.scalar(select(Office.__table__.c.queue_version)
+                              .where(Office.slug == slug))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_ticket_and_counter_event_moves_its_own_office_only(kind, tmp_path):
+    with two_processes(kind, tmp_path) as (sessions, _other):
+        start, other_start = version(sessions, "test-office"), version(sessions, "other")
+        with sessions() as session:
+            office = find_office(session, "test-office")
+            issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert version(sessions, "test-office") == start + 1
+        with sessions() as session:
+            counter = find_office(session, "test-office").counters[0]
+            pause_counter(session, counter, "họp", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert version(sessions, "test-office") == start + 2
+        assert version(sessions, "other") == other_start
+        with sessions() as session:  # a rolled-back change moves nothing
+            office = find_office(session, "test-office")
+            issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            session.rollback()
+        assert version(sessions, "test-office") == start + 2
+
+
+def waiting(sessions, slug: str = "test-office") -> dict[str, int]:  # noqa: ANN001
+    with sessions() as session:
+        return load_queue(session, find_office(session, slug), THURSDAY_9AM).waiting()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_process_sees_what_another_committed_at_its_next_read(kind, tmp_path):
+    with two_processes(kind, tmp_path) as (first, second):
+        assert waiting(first)["dat-dai"] == 0  # first caches the empty queue
+        with second() as session:
+            office = find_office(session, "test-office")
+            ticket = issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            load_queue(session, office, THURSDAY_9AM).with_issued(session, ticket)
+            session.commit()
+        assert waiting(first)["dat-dai"] == 1
+        with second() as session:
+            cancel_ticket(session, session.merge(ticket), now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert waiting(first)["dat-dai"] == 0
+        with second() as session:
+            office = find_office(session, "test-office")
+            issue_ticket(session, office, "tu-phap", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+            call_next(session, office.counters[2], now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert waiting(first) == waiting(second) == {"dat-dai": 0, "tu-phap": 0,
+                                                     "tra-ket-qua": 0}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_issue_that_raced_another_reads_again_and_caches_nothing_wrong(kind, tmp_path):
+    with two_processes(kind, tmp_path) as (first, second):
+        with first() as session:
+            office = find_office(session, "test-office")
+            before = load_queue(session, office, THURSDAY_9AM)  # cached, version v
+            session.commit()
+        with second() as session:  # another process issues meanwhile: v + 1
+            rival = find_office(session, "test-office")
+            issue_ticket(session, rival, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        with first() as session:
+            office = find_office(session, "test-office")
+            ticket = issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            forecast, after = before.with_issued(session, ticket)  # v + 2: not ours alone
+            session.commit()
+        assert forecast.ahead == 1
+        assert after.waiting()["dat-dai"] == 2
+        assert waiting(first)["dat-dai"] == 2
+
+
+def test_a_read_inside_a_transaction_that_wrote_is_never_cached(tmp_path, monkeypatch):
+    with two_processes("sqlite", tmp_path) as (sessions, _other):
+        reads = []
+        real_read = queries._read_queue
+        monkeypatch.setattr(queries, "_read_queue",
+                            lambda *args: reads.append(args) or real_read(*args))
+        with sessions() as session:
+            office = find_office(session, "test-office")
+            issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            session.flush()
+            assert load_queue(session, office, THURSDAY_9AM).waiting()["dat-dai"] == 1
+            session.rollback()
+        # Had that read been kept, the next change would bring its version back.
+        with sessions() as session:
+            counter = find_office(session, "test-office").counters[0]
+            pause_counter(session, counter, "họp", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert waiting(sessions)["dat-dai"] == 0
+        assert len(reads) == 2
