@@ -3,8 +3,11 @@
 For each process count it starts that many `queue-server serve` processes sharing one fresh
 PostgreSQL database (the machine's, on 127.0.0.1:5432) and Redis (a private channel), then
 drives them with wrk (from Debian) on loopback: issuing tickets, then call-next, with the
-connections spread evenly over the processes. It prints tickets per second and latency
-percentiles per row, then connects 2,000 Socket.IO board clients spread evenly over the
+connections spread evenly over the processes. Issuing runs twice: every process taking
+tickets for every office (the worst case for each process's queue cache: the others change
+its offices), then each office's requests on one process, as nginx's ip_hash does when each
+office's devices share a subnet. It prints tickets per second and latency percentiles per
+row, then connects 2,000 Socket.IO board clients spread evenly over the
 processes and measures, as bench/fanout.py does, the time from call-next on the first process
 to each client's receipt of ticket_called (events between processes go through Redis).
 Run: .venv/bin/python bench/scale.py [PROCESSES ...]   (default: 1 2 4)
@@ -45,14 +48,22 @@ def fresh_database() -> str:
     return f"{POSTGRES}/{name}"
 
 
-def wrk(script: str, urls: list[str], environment: dict) -> list[str]:
-    """Run one wrk per server at once; return their outputs."""
+def wrk(script: str, urls: list[str], environment: dict | list[dict]) -> list[str]:
+    """Run one wrk per server at once (one environment each, or one for all); outputs."""
     per_server = max(1, CONNECTIONS // len(urls))
+    environments = environment if isinstance(environment, list) else [environment] * len(urls)
     runs = [subprocess.Popen(
         ["wrk", "-t", "1", "-c", str(per_server), "-d", f"{DURATION_S}s", "--latency",
          "-s", str(Path(__file__).with_name(script)), url],
-        env=environment, stdout=subprocess.PIPE, text=True) for url in urls]
+        env=env, stdout=subprocess.PIPE, text=True)
+        for url, env in zip(urls, environments, strict=True)]
     return [run.communicate()[0] for run in runs]
+
+
+def by_office(environment: dict, processes: int, tokens: list[str]) -> list[dict]:
+    """One environment per server: each office's requests all go to one process."""
+    return [{**environment, "OFFICES": ",".join(OFFICES[index::processes]),
+             "TOKENS": ",".join(tokens[index::processes])} for index in range(processes)]
 
 
 def summary(outputs: list[str]) -> str:
@@ -103,7 +114,9 @@ def run(processes: int) -> None:
             offices = ",".join(OFFICES)
             issue = wrk("wrk_issue.lua", urls, {**environment, "OFFICES": offices,
                                                 "TOKENS": ",".join(kiosks[:-1])})
-            print(f"{processes} process(es)  issue      {summary(issue)}")
+            print(f"{processes} process(es)  issue      {summary(issue)}   (offices spread)")
+            issue = wrk("wrk_issue.lua", urls, by_office(environment, processes, kiosks[:-1]))
+            print(f"{processes} process(es)  issue      {summary(issue)}   (office → process)")
             calls = wrk("wrk_call.lua", urls, {**environment, "OFFICES": offices,
                                                "TOKENS": ",".join(staff[:-1])})
             print(f"{processes} process(es)  call-next  {summary(calls)}")
