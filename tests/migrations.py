@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -70,3 +71,15 @@ def postgres_engine(prefix: str) -> Iterator[Engine]:
             yield engine
         finally:
             engine.dispose()
+
+
+# Every migration test runs on both databases; PostgreSQL only where the services are.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
+
+
+@contextmanager
+def scratch_engine(kind: str, folder) -> Iterator[Engine]:  # noqa: ANN001
+    """The server's engine on a new database of the kind ("sqlite" in folder, "postgresql")."""
+    opened = sqlite_engine(folder) if kind == "sqlite" else postgres_engine("test_migration")
+    with opened as engine:
+        yield engine

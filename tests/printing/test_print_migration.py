@@ -5,7 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from ..migrations import migrate, postgres_engine, sqlite_engine
+from ..migrations import DATABASES, migrate, scratch_engine
 
 
 def check_round_trip(engine) -> None:
@@ -36,12 +36,7 @@ def check_round_trip(engine) -> None:
     migrate(engine, "head")
 
 
-def test_migration_0002_upgrades_and_downgrades_on_sqlite_keeping_devices(tmp_path):
-    with sqlite_engine(tmp_path) as engine:
-        check_round_trip(engine)
-
-
-@pytest.mark.services
-def test_migration_0002_upgrades_and_downgrades_on_postgresql():
-    with postgres_engine("test_print") as engine:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migration_0002_upgrades_and_downgrades_keeping_devices(kind, tmp_path):
+    with scratch_engine(kind, tmp_path) as engine:
         check_round_trip(engine)

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 from queue_server.migrate import alembic_config
 
-from ..migrations import differences, migrate, postgres_engine, sqlite_engine
+from ..migrations import DATABASES, differences, migrate, scratch_engine
 
 REVISION = "0006_admin_audit"
 
@@ -42,12 +42,7 @@ def check_round_trip(engine) -> None:
     assert differences(engine) == []  # the models agree
 
 
-def test_migration_0006_round_trips_on_sqlite_with_rows_in_place(tmp_path):
-    with sqlite_engine(tmp_path) as engine:
-        check_round_trip(engine)
-
-
-@pytest.mark.services
-def test_migration_0006_round_trips_on_postgresql_with_rows_in_place():
-    with postgres_engine("test_admin") as engine:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migration_0006_round_trips_with_rows_in_place(kind, tmp_path):
+    with scratch_engine(kind, tmp_path) as engine:
         check_round_trip(engine)

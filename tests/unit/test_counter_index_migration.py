@@ -4,7 +4,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect
 
-from ..migrations import differences, migrate, postgres_engine, sqlite_engine
+from ..migrations import DATABASES, differences, migrate, scratch_engine
 
 REVISION, BEFORE = "0007_counter_index", "0006_admin_audit"
 
@@ -24,12 +24,7 @@ def check_round_trip(engine) -> None:  # noqa: ANN001
     assert differences(engine) == []  # the models agree
 
 
-def test_migration_0007_round_trips_on_sqlite(tmp_path):
-    with sqlite_engine(tmp_path) as engine:
-        check_round_trip(engine)
-
-
-@pytest.mark.services
-def test_migration_0007_round_trips_on_postgresql():
-    with postgres_engine("test_counter_index") as engine:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migration_0007_round_trips(kind, tmp_path):
+    with scratch_engine(kind, tmp_path) as engine:
         check_round_trip(engine)

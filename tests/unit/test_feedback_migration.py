@@ -5,7 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, text
 
-from ..migrations import differences, migrate, postgres_engine, sqlite_engine
+from ..migrations import DATABASES, differences, migrate, scratch_engine
 
 
 def check_round_trip(engine) -> None:
@@ -38,12 +38,7 @@ def check_round_trip(engine) -> None:
     assert differences(engine) == []  # the models and the migrations agree
 
 
-def test_migration_0003_round_trips_on_sqlite_and_matches_the_models(tmp_path):
-    with sqlite_engine(tmp_path) as engine:
-        check_round_trip(engine)
-
-
-@pytest.mark.services
-def test_migration_0003_round_trips_on_postgresql_and_matches_the_models():
-    with postgres_engine("test_feedback") as engine:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migration_0003_round_trips_and_matches_the_models(kind, tmp_path):
+    with scratch_engine(kind, tmp_path) as engine:
         check_round_trip(engine)

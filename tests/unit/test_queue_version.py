@@ -21,7 +21,7 @@ from queue_server.queue import Actor, call_next, cancel_ticket, issue_ticket, pa
 from queue_server.seeding import apply_office_specs
 
 from ..conftest import THURSDAY_9AM, office_spec
-from ..migrations import differences, migrate, postgres_engine, sqlite_engine
+from ..migrations import DATABASES, differences, migrate, scratch_engine
 
 REVISION, BEFORE = "0008_queue_version", "0007_counter_index"
 
@@ -41,22 +41,16 @@ def columns(engine: Engine) -> set[str]:
     return {column["name"] for column in inspect(engine).get_columns("offices")}
 
 
-def test_migration_0008_round_trips_on_sqlite(tmp_path):
-    with sqlite_engine(tmp_path) as engine:
-        check_round_trip(engine)
-
-
-@pytest.mark.services
-def test_migration_0008_round_trips_on_postgresql():
-    with postgres_engine("test_queue_version") as engine:
+@pytest.mark.parametrize("kind", DATABASES)
+def test_migration_0008_round_trips(kind, tmp_path):
+    with scratch_engine(kind, tmp_path) as engine:
         check_round_trip(engine)
 
 
 @contextmanager
 def two_processes(kind: str, tmp_path) -> Iterator[tuple]:  # noqa: ANN001
     """Session factories of two engines on one migrated database with two offices."""
-    opened = sqlite_engine(tmp_path) if kind == "sqlite" else postgres_engine("test_version")
-    with opened as first:
+    with scratch_engine(kind, tmp_path) as first:
         upgrade_database(first)
         second = make_engine(first.url.render_as_string(hide_password=False))
         try:
@@ -68,16 +62,13 @@ def two_processes(kind: str, tmp_path) -> Iterator[tuple]:  # noqa: ANN001
             second.dispose()
 
 
-KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
-
-
 def version(sessions, slug: str) -> int:  # noqa: ANN001
     with sessions() as session:
         return session.scalar(select(Office.__table__.c.queue_version)
                               .where(Office.slug == slug))
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", DATABASES)
 def test_every_ticket_and_counter_event_moves_its_own_office_only(kind, tmp_path):
     with two_processes(kind, tmp_path) as (sessions, _other):
         start, other_start = version(sessions, "test-office"), version(sessions, "other")
@@ -104,7 +95,7 @@ def waiting(sessions, slug: str = "test-office") -> dict[str, int]:  # noqa: ANN
         return load_queue(session, find_office(session, slug), THURSDAY_9AM).waiting()
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", DATABASES)
 def test_a_process_sees_what_another_committed_at_its_next_read(kind, tmp_path):
     with two_processes(kind, tmp_path) as (first, second):
         assert waiting(first)["dat-dai"] == 0  # first caches the empty queue
@@ -128,7 +119,7 @@ def test_a_process_sees_what_another_committed_at_its_next_read(kind, tmp_path):
                                                      "tra-ket-qua": 0}
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", DATABASES)
 def test_an_issue_that_raced_another_reads_again_and_caches_nothing_wrong(kind, tmp_path):
     with two_processes(kind, tmp_path) as (first, second):
         with first() as session:
@@ -168,3 +159,4 @@ def test_a_read_inside_a_transaction_that_wrote_is_never_cached(tmp_path, monkey
             session.commit()
         assert waiting(sessions)["dat-dai"] == 0
         assert len(reads) == 2
+
