@@ -38,4 +38,4 @@ def needs_rehash(stored_hash: str) -> bool:
 @cache
 def dummy_hash() -> str:
     """A hash to check against when the user does not exist, so timing does not tell."""
-    return HASHER.hash("not-a-real-password")
+    return hash_password("not-a-real-password")

@@ -42,7 +42,7 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
 class OfficeQueue:
     """One office's waiting queue as last read, reused while the database shows no change."""
 
-    version: int | None  # the office's queue_version when read (None: not for caching)
+    version: int | None  # the office's queue_version; None: read after this transaction wrote
     day: date
     read_at: float
     entries: list[QueueEntry]
@@ -58,8 +58,8 @@ class OfficeQueue:
         """The age key of the newest waiting ticket (entries are kept in age order)."""
         return _age(self.entries[-1]) if self.entries else None
 
-    def add(self, entry: QueueEntry, version: int) -> None:
-        """A ticket was issued and committed: add it and move the plan along."""
+    def add(self, entry: QueueEntry) -> None:
+        """A ticket was issued and committed: add it (its event moved the version by one)."""
         youngest = self.youngest()
         is_youngest = youngest is None or youngest < _age(entry)
         self.entries.append(entry)
@@ -71,7 +71,7 @@ class OfficeQueue:
             self.plan.take_new(entry.service_id)
         else:
             self.plan = None
-        self.version = version
+        self.version += 1
 
 
 def _age(entry: QueueEntry) -> tuple[datetime, int]:
@@ -171,11 +171,10 @@ class QueueState:
         version = _read_version(session, self.office.id)
         # SQLite has moved the version for the ticket's own event already, PostgreSQL does at
         # commit; any other step means another change committed since this state was read.
-        # A retry's ticket is in the state already, or no longer waiting.
+        # An idempotent retry wrote nothing: its ticket was issued earlier.
         own = 0 if _moves_version_at_commit(session) else 1
         is_new = (self.queue.version is not None and version == self.queue.version + own
-                  and ticket.status is TicketStatus.WAITING
-                  and all(e.ticket_id != ticket.id for e in self.queue.entries))
+                  and transaction_wrote(session.connection()))
         if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
@@ -186,12 +185,11 @@ class QueueState:
         else:  # the replay sorts its entries itself
             forecast = forecast_for(entry, [*self.queue.entries, entry], self.counters,
                                     self.queue.durations_s, office_rule(self.office), self.now)
-        version = self.queue.version + 1
-        _after_commit(session, self.office.id, self.queue, entry, version)
+        _after_commit(session, self.office.id, self.queue, entry)
         # This request's view of the queue after the ticket; the shared copy changes on commit.
         after = replace(self.queue, entries=list(self.queue.entries),
                         waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
-        after.add(entry, version)
+        after.add(entry)
         return forecast, QueueState(self.office, self.now, after)
 
 
@@ -222,17 +220,17 @@ def _moves_version_at_commit(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _after_commit(session: Session, office_id: int, queue: OfficeQueue, entry: QueueEntry,
-                  version: int) -> None:
+def _after_commit(session: Session, office_id: int, queue: OfficeQueue,
+                  entry: QueueEntry) -> None:
     updates = session.info.setdefault("queue_updates", [])
-    updates.append((_cache_of(session), office_id, queue, queue.version, entry, version))
+    updates.append((_cache_of(session), office_id, queue, queue.version, entry))
 
 
 @event.listens_for(Session, "after_commit")
 def _apply_queue_updates(session: Session) -> None:
-    for cache, office_id, queue, before, entry, version in session.info.pop("queue_updates", []):
+    for cache, office_id, queue, before, entry in session.info.pop("queue_updates", []):
         if cache.get(office_id) is queue and queue.version == before:
-            queue.add(entry, version)
+            queue.add(entry)
         else:
             cache.pop(office_id, None)
 
@@ -253,14 +251,18 @@ def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
     if (cached is not None and cached.version == version and cached.day == day
             and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
         return QueueState(office, now, cached)
+    # What this transaction wrote may yet roll back and its version come back with other
+    # content: such a read is neither shared nor extended.
+    if transaction_wrote(session.connection()):
+        version = None
     queue = _read_queue(session, office, day, version)
-    # What this transaction wrote may yet roll back, and its version be reused.
-    if not transaction_wrote(session.connection()):
+    if version is not None:
         cache[office.id] = queue
     return QueueState(office, now, queue)
 
 
-def _read_queue(session: Session, office: Office, day: date, version: int | None) -> OfficeQueue:
+def _read_queue(session: Session, office: Office, day: date,
+                version: int | None) -> OfficeQueue:
     services = session.execute(
         select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
                Service.service_time_samples, Service.mean_service_s)

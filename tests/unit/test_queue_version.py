@@ -160,3 +160,20 @@ def test_a_read_inside_a_transaction_that_wrote_is_never_cached(tmp_path, monkey
         assert waiting(sessions)["dat-dai"] == 0
         assert len(reads) == 2
 
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_a_retried_issue_counts_its_ticket_once(kind, tmp_path):
+    with two_processes(kind, tmp_path) as (sessions, _other):
+        answers = []
+        for _attempt in range(2):  # the kiosk retries with the same key
+            with sessions() as session:
+                office = find_office(session, "test-office")
+                state = load_queue(session, office, THURSDAY_9AM)
+                ticket = issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM,
+                                      actor=Actor(), idempotency_key="tap-1")
+                forecast, after = state.with_issued(session, ticket)
+                session.commit()
+                answers.append((ticket.id, forecast.ahead, after.waiting()["dat-dai"]))
+        assert answers[0] == answers[1]
+        assert answers[0][1:] == (0, 1)
+        assert waiting(sessions)["dat-dai"] == 1
