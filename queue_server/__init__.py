@@ -47,11 +47,29 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
     socketio.init_app(app, async_mode=async_mode or _async_mode(),
                       cors_allowed_origins=[], max_http_buffer_size=settings.max_body_bytes,
                       **options)
+    _socketio_only_on_its_path(app)
     hardening.install(app, settings.trusted_proxies)
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)
     return app
+
+
+def _socketio_only_on_its_path(app: Flask) -> None:
+    """Send only Socket.IO's own path through engine.io's middleware; the rest go straight on.
+
+    For every request that middleware copies the environ and defines a class (a shim for
+    eventlet under gunicorn): time on every ticket, and cyclic garbage for the collector.
+    """
+    middleware = app.wsgi_app
+    pages, prefix = middleware.wsgi_app, middleware.engineio_path
+
+    def route(environ: dict, start_response):  # noqa: ANN202
+        if environ.get("PATH_INFO", "").startswith(prefix):
+            return middleware(environ, start_response)
+        return pages(environ, start_response)
+
+    app.wsgi_app = route  # type: ignore[method-assign]
 
 
 def _housekeeping(app: Flask) -> None:
