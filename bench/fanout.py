@@ -46,6 +46,7 @@ import struct
 import subprocess
 import sys
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,12 @@ def client_frame(text: str) -> bytes:
     return header + mask + masked
 
 
-def server_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
-    """Cut the complete (unmasked) frames off the front of the buffer."""
+def server_frames(buffer: bytearray) -> list[tuple[int, bool, bytes]]:
+    """Cut the complete (unmasked) frames off the front: (opcode, compressed, payload)."""
     frames = []
     while len(buffer) >= 2:
         opcode, length, start = buffer[0] & 0x0F, buffer[1] & 0x7F, 2
+        compressed = bool(buffer[0] & 0x40)  # RSV1: permessage-deflate
         if length == 126:
             if len(buffer) < 4:
                 break
@@ -96,7 +98,7 @@ def server_frames(buffer: bytearray) -> list[tuple[int, bytes]]:
             length, start = struct.unpack_from("!Q", buffer, 2)[0], 10
         if len(buffer) < start + length:
             break
-        frames.append((opcode, bytes(buffer[start:start + length])))
+        frames.append((opcode, compressed, bytes(buffer[start:start + length])))
         del buffer[:start + length]
     return frames
 
@@ -110,6 +112,7 @@ class Client:
     sock: socket.socket
     stage: str = "connecting"  # connecting, upgrading, opening, joining, subscribing, ready
     buffer: bytearray = field(default_factory=bytearray)
+    inflater: object | None = None  # when the server accepted permessage-deflate
 
 
 @dataclass
@@ -132,7 +135,7 @@ class Swarm:
     """Many board subscribers on one epoll loop."""
 
     def __init__(self, host: str, port: int, server_pid: int,
-                 ports: list[int] | None = None) -> None:
+                 ports: list[int] | None = None, deflate: bool = False) -> None:
         self.host, self.port, self.server_pid = host, port, server_pid
         self.ports = ports or [port]  # several server processes: clients spread evenly
         self.poller = select.epoll()
@@ -140,7 +143,12 @@ class Swarm:
         self.awaited: Awaited | None = None
         self.upgrade = (f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
                         f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ").encode()
+                        f"Sec-WebSocket-Version: 13\r\n"
+                        # What Chromium and Firefox offer on every WebSocket.
+                        + ("Sec-WebSocket-Extensions: permessage-deflate; "
+                           "client_max_window_bits\r\n" if deflate else "")
+                        + "Sec-WebSocket-Key: ").encode()
+        self.compressed = 0  # clients the server agreed to compress for
         self.subscribe = client_frame(
             '420["subscribe",' + json.dumps({"office": OFFICE, "channel": "board"}) + "]")
 
@@ -205,9 +213,14 @@ class Swarm:
                 return
             if not client.buffer.startswith(b"HTTP/1.1 101"):
                 raise ConnectionError(bytes(client.buffer[:200]).decode(errors="replace"))
+            if b"permessage-deflate" in client.buffer[:end].lower():
+                client.inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.compressed += 1
             del client.buffer[:end + 4]
             client.stage = "opening"
-        for opcode, payload in server_frames(client.buffer):
+        for opcode, compressed, payload in server_frames(client.buffer):
+            if compressed:
+                payload = client.inflater.decompress(payload + b"\x00\x00\xff\xff")
             if opcode == 0x1:
                 self._on_packet(descriptor, client, payload, kernel_ns, user_ns)
             elif opcode == 0x8:
@@ -390,6 +403,8 @@ def main() -> int:
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the bare Flask-SocketIO app measured first")
     parser.add_argument("--verbose", action="store_true", help="print every call's slowest")
+    parser.add_argument("--deflate", action="store_true",
+                        help="clients offer permessage-deflate, as every browser does")
     arguments = parser.parse_args()
     raise_file_limit(max(arguments.clients) * 2 + 256)
     deadline = time.monotonic() + MAX_RUNTIME_S * (1 if arguments.no_floor else 2)
@@ -416,7 +431,7 @@ def rows(base: str, master_pid: int, kiosk: str, staff: str, arguments: argparse
     worker = worker_pid(master_pid)
     pin_apart(worker)
     parsed = urlparse(base)
-    swarm = Swarm(parsed.hostname, parsed.port, worker)
+    swarm = Swarm(parsed.hostname, parsed.port, worker, deflate=arguments.deflate)
     api = Api(base)
     print(f"  worker RSS with no client: {memory_mb(worker)[0]:.0f} MB")
     try:
@@ -431,7 +446,9 @@ def rows(base: str, master_pid: int, kiosk: str, staff: str, arguments: argparse
                   f"{percentile(result.issue_ms, 0.99):6.1f} | "
                   f"{percentile(result.response_ms, 0.5):6.1f} | "
                   f"{1000 * result.server_cpu_s / max(result.calls, 1):6.1f} | "
-                  f"{rss:5.0f} ({peak:.0f})", flush=True)
+                  f"{rss:5.0f} ({peak:.0f})"
+                  + (f"   compressed for {swarm.compressed}" if arguments.deflate else ""),
+                  flush=True)
             if arguments.verbose:
                 print("        slowest client per call, ms:",
                       " ".join(f"{value:.0f}" for value in result.per_call_max))
