@@ -247,3 +247,30 @@ def test_a_finish_and_the_waiting_counts_update_in_place_from_the_events(live_se
     assert status == 200
     # Applied from the event itself: a snapshot round trip would come 1.5 s or more later.
     expect(counter_number(display, 1)).not_to_have_text(first["number"], timeout=1000)
+
+
+def test_chromiums_websocket_goes_uncompressed_and_still_carries_calls(live_server, page: Page):
+    # Chromium offers permessage-deflate on every WebSocket; the server declines it, so a
+    # display costs no zlib compressor on the server (see queue_server/__init__.py).
+    empty_the_queue(live_server)
+    handshakes: dict[str, list[dict]] = {"request": [], "response": []}
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketWillSendHandshakeRequest",
+           lambda event: handshakes["request"].append(event["request"]["headers"]))
+    cdp.on("Network.webSocketHandshakeResponseReceived",
+           lambda event: handshakes["response"].append(event["response"]))
+    open_display(live_server, page)
+    for _ in range(100):
+        if handshakes["response"]:
+            break
+        page.wait_for_timeout(100)
+    assert handshakes["response"], "the display never opened its WebSocket"
+    offered = {key.lower(): value for key, value in handshakes["request"][0].items()}
+    assert "permessage-deflate" in offered.get("sec-websocket-extensions", "")
+    answer = handshakes["response"][0]
+    assert answer["status"] == 101
+    assert "sec-websocket-extensions" not in {key.lower() for key in answer["headers"]}
+    ticket = issue(live_server)
+    call_next(live_server, 1)
+    expect(counter_number(page, 1)).to_have_text(ticket["number"])
