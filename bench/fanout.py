@@ -8,7 +8,8 @@ count with the gunicorn worker's memory.
 
 The clients are one epoll loop speaking Engine.IO 4 / Socket.IO 5 over raw WebSocket frames
 (no client library: python-socketio's AsyncClient would need aiohttp and costs far more per
-connection). Receipt is stamped twice:
+connection). Like every browser, they offer permessage-deflate in the handshake (and
+inflate what comes compressed), unless --plain-handshake. Receipt is stamped twice:
 
 - kernel: SO_TIMESTAMPNS, the instant the frame reached the client's socket. A real display
   reads its socket on its own CPU; this stamp is what it would see, whatever this one Python
@@ -28,7 +29,7 @@ queue behind them, under the same gunicorn worker and the same client swarm. Its
 WebSocket and its broadcast time are what Flask-SocketIO on gevent costs before any of ours.
 
 Usage: .venv/bin/python bench/fanout.py [--clients 500 2000] [--calls 30] [--no-floor]
-       [--verbose]
+       [--plain-handshake] [--verbose]
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class Swarm:
     """Many board subscribers on one epoll loop."""
 
     def __init__(self, host: str, port: int, server_pid: int,
-                 ports: list[int] | None = None, deflate: bool = False) -> None:
+                 ports: list[int] | None = None, deflate: bool = True) -> None:
         self.host, self.port, self.server_pid = host, port, server_pid
         self.ports = ports or [port]  # several server processes: clients spread evenly
         self.poller = select.epoll()
@@ -403,8 +404,8 @@ def main() -> int:
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the bare Flask-SocketIO app measured first")
     parser.add_argument("--verbose", action="store_true", help="print every call's slowest")
-    parser.add_argument("--deflate", action="store_true",
-                        help="clients offer permessage-deflate, as every browser does")
+    parser.add_argument("--plain-handshake", dest="deflate", action="store_false",
+                        help="clients do not offer permessage-deflate (browsers all do)")
     arguments = parser.parse_args()
     raise_file_limit(max(arguments.clients) * 2 + 256)
     deadline = time.monotonic() + MAX_RUNTIME_S * (1 if arguments.no_floor else 2)
@@ -447,7 +448,8 @@ def rows(base: str, master_pid: int, kiosk: str, staff: str, arguments: argparse
                   f"{percentile(result.response_ms, 0.5):6.1f} | "
                   f"{1000 * result.server_cpu_s / max(result.calls, 1):6.1f} | "
                   f"{rss:5.0f} ({peak:.0f})"
-                  + (f"   compressed for {swarm.compressed}" if arguments.deflate else ""),
+                  + (f"   compressed for {swarm.compressed}" if arguments.deflate else
+                     "   (clients offered no compression)"),
                   flush=True)
             if arguments.verbose:
                 print("        slowest client per call, ms:",
