@@ -153,3 +153,25 @@ def test_reports_are_not_cached(client, accounts):
     answer = get(client, f"{OFFICE}/stats.csv", accounts["manager1"])
     assert answer.headers["Cache-Control"] == "no-store"
     assert answer.headers["Content-Disposition"].startswith("attachment; filename=")
+
+
+
+def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, accounts, day):
+    """A month of tickets is read in a deferred transaction, as the API's reports are, so
+    kiosks issuing meanwhile do not wait behind it (requests start with BEGIN IMMEDIATE)."""
+    from sqlalchemy import event
+
+    from .test_admin_api import Browser
+
+    manager, statements = Browser(app, "manager1"), []
+    engine = app.extensions["queue"].engine
+    record = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = manager.get("/dashboard/test-office/officers?month=2026-11")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == 200
+    first_read = next(i for i, sql in enumerate(statements) if "ticket_events" in sql)
+    begins = [sql for sql in statements[:first_read] if sql.startswith("BEGIN")]
+    assert begins[-1] == "BEGIN DEFERRED", begins

@@ -9,6 +9,7 @@ from flask import session as browser_session
 from sqlalchemy import select
 
 from ...api.common import db, now
+from ...api.stats import reading
 from ...auth import Principal
 from ...errors import DomainError
 from ...models import Office, Role, User
@@ -95,6 +96,7 @@ def officers_page(slug: str):  # noqa: ANN201
         period = month_period(month)
     except DomainError:
         return _refusal("invalid_month", 400)
+    reading()  # a month of tickets: never hold SQLite's write lock while reading them
     report = officer_report(db(), office, period)
     return _page("dashboard.officers.html", office=office, report=report, month=month,
                  reasons={code: names[0] for code, names in REASONS.items()})
