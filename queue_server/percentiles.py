@@ -22,13 +22,16 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Column,
     Connection,
+    Float,
     Integer,
     MetaData,
     String,
     Table,
+    cast,
     func,
     insert,
     literal,
@@ -50,6 +53,8 @@ def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str,
     `dimensions` maps each wanted dimension to its key column in `facts`, or to None for
     a dimension of one group keyed 0; `metrics` are the duration columns, in whole seconds.
     """
+    if connection.dialect.name == "postgresql":
+        return _percentile_disc(connection, facts, dimensions, metrics, percentiles)
     key_names = tuple(column for column in dimensions.values() if column)
     buckets = _buckets_table(key_names)
     buckets.drop(connection, checkfirst=True)
@@ -75,6 +80,30 @@ def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str,
         for dim, column in dimensions.items() for metric in metrics
         if any(group[:2] == (dim, metric) for group in targets)))).all()
     return _read_off(fine, targets)
+
+
+def _percentile_disc(connection: Connection, facts: Table, dimensions: Mapping[str, str | None],
+                     metrics: Sequence[str], percentiles: Sequence[int]) -> Found:
+    """PostgreSQL's own nearest rank, every dimension in one statement (grouping sets):
+    twice as fast there as the two passes, which are for SQLite."""
+    columns = {dim: facts.c[column] for dim, column in dimensions.items() if column}
+    fractions = literal([p / 100 for p in percentiles], ARRAY(Float))
+    query = select(
+        *(func.grouping(column) for column in columns.values()),
+        *columns.values(),
+        *(func.percentile_disc(fractions).within_group(facts.c[metric]) for metric in metrics)
+    ).group_by(func.grouping_sets(*(tuple_(column) if column is not None else tuple_()
+                                    for column in (columns.get(dim) for dim in dimensions))))
+    found: Found = {}
+    width = len(columns)
+    for row in connection.execute(query):
+        grouped_by = [dim for dim, flag in zip(columns, row[:width], strict=True) if flag == 0]
+        dim = grouped_by[0] if grouped_by else "all"
+        key = row[width + list(columns).index(dim)] if grouped_by else 0
+        for metric, values in zip(metrics, row[2 * width:], strict=True):
+            if key is not None and values is not None:
+                found[(dim, metric, key)] = dict(zip(percentiles, values, strict=True))
+    return found
 
 
 @cache
@@ -118,12 +147,22 @@ def _fine_histogram(facts: Table, dim: str, column: str | None, metric: str,  # 
                     targets: dict):
     """Per second, the durations of the minutes that hold a percentile of a group."""
     key, value = _key(facts, column), facts.c[metric]
-    places = sorted({(group[2], minute) for group, wanted in targets.items()
+    places = sorted({_place(group[2], minute) for group, wanted in targets.items()
                      if group[:2] == (dim, metric) for _p, minute, _rank in wanted})
-    inside = (tuple_(key, _minute(value)).in_(places) if column
-              else _minute(value).in_([minute for _key, minute in places]))
+    # One number per (group, minute): PostgreSQL hashes a long IN list of numbers, and
+    # compared a list of pairs one by one for every ticket.
     return (select(literal(dim), literal(metric), key, value, _minute(value), func.count())
-            .where(value.is_not(None), inside).group_by(key, value))
+            .where(value.is_not(None), _place(key, _minute(value)).in_(places))
+            .group_by(key, value))
+
+
+def _place(key: int | ColumnElement, minute: int | ColumnElement) -> int | ColumnElement:
+    """A group's minute as one integer (minutes stay far below PLACES: 19 years)."""
+    return cast(key, BigInteger) * _PLACES + minute if isinstance(key, ColumnElement) \
+        else key * _PLACES + minute
+
+
+_PLACES = 10_000_000
 
 
 def _read_off(fine: Sequence, targets: dict) -> Found:

@@ -234,7 +234,10 @@ def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
                cast(Ticket.status, String), cast(Feedback.reasons, Text),
                cast(Feedback.visits, String))
         .join(Service, Service.id == Ticket.issued_service_id)
-        .outerjoin(Feedback, Feedback.ticket_id == Ticket.id)
+        # The office condition lets PostgreSQL read only the scope's ratings, not the
+        # province's, to join them.
+        .outerjoin(Feedback, and_(Feedback.ticket_id == Ticket.id,
+                                  Feedback.office_id.in_(scope.office_ids)))
         .where(*scope.conditions()))
 
 
