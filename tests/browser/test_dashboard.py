@@ -119,3 +119,15 @@ def test_the_monthly_officer_report_is_a_printable_page(dashboard: Page, manager
     dashboard.goto(manager.url + DASHBOARD + "/officers")
     expect(dashboard.get_by_test_id("officer-report")).to_contain_text("canbo")
     expect(dashboard.get_by_role("button", name="In báo cáo")).to_be_visible()
+
+
+def test_every_report_table_can_be_downloaded_as_csv(dashboard: Page):
+    link = dashboard.locator("#export-csv")
+    expect(link).to_have_attribute("href", re.compile(r"/stats\.csv\?.*table=service$"))
+    dashboard.get_by_label("Bảng báo cáo (CSV)").select_option("counter")
+    expect(link).to_have_attribute("href", re.compile(r"/stats\.csv\?from=.*table=counter$"))
+    with dashboard.expect_download() as download:
+        link.click()
+    body = open(download.value.path(), encoding="utf-8-sig").read()
+    lines = body.splitlines()
+    assert lines[0].startswith("Quầy,Tên quầy") and any(line.startswith("2,") for line in lines)

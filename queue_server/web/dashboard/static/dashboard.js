@@ -150,7 +150,7 @@ function reportQuery() {
 
 function setExports(query) {
   $("export-xlsx").href = `${config.api}/stats.xlsx?${query}`;
-  $("export-csv").href = `${config.api}/stats.csv?${query}&table=service`;
+  $("export-csv").href = `${config.api}/stats.csv?${query}&table=${$("export-csv-table").value}`;
   $("export-tickets-xlsx").href = `${config.api}/tickets.xlsx?${query}`;
   $("export-tickets-csv").href = `${config.api}/tickets.csv?${query}`;
   $("officer-report").href = `${config.officers_page}?month=${$("report-to").value.slice(0, 7)}`;
@@ -289,6 +289,7 @@ function start() {
       loadInbox();
     });
   }
+  $("export-csv-table").addEventListener("change", () => setExports(reportQuery()));
   $("projector").addEventListener("click", () => setProjector(!document.body.classList.contains("projector")));
   connectLive();
   loadReport();
