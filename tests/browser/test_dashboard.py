@@ -128,6 +128,6 @@ def test_every_report_table_can_be_downloaded_as_csv(dashboard: Page):
     expect(link).to_have_attribute("href", re.compile(r"/stats\.csv\?from=.*table=counter$"))
     with dashboard.expect_download() as download:
         link.click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = download.value.path().read_text(encoding="utf-8-sig")
     lines = body.splitlines()
     assert lines[0].startswith("Quầy,Tên quầy") and any(line.startswith("2,") for line in lines)
