@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, object_session
 
+from .db import BUSY_TIMEOUT_MS
 from .errors import Conflict, InvalidInput, NotFound, Unauthorized
 from .hashing import dummy_hash, hash_password, needs_rehash, password_matches
 from .models import ApiToken, Device, DeviceKind, Office, Role, User
@@ -17,6 +20,12 @@ from .passwords import MIN_PASSWORD_LENGTH, check_password_strength  # noqa: F40
 
 USER_TOKEN_PREFIX = "u_"
 DEVICE_TOKEN_PREFIX = "d_"
+
+# A device's last_seen_at is written at most this often: on SQLite every write takes the one
+# write lock, and a kiosk asks many times a minute.
+DEVICE_SEEN_EVERY = timedelta(minutes=5)
+
+log = logging.getLogger(__name__)
 
 
 def hash_token(token: str) -> str:
@@ -120,6 +129,8 @@ class Principal:
     device_id: int | None = None
     device_kind: DeviceKind | None = None
     expires_at: datetime | None = None
+    # Devices: the last_seen_at found when the token was checked (None: never seen).
+    device_seen_at: datetime | None = None
 
     @property
     def is_user(self) -> bool:
@@ -130,8 +141,12 @@ class Principal:
         return self.device_id is not None
 
 
-def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
-    """The user or device behind a bearer token, or Unauthorized."""
+def authenticate(session: Session, token: str, *, now: datetime,
+                 device_idle_limit: timedelta) -> Principal:
+    """The user or device behind a bearer token, or Unauthorized.
+
+    A device token unused for device_idle_limit is refused like an expired user token.
+    """
     digest = hash_token(token)
     if token.startswith(USER_TOKEN_PREFIX):
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
@@ -141,10 +156,55 @@ def authenticate(session: Session, token: str, *, now: datetime) -> Principal:
                              expires_at=row.expires_at)
     elif token.startswith(DEVICE_TOKEN_PREFIX):
         device = session.scalar(select(Device).where(Device.token_hash == digest))
-        if device and not device.is_revoked:
+        if device and not device.is_revoked and now < device_expires_at(device,
+                                                                         device_idle_limit):
             return Principal(device_id=device.id, device_kind=device.kind,
-                             office_id=device.office_id)
+                             office_id=device.office_id, device_seen_at=device.last_seen_at)
     raise Unauthorized("bad_token")
+
+
+def device_expires_at(device: Device, idle_limit: timedelta) -> datetime:
+    """When the device's token stops working unless used: idle_limit after its last use.
+
+    A device never seen counts from its creation. Each use moves last_seen_at on (at most
+    DEVICE_SEEN_EVERY late), so a device in daily use never expires.
+    """
+    return (device.last_seen_at or device.created_at) + idle_limit
+
+
+def device_seen_due(principal: Principal, now: datetime) -> bool:
+    """Whether this device's last_seen_at is old enough to be written again."""
+    return principal.is_device and (principal.device_seen_at is None
+                                    or now - principal.device_seen_at >= DEVICE_SEEN_EVERY)
+
+
+def record_device_seen(session: Session, device_id: int, *, now: datetime) -> bool:
+    """Set a device's last_seen_at in a short transaction of its own; False when not written.
+
+    Call it with no transaction open in session (after the request's own has ended). The
+    write never waits: when the database is locked by another writer, read-only, or the row
+    is locked, it is skipped (the device's next request tries again) and nothing is raised.
+    """
+    stale = or_(Device.last_seen_at.is_(None), Device.last_seen_at <= now - DEVICE_SEEN_EVERY)
+    statement = (update(Device).where(Device.id == device_id, stale)
+                 .values(last_seen_at=now).execution_options(synchronize_session=False))
+    try:
+        # DEFERRED: no BEGIN IMMEDIATE, which would wait up to WRITE_WAIT_S for the lock.
+        connection = session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        is_sqlite = connection.dialect.name == "sqlite"
+        connection.exec_driver_sql("PRAGMA busy_timeout=0" if is_sqlite
+                                   else "SET LOCAL lock_timeout = '200ms'")
+        try:
+            session.execute(statement)
+        finally:
+            if is_sqlite:  # before the connection goes back to the pool
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        session.commit()
+        return True
+    except SQLAlchemyError:
+        session.rollback()
+        log.debug("last_seen_at of device %s not written", device_id, exc_info=True)
+        return False
 
 
 class PrincipalCache:

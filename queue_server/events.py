@@ -10,7 +10,7 @@ from flask_socketio import SocketIO, join_room
 from sqlalchemy import select
 
 from . import lookup_limits, printing, rating_desk, ticket_watch
-from .auth import Principal, authenticate
+from .auth import Principal
 from .board import board_snapshot, counters_shown, now_serving
 from .context import db, now, public_url
 from .errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -73,7 +73,7 @@ def _on_connect(auth: dict | None = None) -> bool:
     principal = None
     if isinstance(token, str) and token:
         try:
-            principal = authenticate(db(), token, now=now())
+            principal = _token_principal(token)
         except Unauthorized:
             return False
     elif _is_same_origin():
@@ -87,6 +87,13 @@ def _browser_session_principal() -> Principal | None:
     from .api.common import session_principal
 
     return session_principal()
+
+
+def _token_principal(token: str) -> Principal:
+    # Checked as for HTTP: an idle device is refused, a device is noted as seen.
+    from .api.common import check_token
+
+    return check_token(token)
 
 
 def _is_same_origin() -> bool:

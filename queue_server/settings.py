@@ -25,6 +25,8 @@ class Settings:
     var_dir: str = "var"
     office_file: str = "config/demo.toml"
     token_lifetime_s: int = 12 * 3600
+    # A device token unused for this long is refused (each use moves it on; see auth.py).
+    device_token_idle_days: int = 90
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
     voice_dir: str | None = None
@@ -49,6 +51,8 @@ class Settings:
             raise SettingsError("public_url must start with http:// or https://")
         if not 60 <= self.token_lifetime_s <= 30 * 86400:
             raise SettingsError("token_lifetime_s must be between 60 and 2592000")
+        if not 1 <= self.device_token_idle_days <= 3650:
+            raise SettingsError("device_token_idle_days must be between 1 and 3650")
         if not 1024 <= self.max_body_bytes <= 10 * 1024 * 1024:
             raise SettingsError("max_body_bytes must be between 1024 and 10485760")
         if not 0 <= self.trusted_proxies <= 5:

@@ -19,3 +19,8 @@ from . import stats  # noqa: E402,F401
 from . import ticket_qr  # noqa: E402,F401
 from . import tickets  # noqa: E402,F401
 from . import voice  # noqa: E402,F401
+
+from .common import record_device_seen_after_request  # noqa: E402
+
+# On every request of the app, Socket.IO events included (they run in a request context too).
+api.teardown_app_request(record_device_seen_after_request)

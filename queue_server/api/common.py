@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import hmac
 import time
+from datetime import timedelta
 
 from flask import g, request
 from flask import session as browser_session
 
-from ..auth import Principal, PrincipalCache, authenticate
+from ..auth import (
+    Principal,
+    PrincipalCache,
+    authenticate,
+    device_seen_due,
+    record_device_seen,
+)
 from ..context import db, now, public_url, state  # noqa: F401 - re-exported
 from ..errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from ..models import Office, Role
@@ -133,9 +140,41 @@ def _checked(token: str) -> Principal:
     cached = _principals.get(token, moment)
     if cached is not None and (cached.expires_at is None or cached.expires_at > now()):
         return cached
-    found = authenticate(db(), token, now=now())
+    found = check_token(token)
     _principals.put(token, found, moment)
     return found
+
+
+def check_token(token: str) -> Principal:
+    """The caller behind a token, checked in the database now; notes a device as seen."""
+    found = authenticate(db(), token, now=now(), device_idle_limit=device_idle_limit())
+    if device_seen_due(found, now()):
+        g.device_seen = found.device_id
+    return found
+
+
+def device_idle_limit() -> timedelta:
+    """How long a device token may go unused (QUEUE_DEVICE_TOKEN_IDLE_DAYS)."""
+    return timedelta(days=state().settings.device_token_idle_days)
+
+
+def record_device_seen_after_request(_error: BaseException | None = None) -> None:
+    """Write last_seen_at of the device this request authenticated, when it is due.
+
+    After the request, not during it: the request's transaction may only read (nothing would
+    be committed), or may be holding SQLite's write lock; committing in its middle would split
+    what it reads from what it writes. So the request's session ends first (closing only
+    rolls back what was not committed, as the end of the request would), and the write gets
+    a short transaction of its own that never waits (see auth.record_device_seen).
+    """
+    device_id = g.pop("device_seen", None)
+    if device_id is None:
+        return
+    request_session = g.pop("db_session", None)
+    if request_session is not None:
+        request_session.close()
+    with state().sessions() as session:
+        record_device_seen(session, device_id, now=now())
 
 
 def forget_principals() -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import admin_accounts, printing
 from ..admin_fields import refuse
-from ..api.common import db, now, public_url
+from ..api.common import db, device_idle_limit, now, public_url
+from ..auth import device_expires_at
 from ..errors import DomainError
-from ..models import Device, DeviceKind, Feedback, Office, Role, Ticket, TicketEvent, User
+from ..models import Device, DeviceKind, Office, Role, User
 from ..queries import find_office
 from .admin import (
     Visitor,
@@ -191,28 +193,31 @@ def _devices(office: Office) -> list[Device]:
                              .order_by(Device.is_revoked, Device.kind, Device.name)))
 
 
-def last_activity(office: Office) -> dict[int, datetime]:
-    """When each device of the office last did something: issued, rated, reported, acted."""
-    seen: dict[int, datetime] = {}
-    queries = [
-        select(Ticket.kiosk_id, func.max(Ticket.issued_at)).where(
-            Ticket.office_id == office.id, Ticket.kiosk_id.is_not(None)).group_by(Ticket.kiosk_id),
-        select(TicketEvent.device_id, func.max(TicketEvent.at)).where(
-            TicketEvent.office_id == office.id, TicketEvent.device_id.is_not(None))
-        .group_by(TicketEvent.device_id),
-        select(Feedback.device_id, func.max(Feedback.rated_at)).where(
-            Feedback.office_id == office.id, Feedback.device_id.is_not(None))
-        .group_by(Feedback.device_id),
-    ]
-    for query in queries:
-        for device_id, moment in db().execute(query):
-            if moment is not None:
-                seen[device_id] = max(moment, seen.get(device_id, moment))
-    for device in _devices(office):
-        for moment in (device.last_seen_at, device.printer_seen_at):
-            if moment is not None:
-                seen[device.id] = max(moment, seen.get(device.id, moment))
-    return seen
+# A device token this close to its idle expiry is flagged on the devices page.
+EXPIRY_WARNING = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class TokenAge:
+    """Whether a device's token has expired for lack of use, or soon will."""
+
+    expires_at: datetime
+    is_expired: bool
+    is_expiring: bool
+
+
+def token_ages(devices: list[Device], moment: datetime) -> dict[int, TokenAge]:
+    """The idle expiry of each device that presents a token (not revoked, not a display)."""
+    limit = device_idle_limit()
+    warning = min(EXPIRY_WARNING, limit / 4)
+    ages = {}
+    for device in devices:
+        if device.is_revoked or device.kind is DeviceKind.DISPLAY:
+            continue
+        expires_at = device_expires_at(device, limit)
+        ages[device.id] = TokenAge(expires_at, expires_at <= moment,
+                                   moment < expires_at <= moment + warning)
+    return ages
 
 
 def _device_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
@@ -221,15 +226,15 @@ def _device_list(visitor: Visitor, office: Office, values, errors: dict, status:
               for device in devices if device.kind is DeviceKind.PRINTER and not device.is_revoked}
     kiosks = [d for d in devices if d.kind is DeviceKind.KIOSK and not d.is_revoked]
     return render("admin.devices.html", visitor, status, office=office, section="devices",
-                  devices=devices, health=health, kiosks=kiosks, seen=last_activity(office),
-                  values=values, errors=errors, kinds=[kind.value for kind in DeviceKind],
-                  zone=ZoneInfo(office.timezone))
+                  devices=devices, health=health, kiosks=kiosks, ages=token_ages(devices, now()),
+                  idle_days=device_idle_limit().days, values=values, errors=errors,
+                  kinds=[kind.value for kind in DeviceKind], zone=ZoneInfo(office.timezone))
 
 
 @blueprint.get("/admin/offices/<slug>/devices")
 @admin_page()
 def devices(visitor: Visitor, office: Office):  # noqa: ANN201
-    """The office's devices: kind, pairing, last activity, printer state."""
+    """The office's devices: kind, pairing, last seen and token expiry, printer state."""
     return _device_list(visitor, office, {"kind": "kiosk"}, {})
 
 

@@ -159,8 +159,25 @@ TEXTS: dict[str, tuple[str, str]] = {
     "paired_kiosk": ("In cho ki-ốt", "Prints for kiosk"),
     "unpaired": ("Mọi ki-ốt chưa có máy in riêng", "Every kiosk without its own printer"),
     "pair": ("Ghép", "Pair"),
-    "last_activity": ("Hoạt động gần nhất", "Last activity"),
-    "never": ("chưa có", "never"),
+    "last_seen": ("Lần cuối kết nối", "Last seen"),
+    "never": ("chưa kết nối", "never"),
+    "token_expired": ("Mã đã hết hạn vì lâu không dùng: thu hồi và tạo mã mới",
+                      "Token expired for lack of use: revoke it and add a new one"),
+    "token_expiring": ("Mã sẽ hết hạn ngày {date} nếu không được dùng",
+                       "Token expires on {date} unless used"),
+    "display_no_token": ("Không dùng mã", "Uses no token"),
+    "devices_idle_note": ("Mã thiết bị không được dùng quá {days} ngày sẽ hết hạn; thiết bị dùng "
+                          "hằng ngày không bao giờ hết hạn. Màn hình chờ là trang công khai, "
+                          "không dùng mã: thiết bị loại “Màn hình chờ” chỉ là tên để ghi nhớ, "
+                          "thu hồi không tắt được màn hình.",
+                          "A device token unused for {days} days expires; a device in daily "
+                          "use never does. The waiting-room display is a public page that "
+                          "uses no token: a “Display” device is only a label, and revoking it "
+                          "does not turn a screen off."),
+    "token_display": ("Màn hình chờ không cần mã: mở trang này trên TV (mã trên chỉ là nhãn, "
+                      "không phải dùng):",
+                      "The display needs no token: open this page on the TV (the token above "
+                      "is only a label, nothing uses it):"),
     "printer_state": ("Máy in", "Printer"),
     "printer_ok": ("Bình thường", "OK"),
     "printer_error": ("Lỗi", "Fault"),

@@ -31,6 +31,9 @@ def test_a_secret_key_is_generated_once_and_kept(tmp_path):
     ({"QUEUE_REDIS_URL": "http://x"}, "redis_url"),
     ({"QUEUE_TOKEN_LIFETIME_S": "soon"}, "must be an integer"),
     ({"QUEUE_PUBLIC_URL": "queue.local"}, "public_url"),
+    ({"QUEUE_DEVICE_TOKEN_IDLE_DAYS": "0"}, "device_token_idle_days must be between"),
+    ({"QUEUE_DEVICE_TOKEN_IDLE_DAYS": "3651"}, "device_token_idle_days must be between"),
+    ({"QUEUE_DEVICE_TOKEN_IDLE_DAYS": "ninety"}, "must be an integer"),
 ])
 def test_bad_settings_are_refused_by_name(tmp_path, environ, fragment):
     with pytest.raises(SettingsError, match=fragment):
@@ -56,3 +59,10 @@ def test_the_example_settings_file_is_valid(tmp_path):
     settings = load_settings({"QUEUE_CONFIG": str(example), "QUEUE_VAR_DIR": str(tmp_path)})
     assert settings.redis_url == "redis://127.0.0.1:6379/0"
     assert settings.database_url.startswith("postgresql+psycopg://")
+
+
+def test_device_tokens_expire_after_90_idle_days_unless_set(tmp_path):
+    assert load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).device_token_idle_days == 90
+    settings = load_settings({"QUEUE_VAR_DIR": str(tmp_path),
+                              "QUEUE_DEVICE_TOKEN_IDLE_DAYS": "30"})
+    assert settings.device_token_idle_days == 30
