@@ -1,4 +1,10 @@
-"""The audit page's rows: administration changes and ticket actions, newest first, filtered."""
+"""The audit page's rows, newest first, filtered, merged from the logs that already exist.
+
+Administration changes (from /admin, `init` and the other `queue-server` commands) are
+AdminAuditEntry rows; ticket actions are TicketEvent rows; reprints are the PrintJob rows marked
+is_reprint; counter pauses and resumes are CounterEvent rows. Each is written in the same
+transaction as the change it records, so the page never shows what did not happen.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,11 @@ from .models import (
     AdminAuditEntry,
     AdminObject,
     Counter,
+    CounterEvent,
+    CounterEventKind,
     Device,
     Office,
+    PrintJob,
     Ticket,
     TicketEvent,
     TicketEventKind,
@@ -26,8 +35,12 @@ from .models import (
 from .timeutil import local_time
 
 ADMIN_KINDS = tuple(f"admin:{kind.value}" for kind in AdminObject)
-TICKET_KINDS = tuple(f"ticket:{kind.value}" for kind in TicketEventKind)
-KINDS = ("admin", *ADMIN_KINDS, "ticket", *TICKET_KINDS)
+# A reprint is a ticket action, logged as its print job rather than as a ticket event.
+REPRINTED = "reprinted"
+REPRINT_KIND = f"ticket:{REPRINTED}"
+TICKET_KINDS = (*(f"ticket:{kind.value}" for kind in TicketEventKind), REPRINT_KIND)
+COUNTER_KINDS = tuple(f"counter:{kind.value}" for kind in CounterEventKind)
+KINDS = ("admin", *ADMIN_KINDS, "ticket", *TICKET_KINDS, "counter", *COUNTER_KINDS)
 CSV_HEADER = ("time", "office", "source", "kind", "action", "who", "where", "object",
               "details")
 
@@ -50,8 +63,8 @@ class AuditRow:
     at: datetime
     office: str
     timezone: str
-    source: str  # "admin" or "ticket"
-    kind: str  # what was changed (admin) or what happened to the ticket
+    source: str  # "admin", "ticket" or "counter"
+    kind: str  # what was changed (admin) or what happened to the ticket or counter
     action: str
     who: str
     where: str
@@ -105,11 +118,15 @@ def _csv_values(row: AuditRow) -> tuple:
 
 
 def _merged(session: Session, wanted: AuditFilter, limit: int | None) -> Iterator[AuditRow]:
-    sources = []
-    if wanted.kind is None or wanted.kind.startswith("admin"):
+    kind, sources = wanted.kind, []
+    if kind is None or kind.startswith("admin"):
         sources.append(_admin_rows(session, wanted, limit))
-    if wanted.kind is None or wanted.kind.startswith("ticket"):
+    if kind is None or (kind.startswith("ticket") and kind != REPRINT_KIND):
         sources.append(_ticket_rows(session, wanted, limit))
+    if kind in (None, "ticket", REPRINT_KIND):
+        sources.append(_reprint_rows(session, wanted, limit))
+    if kind is None or kind.startswith("counter"):
+        sources.append(_counter_rows(session, wanted, limit))
     merged = heapq.merge(*sources, key=lambda row: row.at, reverse=True)
     for count, row in enumerate(merged):
         if limit is not None and count >= limit:
@@ -173,6 +190,56 @@ def _ticket_rows(session: Session, wanted: AuditFilter, limit: int | None) -> It
             at=at, office=slug, timezone=timezone, source="ticket", kind=kind.value,
             action=kind.value, who=username or device or "", where=_place(counter, device),
             subject=number, details=details or {})
+
+
+def _reprint_rows(session: Session, wanted: AuditFilter,
+                  limit: int | None) -> Iterator[AuditRow]:
+    """Staff reprints: who asked, when, on which printer (the job's state says if it printed)."""
+    requester = aliased(User)
+    query = (select(PrintJob.created_at, PrintJob.status, Ticket.number, Office.slug,
+                    Office.timezone, requester.username, Device.name)
+             .join(Ticket, Ticket.id == PrintJob.ticket_id)
+             .join(Office, Office.id == Ticket.office_id)
+             .join(Device, Device.id == PrintJob.printer_id)
+             .outerjoin(requester, requester.id == PrintJob.requested_by_id)
+             .where(PrintJob.is_reprint.is_(True))
+             .order_by(PrintJob.created_at.desc(), PrintJob.id.desc()))
+    query = _bounded(query, PrintJob.created_at, wanted, Ticket.office_id)
+    if wanted.username:
+        query = query.where(func.lower(requester.username) == wanted.username.lower())
+    if limit is not None:
+        query = query.limit(limit)
+    for at, status, number, slug, timezone, username, printer in session.execute(
+            query).yield_per(500):
+        yield AuditRow(
+            at=at, office=slug, timezone=timezone, source="ticket", kind=REPRINTED,
+            action=REPRINTED, who=username or "", where=printer, subject=number,
+            details={"print": status.value})
+
+
+def _counter_rows(session: Session, wanted: AuditFilter,
+                  limit: int | None) -> Iterator[AuditRow]:
+    """Counter pauses (with their reason) and resumes."""
+    officer = aliased(User)
+    query = (select(CounterEvent.at, CounterEvent.kind, CounterEvent.reason, Counter.number,
+                    Counter.name, Office.slug, Office.timezone, officer.username)
+             .join(Counter, Counter.id == CounterEvent.counter_id)
+             .join(Office, Office.id == Counter.office_id)
+             .outerjoin(officer, officer.id == CounterEvent.user_id)
+             .order_by(CounterEvent.at.desc(), CounterEvent.id.desc()))
+    query = _bounded(query, CounterEvent.at, wanted, Counter.office_id)
+    if wanted.username:
+        query = query.where(func.lower(officer.username) == wanted.username.lower())
+    if wanted.kind and wanted.kind != "counter":
+        query = query.where(CounterEvent.kind == CounterEventKind(wanted.kind[8:]))
+    if limit is not None:
+        query = query.limit(limit)
+    for at, kind, reason, number, name, slug, timezone, username in session.execute(
+            query).yield_per(500):
+        yield AuditRow(
+            at=at, office=slug, timezone=timezone, source="counter", kind=kind.value,
+            action=kind.value, who=username or "", where=_place(number, None), subject=name,
+            details={"reason": reason} if reason else {})
 
 
 def _place(counter: int | None, device: str | None) -> str:

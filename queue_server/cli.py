@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import select
 
-from .auth import add_device, add_user, hash_token, revoke_device, set_password
+from .admin_accounts import USER_LOGGED, revoke
+from .audit import Changer, diff, record, snapshot
+from .auth import add_device, add_user, hash_token, set_password
 from .daily import close_previous_days
 from .db import make_engine, make_session_factory
 from .errors import DomainError
 from .greenlets import refuse_gevent_websocket
 from .i18n import message
 from .migrate import upgrade_database
-from .models import Device, DeviceKind, Office, Role, User
+from .models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
 from .officeconfig import OfficeConfigError, load_office_file
 from .seeding import apply_office_specs
 from .settings import Settings, SettingsError, load_settings
@@ -118,6 +122,35 @@ def _in_session(work: Callable) -> object:
         engine.dispose()
 
 
+def _operator(command: str) -> Changer:
+    """Who runs this command, for the audit log: the operating-system account and the host.
+
+    Every command that changes offices, accounts or devices writes the line /admin would write,
+    in the same transaction as the change, as "cli:<account>" with no client address (a shell
+    on the server is as powerful as an administrator).
+    """
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment or the password database
+        name = f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return Changer(user_id=None, name=f"cli:{name}", role=Role.ADMIN,
+                   agent=f"queue-server {command} @ {socket.gethostname()}")
+
+
+def _log_user_added(session, by: Changer, user: User) -> None:  # noqa: ANN001
+    # The same line /admin writes for a new account (admin_accounts.create_user).
+    record(session, by, now=utc_now(), office_id=user.office_id, action=AdminAction.CREATED,
+           kind=AdminObject.USER, key=user.username, changes=diff({}, snapshot(user, USER_LOGGED)))
+
+
+def _log_device_added(session, by: Changer, device: Device,  # noqa: ANN001
+                      kiosk_name: str | None) -> None:
+    # The same line /admin writes for a new device (admin_accounts.create_device); no token.
+    record(session, by, now=utc_now(), office_id=device.office_id, action=AdminAction.CREATED,
+           kind=AdminObject.DEVICE, key=device.name,
+           changes={"kind": [None, device.kind.value], "kiosk": [None, kiosk_name]})
+
+
 def _init(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     path = arguments.config or settings.office_file
@@ -126,7 +159,7 @@ def _init(arguments: argparse.Namespace) -> int:
     try:
         upgrade_database(engine)
         with sessions() as session:
-            offices = apply_office_specs(session, specs)
+            offices = apply_office_specs(session, specs, by=_operator("init"))
             for office in offices:
                 close_previous_days(session, office, utc_now())
             session.commit()
@@ -161,9 +194,10 @@ def _user_add(arguments: argparse.Namespace) -> int:
         raise CommandError("no password on standard input")
 
     def work(session, _settings) -> None:  # noqa: ANN001
-        add_user(session, arguments.username, password, Role(arguments.role),
-                 _office(session, arguments.office), now=utc_now(),
-                 full_name=arguments.full_name)
+        user = add_user(session, arguments.username, password, Role(arguments.role),
+                        _office(session, arguments.office), now=utc_now(),
+                        full_name=arguments.full_name)
+        _log_user_added(session, _operator("user add"), user)
 
     _in_session(work)
     print(f"user {arguments.username} added ({arguments.role})", file=sys.stderr)
@@ -176,9 +210,10 @@ def _device_add(arguments: argparse.Namespace) -> int:
         raise CommandError("--kiosk pairs a printer with a kiosk; use it with --kind printer")
 
     def work(session, _settings) -> str:  # noqa: ANN001
-        _device, token = add_device(session, arguments.name, kind,
-                                    _office(session, arguments.office), now=utc_now(),
-                                    kiosk_name=arguments.kiosk)
+        device, token = add_device(session, arguments.name, kind,
+                                   _office(session, arguments.office), now=utc_now(),
+                                   kiosk_name=arguments.kiosk)
+        _log_device_added(session, _operator("device add"), device, arguments.kiosk)
         return token
 
     print(_in_session(work))
@@ -186,17 +221,19 @@ def _device_add(arguments: argparse.Namespace) -> int:
 
 
 def _device_revoke(arguments: argparse.Namespace) -> int:
-    def work(session, _settings) -> None:  # noqa: ANN001
+    def work(session, _settings) -> bool:  # noqa: ANN001
         office = _office(session, arguments.office)
         device = session.scalar(select(Device).where(Device.office_id == office.id,
                                                      Device.name == arguments.name))
         if device is None:
             raise CommandError(f"no device {arguments.name!r} in office {arguments.office!r}")
-        revoke_device(session, device)
+        # As /admin does it: printers paired with a revoked kiosk are unpaired, and it is logged.
+        return revoke(session, device, now=utc_now(), by=_operator("device revoke"))
 
-    _in_session(work)
+    revoked = _in_session(work)
     # Other server processes may accept the token for up to 10 s more (their token cache).
-    print(f"device {arguments.name} revoked", file=sys.stderr)
+    print(f"device {arguments.name} {'revoked' if revoked else 'was already revoked'}",
+          file=sys.stderr)
     return 0
 
 
@@ -257,30 +294,41 @@ def _write_private(path: Path, text: str) -> None:
 def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
     # New random passwords and kiosk token at every start: a demo never has a fixed password.
     office = session.scalar(select(Office).order_by(Office.id))
+    by = _operator("demo")
     passwords = {}
     for username, role in DEMO_USERS:
         password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            add_user(session, username, password, role,
-                     None if role is Role.ADMIN else office, now=utc_now())
+            user = add_user(session, username, password, role,
+                            None if role is Role.ADMIN else office, now=utc_now())
+            _log_user_added(session, by, user)
         else:
             set_password(user, password)
+            record(session, by, now=utc_now(), office_id=user.office_id,
+                   action=AdminAction.PASSWORD_RESET, kind=AdminObject.USER, key=user.username)
         passwords[username] = password
     return {"office": office.slug, "passwords": passwords,
-            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK),
+            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK, by),
             # Unpaired, so it prints for kiosk-1 (and any other kiosk without a printer).
-            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER),
-            "rating_token": _rotate_device(session, office, "rating-1", DeviceKind.RATING)}
+            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER,
+                                            by),
+            "rating_token": _rotate_device(session, office, "rating-1", DeviceKind.RATING, by)}
 
 
-def _rotate_device(session, office: Office, name: str, kind: DeviceKind) -> str:  # noqa: ANN001
+def _rotate_device(session, office: Office, name: str, kind: DeviceKind,  # noqa: ANN001
+                   by: Changer) -> str:
     device = session.scalar(select(Device).where(Device.office_id == office.id,
                                                  Device.name == name))
     if device is None:
-        return add_device(session, name, kind, office, now=utc_now())[1]
+        device, token = add_device(session, name, kind, office, now=utc_now())
+        _log_device_added(session, by, device, None)
+        return token
     token = "d_" + secrets.token_urlsafe(32)
+    changes = {"token": "replaced"} | ({"is_revoked": [True, False]} if device.is_revoked else {})
     device.token_hash, device.is_revoked = hash_token(token), False
+    record(session, by, now=utc_now(), office_id=office.id, action=AdminAction.UPDATED,
+           kind=AdminObject.DEVICE, key=device.name, changes=changes)
     return token
 
 

@@ -8,22 +8,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import office_sync
+from .audit import INIT, Changer
 from .models import Counter, Office, PriorityCategory, PriorityMode, Service
 from .officeconfig import OfficeSpec
 from .timeutil import utc_now
 
 
 def apply_office_specs(session: Session, specs: list[OfficeSpec], *,
-                       now: datetime | None = None) -> list[Office]:
+                       now: datetime | None = None, by: Changer = INIT) -> list[Office]:
     """Upsert every office of the file; things dropped from the file are deactivated.
 
     What /admin changed and the file did not is kept (see office_sync); now None: the clock.
+    `by` is who the audit log names for what the file changed (`init`: the command's user).
     """
     offices = []
     for spec in specs:
         sync = office_sync.prepare(session, spec)
         office = _apply_office(session, sync.merged)
-        sync.remember(session, office, now=now or utc_now())
+        sync.remember(session, office, now=now or utc_now(), by=by)
         offices.append(office)
     return offices
 

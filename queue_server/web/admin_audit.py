@@ -1,4 +1,5 @@
-"""/admin/audit: administration changes and ticket actions, filtered, exported as CSV."""
+"""/admin/audit: administration changes, ticket actions (reprints too) and counter pauses,
+filtered, exported as CSV."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..admin_fields import FormInvalid, Rule, one_date, read
 from ..api.common import db, now, state
 from ..audit_trail import (
     ADMIN_KINDS,
+    COUNTER_KINDS,
     KINDS,
     TICKET_KINDS,
     AuditFilter,
@@ -85,7 +87,8 @@ def audit(visitor: Visitor):  # noqa: ANN201
     rows, has_more = audit_rows(db(), wanted, PAGE_ROWS)
     return render("admin.audit.html", visitor, section="audit", rows=rows, has_more=has_more,
                   limit=PAGE_ROWS, values=values, errors=errors, offices=offices_of(visitor),
-                  admin_kinds=ADMIN_KINDS, ticket_kinds=TICKET_KINDS, shown=shown,
+                  admin_kinds=ADMIN_KINDS, ticket_kinds=TICKET_KINDS,
+                  counter_kinds=COUNTER_KINDS, shown=shown,
                   office=_office_for_nav(visitor, values["office"]))
 
 

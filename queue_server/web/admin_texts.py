@@ -205,8 +205,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "copied": ("Đã chép", "Copied"),
     "done": ("Xong", "Done"),
     # audit
-    "audit_intro": ("Mọi thay đổi trong trang quản trị và mọi thao tác với số thứ tự.",
-                    "Every change made in administration and every ticket action."),
+    "audit_intro": ("Mọi thay đổi quản trị (trên trang này hoặc bằng lệnh queue-server), mọi "
+                    "thao tác với số thứ tự (kể cả in lại) và mọi lần tạm dừng, mở lại quầy.",
+                    "Every administration change (on these pages or by a queue-server "
+                    "command), every ticket action (reprints too) and every counter pause "
+                    "and resume."),
     "filter": ("Lọc", "Filter"),
     "export_csv": ("Tải CSV", "Download CSV"),
     "all_offices": ("Tất cả điểm", "All offices"),
@@ -246,6 +249,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ticket_no_show": ("Vắng mặt", "No-show"),
     "ticket_transferred": ("Chuyển", "Transferred"),
     "ticket_cancelled": ("Hủy", "Cancelled"),
+    "ticket_reprinted": ("In lại số", "Reprinted"),
+    "counter_actions": ("Tạm dừng, mở lại quầy", "Counter pauses and resumes"),
+    "counter_paused": ("Tạm dừng quầy", "Counter paused"),
+    "counter_resumed": ("Mở lại quầy", "Counter resumed"),
     # errors
     "forbidden_title": ("Không có quyền", "Not allowed"),
     "forbidden": ("Trang quản trị dành cho lãnh đạo (điểm của mình) và quản trị hệ thống.",

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
+import os
 import re
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from queue_server.auth import add_user
+from queue_server import cli
+from queue_server.auth import add_device, add_user
 from queue_server.extensions import socketio
-from queue_server.models import Role
+from queue_server.models import DeviceKind, Role
 from queue_server.queries import find_office
+from queue_server.timeutil import utc_now
 
 from ..conftest import bearer
 
 PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).parents[2]
 OFFICE = "/api/v1/offices/test-office"
 ADMIN = "/admin/offices/test-office"
 
@@ -440,3 +448,201 @@ def test_the_audit_csv_is_excel_ready_and_never_a_formula(manager):
     created = next(row for row in rows if row[3] == "service" and row[7] == "chung-thuc")
     assert created[5] == "manager1" and "HYPERLINK" in created[8]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+# ---- what else the audit shows: counter pauses, reprints, queue-server commands ----
+
+def audit_table(browser: Browser, query: str = "") -> list[dict[str, str]]:
+    """The audit page's rows as text: source, time, office, who, where, what, object, details."""
+    page = browser.get("/admin/audit" + query).get_data(as_text=True)
+    rows = []
+    for source, body in re.findall(r'<tr class="audit-(\w+)">(.*?)</tr>', page, re.S):
+        cells = [html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
+        names = ("time", "office", "who", "where", "what", "object", "details")
+        rows.append({"source": source} | {name: " ".join(words)
+                                            for name, words in zip(names, cells, strict=True)})
+    return rows
+
+
+def audit_csv(browser: Browser, query: str = "") -> list[dict[str, str]]:
+    answer = browser.get("/admin/audit.csv" + query)
+    assert answer.status_code == 200
+    return list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).removeprefix("\ufeff"))))
+
+
+def test_counter_pauses_and_resumes_are_in_the_audit_with_who_when_and_counter(
+        manager, admin, client, people, clock):
+    staff = bearer(people["staff1"])
+    assert client.post(OFFICE + "/counters/2/pause", json={"reason": "Họp giao ban"},
+                       headers=staff).status_code == 200
+    clock.now += timedelta(minutes=7)
+    assert client.post(OFFICE + "/counters/2/resume", headers=staff).status_code == 200
+
+    counter_rows = [row for row in audit_table(manager) if row["source"] == "counter"]
+    assert counter_rows == [
+        {"source": "counter", "time": "09:07:00 26/11/2026", "office": "test-office",
+         "who": "staff1", "where": "Quầy 2", "what": "Mở lại quầy", "object": "Quầy 2",
+         "details": ""},
+        {"source": "counter", "time": "09:00:00 26/11/2026", "office": "test-office",
+         "who": "staff1", "where": "Quầy 2", "what": "Tạm dừng quầy", "object": "Quầy 2",
+         "details": "reason: Họp giao ban"}]
+    lines = [(row["time"], row["source"], row["kind"], row["who"], row["where"], row["details"])
+             for row in audit_csv(manager) if row["source"] == "counter"]
+    assert lines == [
+        ("2026-11-26T09:07:00+07:00", "counter", "resumed", "staff1", "Quầy 2", ""),
+        ("2026-11-26T09:00:00+07:00", "counter", "paused", "staff1", "Quầy 2",
+         json.dumps({"reason": "Họp giao ban"}, ensure_ascii=False))]
+
+    def kinds(query: str) -> list[str]:
+        return [row["what"] for row in audit_table(manager, query) if row["source"] == "counter"]
+
+    assert kinds("?kind=counter") == ["Mở lại quầy", "Tạm dừng quầy"]
+    assert kinds("?kind=counter:paused") == ["Tạm dừng quầy"]
+    assert [row["kind"] for row in audit_csv(manager, "?kind=counter:resumed")] == ["resumed"]
+    assert kinds("?kind=ticket") == kinds("?kind=admin") == kinds("?kind=admin:counter") == []
+    assert kinds("?user=STAFF1") == ["Mở lại quầy", "Tạm dừng quầy"]
+    assert kinds("?user=manager1") == [] and kinds("?from=25/11/2026&to=25/11/2026") == []
+    assert admin.get("/admin/audit.csv?office=other-office").get_data(as_text=True).count(
+        "\n") == 1  # the header only: the pauses were at test-office
+    assert kinds("?kind=counter:paused&office=test-office") == ["Tạm dừng quầy"]
+
+
+def test_reprints_are_in_the_audit_with_who_when_and_printer(app, manager, admin, client,
+                                                            people, clock):
+    with app.extensions["queue"].sessions() as session:
+        add_device(session, "may-in-sanh", DeviceKind.PRINTER,
+                   find_office(session, "test-office"), now=clock())
+        session.commit()
+    ticket = client.post(OFFICE + "/tickets", json={"service": "tu-phap"},
+                         headers=bearer(people["kiosk"])).get_json()
+    clock.now += timedelta(minutes=3)
+    assert client.post(f"/api/v1/tickets/{ticket['code']}/reprint",
+                       headers=bearer(people["staff1"])).status_code == 201
+
+    ticket_rows = [row for row in audit_table(manager) if row["source"] == "ticket"]
+    assert [(row["time"], row["who"], row["where"], row["what"], row["object"])
+            for row in ticket_rows] == [
+        ("09:03:00 26/11/2026", "staff1", "may-in-sanh", "In lại số", ticket["number"]),
+        ("09:00:00 26/11/2026", "kiosk-1", "kiosk-1", "Cấp số", ticket["number"])]
+    assert ticket_rows[0]["details"] == "print: pending"
+    reprint = [row for row in audit_csv(manager) if row["kind"] == "reprinted"]
+    assert [(row["time"], row["source"], row["action"], row["who"], row["where"], row["object"])
+            for row in reprint] == [("2026-11-26T09:03:00+07:00", "ticket", "reprinted",
+                                     "staff1", "may-in-sanh", ticket["number"])]
+
+    def kinds(query: str) -> list[str]:
+        return [row["what"] for row in audit_table(manager, query)]
+
+    assert kinds("?kind=ticket:reprinted") == ["In lại số"]
+    assert kinds("?kind=ticket") == ["In lại số", "Cấp số"]
+    assert kinds("?kind=ticket:issued") == ["Cấp số"]
+    assert kinds("?kind=counter") == kinds("?kind=admin") == []
+    assert kinds("?user=staff1") == ["In lại số"] and kinds("?user=manager1") == []
+    assert kinds("?kind=ticket&from=27/11/2026&to=27/11/2026") == []
+    assert [row["object"] for row in audit_csv(admin, "?kind=ticket:reprinted")] == [
+        ticket["number"]]
+    assert audit_csv(admin, "?kind=ticket:reprinted&office=other-office") == []
+
+
+@pytest.fixture
+def command(app, settings, clock, monkeypatch, capsys):
+    """Run `queue-server ...` in this process on the app's database, as system user `vanhanh`."""
+    clock.now = utc_now()  # the commands log the real time; the page shows the last week
+    for name in [name for name in os.environ if name.startswith("QUEUE_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("QUEUE_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("QUEUE_VAR_DIR", settings.var_dir)
+    monkeypatch.setenv("LOGNAME", "vanhanh")  # what getpass.getuser() reads first
+
+    def run(*arguments: str, stdin: str = "") -> tuple[int, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        status = cli.main(arguments)
+        return status, capsys.readouterr().out
+
+    return run
+
+
+def test_queue_server_commands_are_in_the_audit_as_the_system_user(command, admin, manager):
+    added = command("user", "add", "nguyenvana", "--role", "staff", "--office", "test-office",
+                    "--full-name", "Nguyễn Văn A", "--password-stdin",
+                    stdin="mot-mat-khau-rat-dai\n")
+    assert added[0] == 0
+    status, token = command("device", "add", "kiosk-sanh", "--kind", "kiosk", "--office",
+                            "test-office")
+    assert status == 0 and token.strip().startswith("d_")
+    assert command("device", "revoke", "kiosk-sanh", "--office", "test-office")[0] == 0
+
+    rows = [row for row in audit_table(manager, "?user=cli:vanhanh")]
+    assert [(row["source"], row["office"], row["who"], row["what"], row["object"])
+            for row in rows] == [
+        ("admin", "test-office", "cli:vanhanh", "Thiết bị: thu hồi", "kiosk-sanh"),
+        ("admin", "test-office", "cli:vanhanh", "Thiết bị: tạo mới", "kiosk-sanh"),
+        ("admin", "test-office", "cli:vanhanh", "Tài khoản: tạo mới", "nguyenvana")]
+    # From where: the command and the host it ran on; a shell has no client address.
+    assert {row["where"] for row in rows} == {
+        f"queue-server {name} @ {os.uname().nodename}"
+        for name in ("user add", "device add", "device revoke")}
+    assert "Nguyễn Văn A" in rows[2]["details"] and "kind : — → kiosk" in rows[1]["details"]
+
+    lines = audit_csv(admin, "?user=cli:vanhanh")
+    assert [(row["source"], row["kind"], row["action"], row["who"], row["object"])
+            for row in lines] == [
+        ("admin", "device", "revoked", "cli:vanhanh", "kiosk-sanh"),
+        ("admin", "device", "created", "cli:vanhanh", "kiosk-sanh"),
+        ("admin", "user", "created", "cli:vanhanh", "nguyenvana")]
+    assert all(row["where"].startswith("queue-server ") for row in lines)
+    everything = admin.get("/admin/audit.csv").get_data(as_text=True)
+    assert token.strip() not in everything and "mot-mat-khau-rat-dai" not in everything
+    assert [row["object"] for row in audit_table(manager, "?kind=admin:device")] == [
+        "kiosk-sanh", "kiosk-sanh"]
+    assert [row["object"] for row in audit_table(manager, "?kind=admin:user")] == ["nguyenvana"]
+    assert audit_table(manager, "?kind=ticket&user=cli:vanhanh") == []
+    assert audit_table(admin, "?office=other-office&user=cli:vanhanh") == []
+
+
+def test_a_refused_command_leaves_no_audit_line(command, admin):
+    assert command("device", "add", "kiosk-sanh", "--kind", "kiosk", "--office",
+                   "test-office")[0] == 0
+    again = command("device", "add", "kiosk-sanh", "--kind", "kiosk", "--office", "test-office")
+    weak = command("user", "add", "tranthib", "--role", "staff", "--office", "test-office",
+                   "--password-stdin", stdin="short\n")
+    assert again[0] == weak[0] == 1
+    assert [row["action"] for row in audit_csv(admin, "?user=cli:vanhanh")] == ["created"]
+
+
+def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, settings, tmp_path,
+                                                          monkeypatch):
+    office_file = tmp_path / "office.toml"
+    office_file.write_text('[[office]]\nslug = "test-office"\nname = "Đổi tên qua tệp"\n'
+                           'opening_hours = "Mo-Fr 07:30-11:30,13:30-17:00"\n'
+                           '[[office.service]]\ncode = "dat-dai"\nname = "Đất đai"\n'
+                           'prefix = "1"\n[[office.counter]]\nnumber = 1\nname = "Quầy 1"\n'
+                           'services = ["dat-dai"]\n')
+    assert command("init", "--config", str(office_file))[0] == 0
+    applied = audit_csv(admin, "?user=cli:vanhanh&kind=admin:office")
+    assert [(row["action"], row["object"]) for row in applied] == [
+        ("file_applied", "test-office")]
+    assert "Đổi tên qua tệp" in applied[0]["details"]
+    assert applied[0]["where"] == f"queue-server init @ {os.uname().nodename}"
+
+    monkeypatch.setenv("QUEUE_OFFICE_FILE", str(ROOT / "config" / "demo.toml"))
+    first, second = command("demo")[1], command("demo")[1]  # new passwords and tokens each time
+    lines = audit_csv(admin, "?user=cli:vanhanh")
+    done = sorted((row["kind"], row["action"], row["object"]) for row in lines
+                  if row["kind"] != "office")
+    users = ("admin", "quanly", "canbo1", "canbo2")
+    assert done == sorted(
+        [("user", action, name) for action in ("created", "password_reset") for name in users]
+        + [("device", "created", "printer-1"), ("device", "created", "rating-1")]
+        # kiosk-1 was there already (the accounts fixture): its token is replaced twice.
+        + [("device", "updated", name) for name in ("kiosk-1", "kiosk-1", "printer-1",
+                                                     "rating-1")])
+    rotated = [row for row in lines if row["action"] == "updated"]
+    assert {row["details"] for row in rotated} == {'{"token": "replaced"}'}
+    everything = admin.get("/admin/audit.csv").get_data(as_text=True)
+    secrets = re.findall(r"token=(\S+)|^ +(?:admin|quanly|canbo\d) +(\S+)$", first + second,
+                         re.M)
+    secrets = [token or password for token, password in secrets]
+    secrets.append((Path(settings.var_dir) / "printer-token").read_text().strip())
+    assert len(secrets) == 2 * (4 + 2) + 1 and not any(value in everything for value in secrets)
