@@ -3,24 +3,36 @@
 Adding a route or a socket channel without a line in the tables below fails
 `test_every_route_has_an_entry` (or its socket twin): say who may call it, and the walk
 checks that everyone else is refused. A line is `(endpoint, METHOD): Entry(ACCESS, …)`.
+
+The callers: anonymous; a kiosk, a display, a printer and a rating tablet of the office, and a
+kiosk, a printer and a rating tablet of another office; staff, manager and admin of the office
+(an admin belongs to no office); staff and manager of another office. Each ACCESS below says
+by name whether another office's manager (`othermanager`) gets in: only public routes and
+the pages that show them their own office (/counter, /logout, /admin, the audit, /dashboard)
+admit them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from flask import url_for
+from markupsafe import escape
+from sqlalchemy import select
 
 from queue_server import events
+from queue_server.admin_messages import ADMIN_MESSAGES
 from queue_server.extensions import socketio
+from queue_server.models import Base, Device
+from queue_server.web.login import TEXTS as LOGIN_TEXTS
+from queue_server.web.login import texts
 
 from ..conftest import bearer
-from .callers import every_caller
+from .callers import PASSWORD, every_caller
 
-PASSWORD = "correct-horse-battery"
-USERS = ("staff1", "manager1", "admin1", "otherstaff")
+USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
            "other_rating")
 CALLERS = ("anonymous", *DEVICES, *USERS)
@@ -44,7 +56,8 @@ ANY_DEVICE = _access("any device", *DEVICES)
 KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
                          "kiosk", "staff1", "manager1", "admin1")
 STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
-MANAGER_OF_OFFICE = _access("manager of the office", "manager1", "admin1")
+MANAGER_OF_OFFICE = _access("manager of the office, not another office's manager",
+                            "manager1", "admin1")
 ADMIN = _access("admin", "admin1")
 PRINTER = _access("any printer", "printer", "other_printer")
 PRINTER_OF_JOB = _access("the job's printer", "printer")
@@ -53,7 +66,10 @@ CITIZEN_OR_TABLET = _access("a citizen (no token) or the office's rating tablet"
 PUBLIC_PAGE = _access("public page", *CALLERS, page=True)
 LOGGED_IN_PAGE = _access("logged-in page", *USERS, page=True)
 STAFF_PAGE = _access("page for staff of the office", "staff1", "manager1", "admin1", page=True)
-MANAGER_PAGE = _access("page for managers of the office", "manager1", "admin1", page=True)
+MANAGER_PAGE = _access("page for managers of the office, not another office's manager",
+                       "manager1", "admin1", page=True)
+OWN_OFFICE_MANAGER_PAGE = _access("page for any manager, showing their own office only",
+                                  "manager1", "othermanager", "admin1", page=True)
 ADMIN_PAGE = _access("page for admins", "admin1", page=True)
 
 
@@ -129,8 +145,9 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("counter.choose_counter", "GET"): Entry(STAFF_PAGE),
     ("counter.console", "GET"): Entry(STAFF_PAGE),
     # Administration (issue #7): managers for their own office, admins for every office.
-    # POSTs here carry no CSRF token, so an admitted caller gets 400 stale_form: no change.
-    ("admin.home", "GET"): Entry(MANAGER_PAGE),
+    # POSTs here carry the session's CSRF token, as the page's form does, so that a refusal
+    # is authorization's and not a stale form's (the CSRF walk below checks the token).
+    ("admin.home", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
     ("admin.new_office", "GET"): Entry(ADMIN_PAGE),
     ("admin.create_office", "POST"): Entry(ADMIN_PAGE),
     ("admin.office_page", "GET"): Entry(MANAGER_PAGE),
@@ -158,8 +175,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("admin.create_device", "POST"): Entry(MANAGER_PAGE),
     ("admin.update_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
     ("admin.revoke_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
-    ("admin.audit", "GET"): Entry(MANAGER_PAGE),
-    ("admin.audit_csv", "GET"): Entry(MANAGER_PAGE),
+    ("admin.audit", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
+    ("admin.audit_csv", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
     # Reports, exports and the feedback inbox (issue #6).
     ("api.office_stats", "GET"): Entry(MANAGER_OF_OFFICE),
     ("api.office_stats_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),
@@ -180,7 +197,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
                                              body={"answer": "Cảm ơn ông/bà."}),
     ("api.close_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1}, body={}),
     ("api.ticket_reply", "GET"): Entry(PUBLIC),
-    ("dashboard.home", "GET"): Entry(MANAGER_PAGE),
+    ("dashboard.home", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
     ("dashboard.office_dashboard", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.officers_page", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "dashboard.js"}),
@@ -240,16 +257,22 @@ def _url(app, endpoint: str, entry: Entry, world: dict) -> str:
                        **entry.query)
 
 
+def _form_token(client, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
 def _page_client(app, caller: str):
-    """A browser: logged in through the form for users, anonymous for the rest."""
+    """A browser, logged in through the form for users, anonymous for the rest; and the CSRF
+    token its pages put in their forms."""
     client = app.test_client()
+    token = _form_token(client, "/login")
     if caller in USERS:
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         answer = client.post("/login", data={"username": caller, "password": PASSWORD,
                                              "csrf_token": token})
         assert answer.status_code == 302
-    return client
+        token = _form_token(client, "/logout")  # logging in starts a new session and token
+    return client, token
 
 
 def _call(app, key: tuple[str, str], caller: str, world: dict):
@@ -259,11 +282,13 @@ def _call(app, key: tuple[str, str], caller: str, world: dict):
     token = world["tokens"].get(caller)
     if entry.access.page:
         # Pages ignore bearer tokens; a device is just an anonymous browser there.
-        client = _page_client(app, caller)
+        client, csrf = _page_client(app, caller)
         headers = bearer(token) if caller in DEVICES else {}
+        sent = {"data": {"csrf_token": csrf}} if method == "POST" else {}
     else:
         client, headers = app.test_client(), bearer(token) if token else {}
-    with client.open(url, method=method, headers=headers, json=entry.body) as response:
+        sent = {"json": entry.body}
+    with client.open(url, method=method, headers=headers, **sent) as response:
         return response.status_code, response.headers.get("Location", "")
 
 
@@ -333,14 +358,61 @@ def test_unknown_channels_and_shapes_are_coded_errors(app, world):
 
 
 # CSRF: every state-changing page route (outside the JSON API, which checks CSRF for cookies
-# in `principal()`) refuses a logged-in browser that lacks the page's token.
-PAGE_CHANGES: dict[tuple[str, str], dict] = {
-    ("login.log_in", "POST"): {"username": "staff1", "password": PASSWORD},
-    ("login.log_out", "POST"): {},
-    **{("admin." + name, "POST"): {} for name in (
-        "create_office", "update_office", "create_service", "update_service", "create_counter",
-        "update_counter", "create_priority", "update_priority", "create_user", "update_user",
-        "reset_password", "create_admin", "create_device", "update_device", "revoke_device")},
+# in `principal()`). Each is tried by a caller who may make the change, with a form that makes
+# one: without the session's token (or with an empty, forged or another session's token) the
+# request gets the route's stale-form refusal and the database is untouched; the same form
+# with the token is not refused and changes the database.
+STALE_ADMIN_FORM = (400, str(escape(ADMIN_MESSAGES["stale_form"][0])))
+STALE_LOGIN_FORM = (400, str(escape(texts(LOGIN_TEXTS, "vi")["stale_form"])))
+BACK_TO_LOGOUT_PAGE = (302, "/logout")  # the one-button page, to log out with the token
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who may make the change, the form that makes it, and how a stale form is refused."""
+
+    caller: str
+    form: dict
+    refusal: tuple[int, str] = STALE_ADMIN_FORM  # status, and text in the page or Location
+    args: dict = field(default_factory=dict)
+
+
+SECRET = "Hang-doi-2026-x"
+# Device ids in creation order (the `accounts` fixture, then callers.EXTRA_DEVICES).
+KIOSK_1, PRINTER_1 = 1, 4
+PAGE_CHANGES: dict[tuple[str, str], Change] = {
+    ("login.log_in", "POST"): Change("anonymous", {"username": "staff1", "password": PASSWORD},
+                                     STALE_LOGIN_FORM),
+    ("login.log_out", "POST"): Change("staff1", {}, BACK_TO_LOGOUT_PAGE),
+    ("admin.create_office", "POST"): Change("admin1", {"slug": "xa-moi", "name": "Xã Mới",
+                                                       "opening_hours": "24/7"}),
+    ("admin.update_office", "POST"): Change("manager1", {"notice": "Chiều nay nghỉ họp"}),
+    ("admin.create_service", "POST"): Change("manager1", {
+        "code": "chung-thuc", "name": "Chứng thực", "prefix": "5", "mean_service_minutes": "8",
+        "target_wait_minutes": "15", "start_number": "1", "sort_order": "",
+        "daily_capacity": "", "state": "open"}),
+    ("admin.update_service", "POST"): Change("manager1", {"name": "Đất đai – Nhà ở"}),
+    ("admin.create_counter", "POST"): Change("manager1", {
+        "number": "5", "name": "Quầy 5", "services": "dat-dai", "services_shown": "1"}),
+    ("admin.update_counter", "POST"): Change("manager1", {
+        "name": "Quầy một", "services": "dat-dai", "services_shown": "1", "state": "active"}),
+    ("admin.create_priority", "POST"): Change("manager1", {"code": "mang-thai",
+                                                           "name": "Phụ nữ mang thai"}),
+    ("admin.update_priority", "POST"): Change("manager1", {
+        "name": "Người cao tuổi", "sort_order": "0", "state": "retired"}),
+    ("admin.create_user", "POST"): Change("manager1", {
+        "username": "canbo9", "role": "staff", "password": SECRET, "password_confirm": SECRET}),
+    ("admin.update_user", "POST"): Change("manager1", {"full_name": "Nguyễn Văn B",
+                                                       "role": "staff", "state": "active"}),
+    ("admin.reset_password", "POST"): Change("manager1", {"password": SECRET,
+                                                          "password_confirm": SECRET}),
+    ("admin.create_admin", "POST"): Change("admin1", {
+        "username": "quantri2", "password": SECRET, "password_confirm": SECRET}),
+    ("admin.create_device", "POST"): Change("manager1", {"name": "kiosk-sanh", "kind": "kiosk",
+                                                         "kiosk": ""}),
+    ("admin.update_device", "POST"): Change("manager1", {"kiosk": str(KIOSK_1)},
+                                            args={"device_id": PRINTER_1}),
+    ("admin.revoke_device", "POST"): Change("manager1", {}, args={"device_id": KIOSK_1}),
 }
 
 
@@ -350,22 +422,73 @@ def test_every_state_changing_page_route_is_listed_for_csrf(app):
     assert changing == set(PAGE_CHANGES)
 
 
+def test_each_csrf_change_is_made_by_a_caller_the_route_admits():
+    for key, change in PAGE_CHANGES.items():
+        assert change.caller in ROUTES[key].access.allowed, key
+
+
+def _database(app) -> dict[str, list[str]]:
+    """Every row of every table."""
+    with app.extensions["queue"].sessions() as session:
+        return {table.name: sorted(repr(tuple(row)) for row in session.execute(table.select()))
+                for table in Base.metadata.sorted_tables}
+
+
+def _logged_in(client) -> bool:
+    return client.get("/logout").status_code == 200
+
+
+def _is_refusal(answer, refusal: tuple[int, str]) -> bool:
+    status, text = refusal
+    return answer.status_code == status and (
+        text in answer.get_data(as_text=True) or answer.headers.get("Location") == text)
+
+
 @pytest.mark.parametrize("key", sorted(PAGE_CHANGES), ids=lambda key: key[0])
 def test_state_changing_pages_refuse_a_request_without_the_csrf_token(app, world, key):
-    client = _page_client(app, "staff1")
-    url = _url(app, key[0], ROUTES[key], world)
-    for forged in ({}, {"csrf_token": "forged"}):
-        client.open(url, method=key[1], data={**PAGE_CHANGES[key], **forged})
-        # Still the same session: nothing happened (logout kept it, login did not replace it).
-        assert client.get("/api/v1/offices/test-office/counters/1").status_code == 200
+    change = PAGE_CHANGES[key]
+    with app.extensions["queue"].sessions() as session:
+        names = dict(session.execute(select(Device.id, Device.name)).all())
+    assert (names[KIOSK_1], names[PRINTER_1]) == ("kiosk-1", "printer-1")
+    client, token = _page_client(app, change.caller)
+    another_sessions_token = _page_client(app, "anonymous")[1]
+    entry = ROUTES[key]
+    url = _url(app, key[0], replace(entry, args={**entry.args, **change.args}), world)
+    before = _database(app)
+    for forged in ({}, {"csrf_token": ""}, {"csrf_token": "forged"},
+                   {"csrf_token": another_sessions_token}):
+        answer = client.open(url, method=key[1], data={**change.form, **forged})
+        assert _is_refusal(answer, change.refusal), (forged, answer.status_code)
+        assert _database(app) == before, forged
+        # Still the same session: logout kept it, login did not start one.
+        assert _logged_in(client) is (change.caller in USERS)
+    answer = client.open(url, method=key[1], data={**change.form, "csrf_token": token})
+    assert answer.status_code in (200, 302, 303), answer.get_data(as_text=True)[:2000]
+    assert not _is_refusal(answer, change.refusal)
+    assert _database(app) != before, "the form with the token should have changed something"
 
 
 def test_the_json_api_refuses_a_cookie_without_the_csrf_header(app, world):
-    client = _page_client(app, "staff1")
+    """Each POST a logged-in browser may make (devices' own aside): refused without the
+    X-CSRF-Token header or with a wrong one, nothing changed; admitted with it."""
+    browsers = {user: _page_client(app, user) for user in ("staff1", "manager1", "admin1")}
+    tried = set()
     for key, entry in ROUTES.items():
-        if (key[1] == "POST" and not entry.access.page and "staff1" in entry.access.allowed
-                and "anonymous" not in entry.access.allowed):
-            url = _url(app, key[0], entry, world)
-            answer = client.post(url, json=entry.body)
-            assert answer.status_code == 403, key
+        allowed = [user for user in browsers if user in entry.access.allowed]
+        if (key[1] != "POST" or entry.access.page or "anonymous" in entry.access.allowed
+                or not allowed):
+            continue
+        client, token = browsers[allowed[-1]]  # the least powerful caller who may
+        url = _url(app, key[0], entry, world)
+        before = _database(app)
+        for headers in ({}, {"X-CSRF-Token": "forged"},
+                        {"X-CSRF-Token": browsers[allowed[0]][1]} if len(allowed) > 1 else {}):
+            answer = client.post(url, json=entry.body, headers=headers)
+            assert answer.status_code == 403, (key, headers)
             assert answer.get_json()["error"]["code"] == "csrf_failed"
+            assert _database(app) == before, key
+        answer = client.post(url, json=entry.body, headers={"X-CSRF-Token": token})
+        assert answer.status_code not in (401, 403) and answer.status_code < 500, (
+            key, answer.get_json())
+        tried.add(key[0])
+    assert {"api.call_next", "api.answer_inbox_item", "api.issue_ticket"} <= tried

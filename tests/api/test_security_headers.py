@@ -12,7 +12,16 @@ from queue_server import create_app
 from ..conftest import bearer
 
 PAGES = ["/login", "/kiosk/test-office", "/display/test-office", "/kiosk/nowhere",
-         "/display/nowhere", "/counter", "/logout"]
+         "/display/nowhere", "/counter", "/logout", "/admin", "/admin/offices/test-office",
+         "/dashboard", "/dashboard/test-office"]
+# Pages only a logged-in visitor sees (the ones above send an anonymous visitor to log in):
+# (who, path), each answered 200.
+LOGGED_IN_PAGES = [("admin1", "/admin"), ("admin1", "/dashboard"),
+                   ("manager1", "/admin/offices/test-office"),
+                   ("manager1", "/admin/offices/test-office/services"),
+                   ("manager1", "/admin/audit"), ("manager1", "/dashboard/test-office"),
+                   ("manager1", "/dashboard/test-office/officers"),
+                   ("staff1", "/counter/test-office"), ("staff1", "/counter/test-office/1")]
 API = ["/api/v1/offices", "/api/v1/offices/test-office/board", "/api/v1/openapi.json",
        "/api/v1/offices/nowhere/services", "/api/v1/no-such-thing", "/api/v1/tickets/nope"]
 OTHER = ["/fonts/be-vietnam-pro.css", "/web-static/common.css", "/assets/kiosk/kiosk.js",
@@ -38,6 +47,24 @@ def assert_hardened(response) -> None:
 @pytest.mark.parametrize("path", PAGES + API + OTHER)
 def test_every_response_carries_the_security_headers(client, accounts, path):
     with client.get(path) as response:
+        assert_hardened(response)
+
+
+def _logged_in(app, username: str):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post("/login", data={"username": username,
+                                         "password": "correct-horse-battery",
+                                         "csrf_token": token})
+    assert answer.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("username, path", LOGGED_IN_PAGES)
+def test_pages_behind_the_login_carry_the_security_headers(app, accounts, username, path):
+    with _logged_in(app, username).get(path) as response:
+        assert response.status_code == 200
         assert_hardened(response)
 
 
