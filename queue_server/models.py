@@ -24,6 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -227,6 +228,8 @@ class Counter(Base):
 
 class CounterEvent(Base):
     __tablename__ = "counter_events"
+    # The audit page lists them newest first within its dates.
+    __table_args__ = (Index("ix_counter_events_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), index=True)
@@ -403,7 +406,12 @@ class PrintJob(Base):
     """One slip to print on one printer: the ticket's issue print or a staff reprint."""
 
     __tablename__ = "print_jobs"
-    __table_args__ = (Index("ix_print_jobs_printer_status", "printer_id", "status"),)
+    __table_args__ = (
+        Index("ix_print_jobs_printer_status", "printer_id", "status"),
+        # The audit page's reprints: a few among one job per ticket ever issued.
+        Index("ix_print_jobs_reprints", "created_at", sqlite_where=text("is_reprint = 1"),
+              postgresql_where=text("is_reprint")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Random and never reused, so an agent's journal of printed jobs survives a new database.

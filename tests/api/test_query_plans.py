@@ -72,3 +72,28 @@ def test_the_check_finds_a_full_scan_when_there_is_one(app):
     engine = app.extensions["queue"].engine
     scan = [("SELECT id FROM tickets WHERE number = ?", ("1001",))]
     assert full_scans(engine, scan) != []
+
+
+def test_the_audit_page_never_scans_history(app, client, accounts):
+    """A year of print jobs (one per ticket) and pauses must not be read to list a week."""
+    from .test_admin_api import Browser
+
+    engine, staff = app.extensions["queue"].engine, bearer(accounts["staff1"])
+    response = client.post(OFFICE + "/tickets", json={"service": "dat-dai"},
+                           headers=bearer(accounts["kiosk"]))
+    assert response.status_code == 201
+    for action in ("call-next", "finish", "pause"):
+        body = {"reason": "họp"} if action == "pause" else None
+        assert client.post(OFFICE + f"/counters/1/{action}", json=body,
+                           headers=staff).status_code in (200, 204)
+    admin = Browser(app, "admin1")
+
+    def read_the_audit() -> None:
+        for path in ("/admin/audit", "/admin/audit.csv", "/admin/audit?kind=ticket:reprinted",
+                     "/admin/audit?kind=counter"):
+            assert admin.get(path).status_code == 200, path
+
+    statements = recorded_selects(engine, read_the_audit)
+    assert any("print_jobs" in sql for sql, _ in statements)
+    assert any("counter_events" in sql for sql, _ in statements)
+    assert full_scans(engine, statements) == []
