@@ -234,10 +234,11 @@ def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
                cast(Ticket.status, String), cast(Feedback.reasons, Text),
                cast(Feedback.visits, String))
         .join(Service, Service.id == Ticket.issued_service_id)
-        # The office condition lets PostgreSQL read only the scope's ratings, not the
-        # province's, to join them.
+        # The office and the start let PostgreSQL read only the scope's ratings (a rating
+        # comes after its ticket's issue), not the province's history, to join them.
         .outerjoin(Feedback, and_(Feedback.ticket_id == Ticket.id,
-                                  Feedback.office_id.in_(scope.office_ids)))
+                                  Feedback.office_id.in_(scope.office_ids),
+                                  Feedback.rated_at >= start))
         .where(*scope.conditions()))
 
 
