@@ -264,8 +264,9 @@ def replicate_postgres(engine, offices) -> int:  # noqa: ANN001
                             for row in mapping])
         connection.execute(text("CREATE INDEX ON id_map (kind, k, old_id)"))
         connection.execute(text("ANALYZE id_map; ANALYZE office_map"))
-        for name in ("tickets", "ticket_events", "feedback"):
-            connection.execute(text(f"ALTER TABLE {name} DISABLE TRIGGER USER"))
+        # No triggers at all while copying, foreign-key checks included: the copies refer to
+        # rows that exist, and checking 19 million events took longer than inserting them.
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         params = {"first": first["id"], "span": span}
         connection.execute(text(f"""
             INSERT INTO tickets ({TICKET_COLUMNS})
@@ -301,8 +302,6 @@ def replicate_postgres(engine, offices) -> int:  # noqa: ANN001
             LEFT JOIN id_map c ON (c.kind, c.k, c.old_id) = ('counter', m.k, f.counter_id)
             LEFT JOIN id_map u ON (u.kind, u.k, u.old_id) = ('user', m.k, f.officer_id)
             WHERE f.office_id = :first"""), params)
-        for name in ("tickets", "ticket_events", "feedback"):
-            connection.execute(text(f"ALTER TABLE {name} ENABLE TRIGGER USER"))
         connection.execute(text("SELECT setval('tickets_id_seq', (SELECT max(id) FROM tickets))"))
         return connection.execute(text("SELECT count(*) FROM tickets")).scalar() - span
 
