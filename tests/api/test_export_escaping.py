@@ -23,12 +23,12 @@ from queue_server.models import Counter, Device, DeviceKind, PriorityCategory, S
 from queue_server.queries import find_office
 from queue_server.queue import Actor
 
+from ..browsing import Browser
 from ..conftest import bearer
 from ..reports_day import at, script_day
 
 OFFICE = "/api/v1/offices/test-office"
 THURSDAY = "from=2026-11-26&to=2026-11-26"
-PASSWORD = "correct-horse-battery"
 
 FORMULA = '=HYPERLINK("http://x","y")'
 PLUS = "+1"
@@ -191,23 +191,6 @@ def test_the_province_export_defuses_every_office_name(client, hostile_day):
 
 
 # ---- the audit CSV ----
-
-class Browser:
-    """A logged-in browser: the session cookie, and the page's CSRF token for forms."""
-
-    def __init__(self, app, username: str) -> None:
-        self.client = app.test_client()
-        page = self.client.get("/login").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        answer = self.client.post("/login", data={"username": username, "password": PASSWORD,
-                                                   "csrf_token": csrf})
-        assert answer.status_code == 302
-        page = self.client.get("/logout").get_data(as_text=True)
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def post(self, url: str, data: dict, **kwargs):
-        return self.client.post(url, data={**data, "csrf_token": self.csrf}, **kwargs)
-
 
 def test_the_audit_csv_defuses_device_names_and_typed_changes(app, client, accounts, clock):
     manager = Browser(app, "manager1")

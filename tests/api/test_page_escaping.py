@@ -20,9 +20,9 @@ from markupsafe import escape
 
 from queue_server.extensions import socketio
 
+from ..browsing import Browser
 from ..conftest import bearer
 
-PASSWORD = "correct-horse-battery"
 ADMIN = "/admin/offices/test-office"
 OFFICE = "/api/v1/offices/test-office"
 
@@ -40,26 +40,6 @@ HOSTILE = (OFFICE_NAME, NOTICE, HEADER, FOOTER, SERVICE, COUNTER, STAFF_NAME, AD
 # What only markup made from a name could put in a page.
 FRAGMENTS = ("<script>alert", "<img src=x", "<svg onload", "<iframe src=javascript",
              "<b onmouseover")
-
-
-class Browser:
-    """A logged-in browser: the session cookie, and the page's CSRF token for forms."""
-
-    def __init__(self, app, username: str) -> None:
-        self.client = app.test_client()
-        page = self.client.get("/login").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        answer = self.client.post("/login", data={"username": username, "password": PASSWORD,
-                                                   "csrf_token": csrf})
-        assert answer.status_code == 302
-        page = self.client.get("/logout").get_data(as_text=True)
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def get(self, url: str):
-        return self.client.get(url)
-
-    def post(self, url: str, data: dict):
-        return self.client.post(url, data={**data, "csrf_token": self.csrf})
 
 
 class _PageReader(HTMLParser):

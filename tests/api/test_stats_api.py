@@ -161,7 +161,7 @@ def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, 
     kiosks issuing meanwhile do not wait behind it (requests start with BEGIN IMMEDIATE)."""
     from sqlalchemy import event
 
-    from .test_admin_api import Browser
+    from ..browsing import Browser
 
     manager, statements = Browser(app, "manager1"), []
     engine = app.extensions["queue"].engine

@@ -10,7 +10,6 @@ with benign names.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import pytest
@@ -20,9 +19,9 @@ from printer.render import render_escpos, render_png
 from printer.slip import Slip
 from queue_server.extensions import socketio
 
+from ..browsing import Browser
 from ..conftest import bearer
 
-PASSWORD = "correct-horse-battery"
 OFFICE = "/api/v1/offices/test-office"
 ADMIN = "/admin/offices/test-office"
 
@@ -32,23 +31,6 @@ SERVICE = "\x1bd\x7f\x1d(k\x03\x011P0 Đất đai =HYPERLINK(\"http://x\",\"y\")
 BENIGN = {"office_name": "UBND xã Thử", "service": "Đất đai", "footer": "Cảm ơn quý công dân"}
 # Every control sequence typed above, as the bytes a printer would obey.
 TYPED_COMMANDS = (b"\x1b@", b"\x1dV", b"\x10\x04", b"\x1bp", b"\x1bd\x7f", b"\x1d(k\x03")
-
-
-class Browser:
-    """A logged-in browser: the session cookie, and the page's CSRF token for forms."""
-
-    def __init__(self, app, username: str) -> None:
-        self.client = app.test_client()
-        page = self.client.get("/login").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        answer = self.client.post("/login", data={"username": username, "password": PASSWORD,
-                                                   "csrf_token": csrf})
-        assert answer.status_code == 302
-        page = self.client.get("/logout").get_data(as_text=True)
-        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def post(self, url: str, data: dict):
-        return self.client.post(url, data={**data, "csrf_token": self.csrf})
 
 
 def read_commands(job: bytes) -> list[tuple]:
