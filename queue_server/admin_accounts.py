@@ -71,9 +71,14 @@ def create_user(session: Session, raw: Mapping[str, object], *, office: Office |
     except DomainError as error:
         raise _auth_refusal(error) from None
     user.is_active = values["state"] == "active"
+    log_user_created(session, by, user, now=now)
+    return user
+
+
+def log_user_created(session: Session, by: Changer, user: User, *, now: datetime) -> None:
+    """The audit line of a new account (here and from `queue-server user add`)."""
     record(session, by, now=now, office_id=user.office_id, action=AdminAction.CREATED,
            kind=AdminObject.USER, key=user.username, changes=diff({}, snapshot(user, USER_LOGGED)))
-    return user
 
 
 def update_user(session: Session, user: User, raw: Mapping[str, object], *,
@@ -107,6 +112,11 @@ def reset_password(session: Session, user: User, raw: Mapping[str, object], *,
         set_password(user, password)
     except DomainError as error:
         raise _auth_refusal(error) from None
+    log_password_reset(session, by, user, now=now)
+
+
+def log_password_reset(session: Session, by: Changer, user: User, *, now: datetime) -> None:
+    """The audit line of a new password (never the password itself)."""
     record(session, by, now=now, office_id=user.office_id, action=AdminAction.PASSWORD_RESET,
            kind=AdminObject.USER, key=user.username)
 
@@ -156,10 +166,16 @@ def create_device(session: Session, office: Office, raw: Mapping[str, object], *
                                    kiosk_name=kiosk.name if kiosk else None)
     except DomainError as error:
         raise _auth_refusal(error) from None
-    record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
-           kind=AdminObject.DEVICE, key=device.name,
-           changes={"kind": [None, kind.value], "kiosk": [None, kiosk.name if kiosk else None]})
+    log_device_created(session, by, device, kiosk.name if kiosk else None, now=now)
     return device, token
+
+
+def log_device_created(session: Session, by: Changer, device: Device, kiosk_name: str | None,
+                       *, now: datetime) -> None:
+    """The audit line of a new device (never its token)."""
+    record(session, by, now=now, office_id=device.office_id, action=AdminAction.CREATED,
+           kind=AdminObject.DEVICE, key=device.name,
+           changes={"kind": [None, device.kind.value], "kiosk": [None, kiosk_name]})
 
 
 def pair_printer(session: Session, printer: Device, raw: Mapping[str, object], *,

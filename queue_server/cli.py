@@ -13,8 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from .admin_accounts import USER_LOGGED, revoke
-from .audit import Changer, diff, record, snapshot
+from .admin_accounts import (
+    log_device_created,
+    log_password_reset,
+    log_user_created,
+    revoke,
+)
+from .audit import Changer, record
 from .auth import add_device, add_user, hash_token, set_password
 from .daily import close_previous_days
 from .db import make_engine, make_session_factory
@@ -137,20 +142,6 @@ def _operator(command: str) -> Changer:
                    agent=f"queue-server {command} @ {socket.gethostname()}")
 
 
-def _log_user_added(session, by: Changer, user: User) -> None:  # noqa: ANN001
-    # The same line /admin writes for a new account (admin_accounts.create_user).
-    record(session, by, now=utc_now(), office_id=user.office_id, action=AdminAction.CREATED,
-           kind=AdminObject.USER, key=user.username, changes=diff({}, snapshot(user, USER_LOGGED)))
-
-
-def _log_device_added(session, by: Changer, device: Device,  # noqa: ANN001
-                      kiosk_name: str | None) -> None:
-    # The same line /admin writes for a new device (admin_accounts.create_device); no token.
-    record(session, by, now=utc_now(), office_id=device.office_id, action=AdminAction.CREATED,
-           kind=AdminObject.DEVICE, key=device.name,
-           changes={"kind": [None, device.kind.value], "kiosk": [None, kiosk_name]})
-
-
 def _init(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     path = arguments.config or settings.office_file
@@ -197,7 +188,7 @@ def _user_add(arguments: argparse.Namespace) -> int:
         user = add_user(session, arguments.username, password, Role(arguments.role),
                         _office(session, arguments.office), now=utc_now(),
                         full_name=arguments.full_name)
-        _log_user_added(session, _operator("user add"), user)
+        log_user_created(session, _operator("user add"), user, now=utc_now())
 
     _in_session(work)
     print(f"user {arguments.username} added ({arguments.role})", file=sys.stderr)
@@ -213,7 +204,8 @@ def _device_add(arguments: argparse.Namespace) -> int:
         device, token = add_device(session, arguments.name, kind,
                                    _office(session, arguments.office), now=utc_now(),
                                    kiosk_name=arguments.kiosk)
-        _log_device_added(session, _operator("device add"), device, arguments.kiosk)
+        log_device_created(session, _operator("device add"), device, arguments.kiosk,
+                           now=utc_now())
         return token
 
     print(_in_session(work))
@@ -302,11 +294,10 @@ def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
         if user is None:
             user = add_user(session, username, password, role,
                             None if role is Role.ADMIN else office, now=utc_now())
-            _log_user_added(session, by, user)
+            log_user_created(session, by, user, now=utc_now())
         else:
             set_password(user, password)
-            record(session, by, now=utc_now(), office_id=user.office_id,
-                   action=AdminAction.PASSWORD_RESET, kind=AdminObject.USER, key=user.username)
+            log_password_reset(session, by, user, now=utc_now())
         passwords[username] = password
     return {"office": office.slug, "passwords": passwords,
             "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK, by),
@@ -322,7 +313,7 @@ def _rotate_device(session, office: Office, name: str, kind: DeviceKind,  # noqa
                                                  Device.name == name))
     if device is None:
         device, token = add_device(session, name, kind, office, now=utc_now())
-        _log_device_added(session, by, device, None)
+        log_device_created(session, by, device, None, now=utc_now())
         return token
     token = "d_" + secrets.token_urlsafe(32)
     changes = {"token": "replaced"} | ({"is_revoked": [True, False]} if device.is_revoked else {})
