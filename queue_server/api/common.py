@@ -197,3 +197,13 @@ def require_staff_of(office: Office) -> Principal:
     if caller.office_id != office.id:
         raise Forbidden("wrong_office")
     return caller
+
+
+def reading() -> None:
+    """Read a report in a transaction of its own that never blocks writers.
+
+    The request's session starts with BEGIN IMMEDIATE (SQLite's write lock, see db.py); a
+    report reads for up to a second, and kiosks must not wait behind it.
+    """
+    db().commit()
+    db().connection(execution_options={"sqlite_begin": "DEFERRED"})

@@ -21,7 +21,7 @@ from ..stats import Filters, Period, Scope
 from ..ticket_export import tickets_table
 from ..timeutil import local_day, local_time
 from . import api, openapi
-from .common import db, now, office_or_404, principal, refuse_unknown_parameters
+from .common import db, now, office_or_404, principal, reading, refuse_unknown_parameters
 
 # A busy office's three years is about 190,000 tickets: still a few seconds.
 MAX_PERIOD_DAYS = 1096
@@ -121,16 +121,6 @@ def _counter_id(office: Office, text: str) -> int:
     if counter_id is None:
         raise InvalidInput("unknown_counter", "unknown_counter", counter=text)
     return counter_id
-
-
-def reading() -> None:
-    """Read a report in a transaction of its own that never blocks writers.
-
-    The request's session starts with BEGIN IMMEDIATE (SQLite's write lock, see db.py); a
-    report reads for up to a second, and kiosks must not wait behind it.
-    """
-    db().commit()
-    db().connection(execution_options={"sqlite_begin": "DEFERRED"})
 
 
 def _report_request(slug: str, extra: frozenset[str] = frozenset()):  # noqa: ANN202

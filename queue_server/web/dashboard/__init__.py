@@ -8,8 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from ...api.common import db, now
-from ...api.stats import reading
+from ...api.common import db, now, reading
 from ...auth import Principal
 from ...errors import DomainError
 from ...models import Office, Role, User
