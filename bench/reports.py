@@ -205,10 +205,9 @@ def seed_postgres(engine, offices) -> int:  # noqa: ANN001
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        # As copy-data does: the queue-version triggers (migration 0008) would update the
-        # office's row once per copied row, and each office's COMMIT took minutes.
-        for name in tables:
-            cursor.execute(f"ALTER TABLE {name} DISABLE TRIGGER USER")
+        # No triggers while seeding: the queue-version triggers (migration 0008) would update
+        # the office's row once per copied row, and each office's COMMIT took minutes.
+        cursor.execute("SET session_replication_role = replica")
         for seed, office in enumerate(offices):
             seeder = Seeder(office, seed)
             batches = {name: [] for name in tables}
@@ -226,8 +225,7 @@ def seed_postgres(engine, offices) -> int:  # noqa: ANN001
             raw.commit()
             print(f"  seeded {office['slug']}: {count:,} tickets so far", flush=True)
         cursor.execute("SELECT setval('tickets_id_seq', %s)", (next_id,))
-        for name in tables:
-            cursor.execute(f"ALTER TABLE {name} ENABLE TRIGGER USER")
+        cursor.execute("SET session_replication_role = DEFAULT")
         raw.commit()
     finally:
         raw.close()
