@@ -48,6 +48,17 @@ def transaction_wrote(connection: Connection) -> bool:
 
 _WROTE = "queue.wrote"
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+_VERSIONS = "queue.versions"
+
+
+def note_queue_version(connection: Connection, office_id: int, version: int) -> None:
+    """Remember an office's queue version as this transaction read it, until it writes."""
+    connection.info.setdefault(_VERSIONS, {})[office_id] = version
+
+
+def noted_queue_version(connection: Connection, office_id: int) -> int | None:
+    """The version noted in this transaction with nothing written since, else None."""
+    return connection.info.get(_VERSIONS, {}).get(office_id)
 
 
 def _track_writes(engine: Engine) -> None:
@@ -56,12 +67,14 @@ def _track_writes(engine: Engine) -> None:
     def _note_write(connection, _cursor, statement, *_rest):  # noqa: ANN001
         if statement.lstrip()[:6].upper() in _WRITES:
             connection.info[_WROTE] = True
+            connection.info.pop(_VERSIONS, None)  # a write may move a version
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _forget_writes(connection):  # noqa: ANN001
         connection.info.pop(_WROTE, None)
+        connection.info.pop(_VERSIONS, None)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
-from .db import transaction_wrote
+from .db import note_queue_version, noted_queue_version, transaction_wrote
 from .forecast import CounterState, Forecast, Plan, forecast_for
 from .models import Counter, Office, Service, Ticket, TicketStatus, counter_services
 from .ordering import Pool, PriorityRule, QueueEntry, next_streak
@@ -89,6 +89,7 @@ class QueueState:
     office: Office
     now: datetime
     queue: OfficeQueue
+    read_in: object = None  # the database transaction it was read in
 
     @property
     def day(self) -> date:
@@ -168,13 +169,13 @@ class QueueState:
         The office's cached queue learns of the ticket only once the transaction commits.
         """
         session.flush()
-        version = _read_version(session, self.office.id)
-        # SQLite has moved the version for the ticket's own event already, PostgreSQL does at
-        # commit; any other step means another change committed since this state was read.
         # An idempotent retry wrote nothing: its ticket was issued earlier.
-        own = 0 if _moves_version_at_commit(session) else 1
-        is_new = (self.queue.version is not None and version == self.queue.version + own
-                  and transaction_wrote(session.connection()))
+        is_new = self.queue.version is not None and transaction_wrote(session.connection())
+        if is_new and not self._read_under_write_lock(session):
+            # SQLite has moved the version for the ticket's own event already, PostgreSQL
+            # does at commit; any other step means another change committed since the read.
+            own = 0 if _moves_version_at_commit(session) else 1
+            is_new = _read_version(session, self.office.id) == self.queue.version + own
         if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
@@ -190,7 +191,14 @@ class QueueState:
         after = replace(self.queue, entries=list(self.queue.entries),
                         waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
         after.add(entry)
-        return forecast, QueueState(self.office, self.now, after)
+        return forecast, QueueState(self.office, self.now, after, self.read_in)
+
+    def _read_under_write_lock(self, session: Session) -> bool:
+        # A SQLite transaction that wrote saw no other commit after its first read: it took
+        # the write lock with BEGIN IMMEDIATE, or SQLite refused its write (BUSY_SNAPSHOT).
+        connection = session.connection()
+        return (not _moves_version_at_commit(session)
+                and self.read_in is connection.get_transaction())
 
 
 # A plan made this long ago still answers; its estimates are at most this much too short.
@@ -211,7 +219,11 @@ _VERSION = select(Office.__table__.c.queue_version).where(Office.id == bindparam
 
 
 def _read_version(session: Session, office_id: int) -> int:
-    return session.connection().execute(_VERSION, {"office": office_id}).scalar_one()
+    connection = session.connection()
+    version = noted_queue_version(connection, office_id)
+    if version is None:
+        version = connection.execute(_VERSION, {"office": office_id}).scalar_one()
+    return version
 
 
 def _moves_version_at_commit(session: Session) -> bool:
@@ -250,7 +262,7 @@ def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
     cached = cache.get(office.id)
     if (cached is not None and cached.version == version and cached.day == day
             and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
-        return QueueState(office, now, cached)
+        return QueueState(office, now, cached, session.connection().get_transaction())
     # What this transaction wrote may yet roll back and its version come back with other
     # content: such a read is neither shared nor extended.
     if transaction_wrote(session.connection()):
@@ -258,7 +270,7 @@ def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
     queue = _read_queue(session, office, day, version)
     if version is not None:
         cache[office.id] = queue
-    return QueueState(office, now, queue)
+    return QueueState(office, now, queue, session.connection().get_transaction())
 
 
 def _read_queue(session: Session, office: Office, day: date,
@@ -321,12 +333,18 @@ def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int
             for service in office.services if service.is_active}
 
 
-_OFFICE_BY_SLUG = select(Office).where(Office.slug == bindparam("slug"), Office.is_active)
+_OFFICE_BY_SLUG = select(Office, Office.__table__.c.queue_version).where(
+    Office.slug == bindparam("slug"), Office.is_active)
 
 
 def find_office(session: Session, slug: str) -> Office | None:
     """The active office with this slug, or None."""
-    return session.scalar(_OFFICE_BY_SLUG, {"slug": slug})
+    row = session.execute(_OFFICE_BY_SLUG, {"slug": slug}).first()
+    if row is None:
+        return None
+    # Nearly every request that finds an office then reads its queue: one statement fewer.
+    note_queue_version(session.connection(), row[0].id, row[1])
+    return row[0]
 
 
 _CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from queue_server import queries
 from queue_server.models import Ticket, TicketStatus
@@ -98,3 +98,23 @@ def test_once_warm_an_issue_does_not_read_the_queue(client, accounts, app, clock
     assert answer.status_code == 201
     assert answer.get_json()["ahead"] == 1
     assert reads == []
+
+
+def test_a_warm_issue_reads_the_version_only_with_its_office(client, accounts, app):
+    # The office's row carries the version, and SQLite's write lock, held from that read to
+    # the commit, keeps every other change out: no second look is needed.
+    statements = []
+    engine = app.extensions["queue"].engine
+    listener = lambda _c, _cursor, sql, *_rest: statements.append(sql)  # noqa: E731
+    kiosk = bearer(accounts["kiosk"])
+    client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        answer = client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert answer.status_code == 201
+    assert answer.get_json()["ahead"] == 1
+    version_reads = [sql for sql in statements if "queue_version" in sql]
+    assert len(version_reads) == 1
+    assert "FROM offices" in version_reads[0] and "offices.slug" in version_reads[0]
