@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, abort, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -63,15 +63,23 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
+_DEFAULT_HEADERS = (
+    ("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def security_headers(response: Response) -> Response:
     """No sniffing, no framing, no referrer to other sites, no foreign or inline code."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "application/json" and "Cache-Control" not in headers:
+    # One pass over the headers instead of one per default (this runs on every answer).
+    present = {key.lower() for key, _value in headers.items()}
+    headers.extend([(key, value) for key, value in _DEFAULT_HEADERS
+                    if key.lower() not in present])
+    if response.mimetype == "application/json" and "cache-control" not in present:
         # Answers carry tokens and live positions: never from a shared cache.
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
@@ -81,6 +89,12 @@ def security_headers(response: Response) -> Response:
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure when configured so, or whenever the request came by HTTPS."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        # API calls and screens carry no cookie: an empty session needs no signer built.
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = super().get_cookie_secure(app)
