@@ -214,7 +214,8 @@ def _check_prefix(session: Session, office: Office, service: Service, prefix: st
 def _check_nobody_waits(session: Session, service: Service, now: datetime) -> None:
     # Counters stop calling a retired service: its waiting tickets would never be called.
     count = session.scalar(select(func.count()).where(
-        Ticket.service_id == service.id, Ticket.status == TicketStatus.WAITING,
+        Ticket.office_id == service.office_id, Ticket.service_id == service.id,
+        Ticket.status == TicketStatus.WAITING,
         Ticket.day == local_day(now, service.office.timezone)))
     if count:
         raise refuse("state", "service_has_waiting", count=count)

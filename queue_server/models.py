@@ -331,11 +331,16 @@ class Ticket(Base):
         UniqueConstraint("office_id", "idempotency_key"),
         Index("ix_tickets_queue", "office_id", "day", "status"),
         Index("ix_tickets_office_issued", "office_id", "issued_at"),
-        # Repeat visits: earlier tickets carrying the same dossier code.
-        Index("ix_tickets_office_dossier", "office_id", "dossier_code"),
+        # Repeat visits: earlier tickets carrying the same dossier code. Partial, as the
+        # next one is: an issued ticket has neither, and adds no entry (migration 0012).
+        Index("ix_tickets_office_dossier", "office_id", "dossier_code",
+              sqlite_where=text("dossier_code IS NOT NULL"),
+              postgresql_where=text("dossier_code IS NOT NULL")),
         # The ticket a counter serves now, on every call, finish and console refresh:
         # without it each one read every ticket ever issued.
-        Index("ix_tickets_counter_status", "counter_id", "status"),
+        Index("ix_tickets_counter_status", "counter_id", "status",
+              sqlite_where=text("counter_id IS NOT NULL"),
+              postgresql_where=text("counter_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -343,7 +348,7 @@ class Ticket(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     # The service the number came from; service_id is the queue it waits in now.
     issued_service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     day: Mapped[date] = mapped_column(Date)
     sequence: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(16))
