@@ -15,8 +15,8 @@ def indexes(engine) -> dict[str, str]:  # noqa: ANN001
     names = {index["name"] for index in inspect(engine).get_indexes("tickets")}
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            rows = connection.execute(text(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tickets'"))
+            rows = connection.execute(text("SELECT name, sql FROM sqlite_master "
+                                           "WHERE type = 'index' AND tbl_name = 'tickets'"))
         else:
             rows = connection.execute(text(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets'"))
