@@ -61,6 +61,10 @@ def printer_room(printer_id: int) -> str:
     return f"printer:{printer_id}"
 
 
+def dashboard_room(office: Office) -> str:
+    return f"dashboard:{office.slug}"
+
+
 def register(server: SocketIO) -> None:
     """Install the connection and subscribe handlers."""
     server.on_event("connect", _on_connect)
@@ -122,8 +126,10 @@ def _on_subscribe(data: object) -> dict:
             return _subscribe_printer()
         if channel == "rating":
             return _subscribe_rating(data)
+        if channel == "dashboard":
+            return _subscribe_dashboard(data)
         raise _bad("invalid_field", field="channel",
-                   reason="board, counter, ticket, printer or rating")
+                   reason="board, counter, ticket, printer, rating or dashboard")
     except DomainError as error:
         return {"error": {"code": error.code, "message": message(error.message_key,
                                                                  **error.params)}}
@@ -173,6 +179,19 @@ def _subscribe_ticket(data: dict) -> dict:
     join_room(ticket_room(ticket.code))
     join_room(ticket_watch.positions_room(ticket.office))  # queue_positions: ahead counts down
     return ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
+
+
+def _subscribe_dashboard(data: dict) -> dict:
+    """A manager's dashboard: told when the office's feedback inbox gains an item."""
+    office = _office_of(data)
+    principal = _principals.get(request.sid)
+    if principal is None or not principal.is_user:
+        raise Unauthorized("missing_token")
+    if principal.role is not Role.ADMIN and (principal.role is not Role.MANAGER
+                                             or principal.office_id != office.id):
+        raise Forbidden("forbidden")
+    join_room(dashboard_room(office))
+    return {"office": office.slug}
 
 
 def _subscribe_rating(data: dict) -> dict:
@@ -272,6 +291,12 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
             "service": ticket.service.code, "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
             "call_id": call_id, "is_recall": is_recall, "waiting": state.waiting()}
+
+
+def feedback_received(office: Office) -> None:
+    """A rating reached the office's inbox: open dashboards fetch their live figures again."""
+    # No content: the dashboard reads it through the API, as its manager.
+    _emit("feedback_received", {"office": office.slug}, dashboard_room(office))
 
 
 def office_changed(office: Office) -> None:

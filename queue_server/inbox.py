@@ -29,6 +29,11 @@ STATES = ("open", "closed", "all")
 IS_INBOX_ITEM = or_(Feedback.rating <= LOW_RATING, Feedback.comment.is_not(None))
 
 
+def is_inbox_item(rating: Feedback) -> bool:
+    """Whether a rating lands in the inbox (the same rule as IS_INBOX_ITEM, in Python)."""
+    return rating.rating <= LOW_RATING or rating.comment is not None
+
+
 @dataclass(frozen=True)
 class Deadline:
     """Where an item stands against the office's target, in working days."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from .. import feedback, lookup_limits
+from .. import events, feedback, inbox, lookup_limits
 from ..auth import Principal
 from ..errors import Conflict, Forbidden, NotFound
 from ..i18n import MESSAGES
@@ -77,6 +77,8 @@ def create_feedback(code: str):  # noqa: ANN201
         # Phone and tablet answered at the same instant: the first one counts.
         db().rollback()
         raise Conflict("already_rated", number=ticket.number) from None
+    if inbox.is_inbox_item(rating):
+        events.feedback_received(ticket.office)
     return jsonify({"number": ticket.number, "rating": rating.rating, "reasons": rating.reasons,
                     "visits": rating.visits.value if rating.visits else None,
                     "rated_at": iso_local(rating.rated_at, ticket.office.timezone)}), 201

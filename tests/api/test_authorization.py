@@ -213,6 +213,7 @@ CHANNELS: dict[str, tuple[Access, dict]] = {
     "printer": (PRINTER, {}),
     "rating": (_access("the office's rating tablet", "rating"),
                {"office": "test-office", "counter": 1}),
+    "dashboard": (MANAGER_OF_OFFICE, {"office": "test-office"}),
 }
 REFUSALS = {"missing_token", "bad_token", "forbidden", "wrong_office", "not_a_printer",
             "not_a_rating_tablet"}

@@ -108,3 +108,44 @@ def test_bad_subscriptions_get_an_error_not_a_crash(app, client):
                     {"channel": "ticket", "code": 5}]:
         answer = socket.emit("subscribe", payload, callback=True)
         assert answer["error"]["code"] in {"invalid_field", "unknown_office", "ticket_not_found"}
+
+
+def finished_ticket(client, accounts) -> str:
+    staff = bearer(accounts["staff1"])
+    code = client.post(OFFICE + "/tickets", json={"service": "dat-dai"},
+                       headers=bearer(accounts["kiosk"])).get_json()["code"]
+    assert client.post(OFFICE + "/counters/1/call-next", headers=staff).get_json()["code"] == code
+    assert client.post(OFFICE + "/counters/1/finish", headers=staff).status_code == 200
+    return code
+
+
+def test_the_dashboard_channel_hears_of_each_new_inbox_item(app, client, accounts):
+    dashboard = connect(app, client, accounts["manager1"])
+    assert dashboard.emit("subscribe", {"office": "test-office", "channel": "dashboard"},
+                          callback=True) == {"office": "test-office"}
+    board = connect(app, client)
+    board.emit("subscribe", {"office": "test-office", "channel": "board"}, callback=True)
+    # A good rating without a comment stays out of the inbox; the others go in.
+    for rating, comment, is_item in [(5, None, False), (2, None, True),
+                                     (4, "Quầy 1 rất nhiệt tình", True), (3, None, True)]:
+        code = finished_ticket(client, accounts)
+        body = {"rating": rating, **({"comment": comment} if comment else {})}
+        assert client.post(f"/api/v1/tickets/{code}/feedback", json=body).status_code == 201
+        heard = received(dashboard, "feedback_received")
+        assert heard == ([{"office": "test-office"}] if is_item else []), (rating, comment)
+    assert received(board, "feedback_received") == []  # screens in the hall never hear of it
+
+
+def test_only_the_offices_managers_and_admins_join_its_dashboard_channel(app, client, accounts):
+    def subscribe(token):  # noqa: ANN001, ANN202
+        return connect(app, client, token).emit(
+            "subscribe", {"office": "test-office", "channel": "dashboard"}, callback=True)
+
+    assert subscribe(accounts["admin1"]) == {"office": "test-office"}
+    assert subscribe(None)["error"]["code"] == "missing_token"
+    for who in ("staff1", "otherstaff", "kiosk"):
+        code = subscribe(accounts[who])["error"]["code"]
+        assert code in ("forbidden", "missing_token"), who
+    other = connect(app, client, accounts["manager1"]).emit(
+        "subscribe", {"office": "other-office", "channel": "dashboard"}, callback=True)
+    assert other["error"]["code"] == "forbidden"

@@ -95,6 +95,29 @@ def test_the_live_part_updates_when_a_ticket_is_called(manager, dashboard: Page)
     staff_post(manager, "/counters/1/resume")
 
 
+def test_a_new_low_rating_reaches_the_open_feedback_tile_at_once(manager, dashboard: Page):
+    # Pushed on the manager's own channel; before, it waited for the 30 s refresh.
+    tile = dashboard.get_by_test_id("live-feedback")
+    served = dashboard.get_by_test_id("live-served")
+    open_before = int(re.match(r"\d+", tile.inner_text()).group())
+    served_before = int(served.inner_text())
+    ticket = serve_one(manager, "tu-phap")
+    expect(served).to_have_text(str(served_before + 1))
+    dashboard.wait_for_timeout(1000)  # the refresh after the finish has come and gone
+    status, _ = manager.api("POST", f"/api/v1/tickets/{ticket['code']}/feedback",
+                            {"rating": 1, "reasons": ["waiting_time"]})
+    assert status == 201
+    expect(tile).to_have_text(re.compile(rf"^{open_before + 1}\b"), timeout=5000)
+    # Leave the inbox as the other tests of the module expect it.
+    _, login = manager.api("POST", "/api/v1/auth/token",
+                           {"username": "lanhdao", "password": MANAGER_PASSWORD})
+    _, inbox = manager.api("GET", OFFICE + "/inbox", token=login["token"])
+    item = next(i for i in inbox["items"] if i["number"] == ticket["number"])
+    status, _ = manager.api("POST", f"{OFFICE}/inbox/{item['id']}/close",
+                            {"note": "kiểm thử"}, login["token"])
+    assert status == 200
+
+
 def test_the_inbox_shows_comments_as_text_and_takes_an_answer(manager, dashboard: Page):
     item = dashboard.get_by_test_id("inbox-list").locator("li").first
     expect(item).to_contain_text("<b>Chờ lâu</b> quá")  # shown as typed, never as markup

@@ -115,11 +115,13 @@ function connectLive() {
       setOnline(!(snapshot && snapshot.error));
       scheduleLive();
     });
+    // The manager's own channel: a new low rating or comment shows at once, not in 30 s.
+    socket.emit("subscribe", { office: config.office, channel: "dashboard" });
   });
   socket.on("disconnect", () => setOnline(false));
   socket.on("connect_error", () => setOnline(false));
   // Every queue event may change the monitor: fetch it again (one request per burst).
-  for (const event of ["ticket_issued", "ticket_called", "queue_changed"]) {
+  for (const event of ["ticket_issued", "ticket_called", "queue_changed", "feedback_received"]) {
     socket.on(event, scheduleLive);
   }
 }
