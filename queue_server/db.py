@@ -61,6 +61,11 @@ def noted_queue_version(connection: Connection, office_id: int) -> int | None:
     return connection.info.get(_VERSIONS, {}).get(office_id)
 
 
+def forget_queue_versions(connection: Connection) -> None:
+    """Drop the noted versions (after waiting for a lock, others may have committed since)."""
+    connection.info.pop(_VERSIONS, None)
+
+
 def _track_writes(engine: Engine) -> None:
     # What a transaction read after its own writes may never commit: caches must not keep it.
     @event.listens_for(engine, "before_cursor_execute")

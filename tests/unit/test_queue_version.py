@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import Engine, inspect, select
 
 from queue_server import queries
-from queue_server.db import make_engine, make_session_factory
+from queue_server.db import make_engine, make_session_factory, noted_queue_version
 from queue_server.migrate import upgrade_database
 from queue_server.models import Office
 from queue_server.queries import find_office, load_queue
@@ -177,3 +177,23 @@ def test_a_retried_issue_counts_its_ticket_once(kind, tmp_path):
         assert answers[0] == answers[1]
         assert answers[0][1:] == (0, 1)
         assert waiting(sessions)["dat-dai"] == 1
+
+
+
+@pytest.mark.services
+def test_a_call_reads_the_version_again_after_waiting_for_its_counter(tmp_path):
+    # The office's row brings a version, and a call may then wait for its counter's lock.
+    # What committed meanwhile must not hide behind that earlier version. (SQLite cannot
+    # interleave so: the first statement takes the write lock.)
+    with two_processes("postgresql", tmp_path) as (first, second):
+        assert waiting(first)["dat-dai"] == 0  # first caches the empty queue
+        with first() as session:
+            office = find_office(session, "test-office")
+            assert noted_queue_version(session.connection(), office.id) is not None
+            with second() as rival:  # another process issues before this call's lock
+                issue_ticket(rival, find_office(rival, "test-office"), "dat-dai",
+                             now=THURSDAY_9AM, actor=Actor())
+                rival.commit()
+            result = call_next(session, office.counters[0], now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        assert result.called is not None and result.called.number == "1001"
