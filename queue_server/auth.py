@@ -140,6 +140,11 @@ class Principal:
     def is_device(self) -> bool:
         return self.device_id is not None
 
+    def manages(self, office_id: int) -> bool:
+        """An admin, or a manager of this office (the dashboard's people)."""
+        return self.role is Role.ADMIN or (self.role is Role.MANAGER
+                                           and self.office_id == office_id)
+
 
 def authenticate(session: Session, token: str, *, now: datetime,
                  device_idle_limit: timedelta) -> Principal:

@@ -187,8 +187,7 @@ def _subscribe_dashboard(data: dict) -> dict:
     principal = _principals.get(request.sid)
     if principal is None or not principal.is_user:
         raise Unauthorized("missing_token")
-    if principal.role is not Role.ADMIN and (principal.role is not Role.MANAGER
-                                             or principal.office_id != office.id):
+    if not principal.manages(office.id):
         raise Forbidden("forbidden")
     join_room(dashboard_room(office))
     return {"office": office.slug}

@@ -9,7 +9,6 @@ from flask import session as browser_session
 from sqlalchemy import select
 
 from ...api.common import db, now, reading
-from ...auth import Principal
 from ...errors import DomainError
 from ...models import Office, Role, User
 from ...officers import month_period, officer_report
@@ -32,10 +31,6 @@ blueprint = Blueprint("dashboard", __name__, template_folder="templates",
 blueprint.after_request(secure_headers)
 
 
-def _manager_of(user: Principal, office: Office) -> bool:
-    return user.role is Role.ADMIN or (user.role is Role.MANAGER and user.office_id == office.id)
-
-
 def _page(template: str, status: int = 200, **values: object):  # noqa: ANN202
     language = page_language()
     t = texts(TEXTS, language)
@@ -56,7 +51,7 @@ def _checked_office(slug: str):  # noqa: ANN202
     office = find_office(db(), slug)
     if office is None:
         return None, _refusal("unknown_office", 404)
-    if not user.is_user or not _manager_of(user, office):
+    if not user.is_user or not user.manages(office.id):
         return None, _refusal("forbidden", 403)
     return office, None
 
