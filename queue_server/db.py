@@ -49,6 +49,7 @@ def transaction_wrote(connection: Connection) -> bool:
 _WROTE = "queue.wrote"
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 _VERSIONS = "queue.versions"
+_LOCKING = " FOR UPDATE"
 
 
 def note_queue_version(connection: Connection, office_id: int, version: int) -> None:
@@ -61,11 +62,6 @@ def noted_queue_version(connection: Connection, office_id: int) -> int | None:
     return connection.info.get(_VERSIONS, {}).get(office_id)
 
 
-def forget_queue_versions(connection: Connection) -> None:
-    """Drop the noted versions (after waiting for a lock, others may have committed since)."""
-    connection.info.pop(_VERSIONS, None)
-
-
 def _track_writes(engine: Engine) -> None:
     # What a transaction read after its own writes may never commit: caches must not keep it.
     @event.listens_for(engine, "before_cursor_execute")
@@ -73,6 +69,10 @@ def _track_writes(engine: Engine) -> None:
         if statement.lstrip()[:6].upper() in _WRITES:
             connection.info[_WROTE] = True
             connection.info.pop(_VERSIONS, None)  # a write may move a version
+        elif _LOCKING in statement:
+            # PostgreSQL: others may commit while this waits for the row, so a version
+            # noted before it is stale (SQLite renders no FOR UPDATE: its lock came first).
+            connection.info.pop(_VERSIONS, None)
 
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "commit")

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from .db import forget_queue_versions
 from .errors import Conflict, InvalidInput, NotFound
 from .hours import Schedule
 from .models import (
@@ -159,9 +158,6 @@ def current_ticket(session: Session, counter: Counter) -> Ticket | None:
 def lock_counter(session: Session, counter: Counter) -> Counter:
     """Serialize actions on one counter (a row lock on PostgreSQL; SQLite locks the file)."""
     session.execute(select(Counter.id).where(Counter.id == counter.id).with_for_update())
-    # On PostgreSQL other calls may have committed while this one waited for the lock: the
-    # queue version noted with the office is from before, and the queue must be read anew.
-    forget_queue_versions(session.connection())
     session.refresh(counter)
     return counter
 
