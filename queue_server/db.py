@@ -53,12 +53,13 @@ _LOCKING = " FOR UPDATE"
 
 
 def note_queue_version(connection: Connection, office_id: int, version: int) -> None:
-    """Remember an office's queue version as this transaction read it, until it writes."""
+    """Remember an office's queue version as this transaction read it, until it writes or
+    waits for a row lock."""
     connection.info.setdefault(_VERSIONS, {})[office_id] = version
 
 
 def noted_queue_version(connection: Connection, office_id: int) -> int | None:
-    """The version noted in this transaction with nothing written since, else None."""
+    """The version noted in this transaction with nothing written or locked since, else None."""
     return connection.info.get(_VERSIONS, {}).get(office_id)
 
 
