@@ -203,9 +203,11 @@ class QueueState:
 
 # A plan made this long ago still answers; its estimates are at most this much too short.
 MAX_PLAN_DRIFT = timedelta(seconds=2)
-# How long a cached queue may serve without a full read: the changes that log no ticket
-# or counter event (an edited service or counter) show within this time.
-MAX_CACHE_AGE_S = 2.0
+# How long a cached queue may serve without a full read. Every change it shows moves the
+# version (events, and edits of services and counters: migrations 0008 and 0013); this only
+# bounds what a write past the triggers could leave, such as a backup restored under a
+# running server.
+MAX_CACHE_AGE_S = 60.0
 _caches: WeakKeyDictionary = WeakKeyDictionary()
 
 
