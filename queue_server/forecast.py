@@ -113,6 +113,11 @@ def _can_serve(counter: CounterState, entry: QueueEntry) -> bool:
     return entry.service_id in counter.service_ids
 
 
+# A plan made this long ago still answers where time has moved it; its estimates are then
+# at most this much too short.
+MAX_PLAN_DRIFT = timedelta(seconds=2)
+
+
 @dataclass
 class Plan:
     """The simulated rest of the day, kept to answer "if I took a ticket now" in O(counters).
@@ -122,6 +127,11 @@ class Plan:
     its service to run dry in the simulation (heap order: time, then counter id). Adding
     that ticket changes nothing else, so `take_new` updates the plan in place instead of
     replaying the whole queue.
+
+    Time passing changes a simulation only through the counters that start "now" (idle, or
+    past their expected end): until the first busy counter is due, the plan is exact as it
+    is; when every counter starts now, the whole day moves later by the time passed and the
+    plan is exact moved by as much. Only a mix of both needs a replay, past MAX_PLAN_DRIFT.
     """
 
     now: datetime
@@ -129,6 +139,8 @@ class Plan:
     durations_s: Mapping[int, float]
     call_times: dict[int, list[datetime]]
     dry_at: dict[int, datetime]
+    exact_until: datetime  # no running counter's start depends on "now" before this
+    all_start_now: bool
 
     @classmethod
     def simulate(cls, entries: Iterable[QueueEntry], counters: list[CounterState],
@@ -142,7 +154,20 @@ class Plan:
             call_times[call.counter_id].append(call.at)
             busy = timedelta(seconds=durations_s.get(call.entry.service_id, 600))
             dry_at[call.counter_id] = call.at + busy
-        return cls(now, running, durations_s, call_times, dry_at)
+        starts = [c.free_at for c in running]
+        return cls(now, running, durations_s, call_times, dry_at,
+                   exact_until=min(starts, default=now),
+                   all_start_now=all(start <= now for start in starts))
+
+    def answers_at(self, now: datetime) -> bool:
+        """Whether this plan may answer at `now`, or the queue must be replayed."""
+        drift = now - self.now
+        return timedelta(0) <= drift and (now <= self.exact_until or self.all_start_now
+                                          or drift <= MAX_PLAN_DRIFT)
+
+    def _shift(self, now: datetime) -> timedelta:
+        # When every counter started at the plan's "now", the day starts later by as much.
+        return now - self.now if self.all_start_now else timedelta(0)
 
     def first_free(self, service_id: int) -> int | None:
         """The running counter that would call a new ticket of the service; None: none."""
@@ -164,7 +189,8 @@ class Plan:
             times = self.call_times[counter.counter_id]
             # Calls at the same instant come first from counters with smaller ids (heap order).
             ahead += (bisect_right if counter.counter_id <= chosen else bisect_left)(times, at)
-        return Forecast(ahead=ahead, estimated_wait_s=max(0, round((at - now).total_seconds())))
+        wait = at + self._shift(now) - now
+        return Forecast(ahead=ahead, estimated_wait_s=max(0, round(wait.total_seconds())))
 
     def take_new(self, service_id: int) -> None:
         """Record that a new ordinary ticket of the service joined the queue."""

@@ -150,8 +150,7 @@ class QueueState:
         youngest = self.queue.youngest()
         if youngest is None or youngest[0] <= self.now:
             plan = self.queue.plan
-            if plan is None or not timedelta(0) <= self.now - plan.now <= MAX_PLAN_DRIFT:
-                # Counters idle at the plan's "now" would be idle later: replan past a drift.
+            if plan is None or not plan.answers_at(self.now):
                 plan = self.queue.plan = Plan.simulate(
                     self.queue.entries, self.counters, self.queue.durations_s,
                     office_rule(self.office), self.now)
@@ -201,8 +200,6 @@ class QueueState:
                 and self.read_in is connection.get_transaction())
 
 
-# A plan made this long ago still answers; its estimates are at most this much too short.
-MAX_PLAN_DRIFT = timedelta(seconds=2)
 # How long a cached queue may serve without a full read. Every change it shows moves the
 # version (events, and edits of services and counters: migrations 0008 and 0013); this only
 # bounds what a write past the triggers could leave, such as a backup restored under a
