@@ -25,7 +25,11 @@ def make_engine(url: str, *, echo: bool = False, background_checkpoints: bool = 
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20)
+        # Last in, first out: SQLite drops a connection's whole page cache when another
+        # connection has written since its last transaction, and the default rotation
+        # through idle connections made every request start cold.
+        engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20,
+                               pool_use_lifo=True)
         _install_sqlite_hooks(engine, autocheckpoint=not background_checkpoints)
         if background_checkpoints:
             _start_checkpoint_thread(_sqlite_path(url))

@@ -86,3 +86,22 @@ def test_a_thread_waits_for_another_threads_write_instead_of_failing(tmp_path):
         stored = connection.execute(text("SELECT who FROM marks ORDER BY rowid")).scalars().all()
     engine.dispose()
     assert stored == ["a", "b"]
+
+
+def test_a_request_takes_the_connection_the_last_one_used(tmp_path):
+    # SQLite drops a connection's page cache when another connection wrote since its last
+    # transaction: requests must not rotate through the idle ones (as a FIFO pool would).
+    engine = make_engine(f"sqlite:///{tmp_path}/queue.db")
+    try:
+        held = [engine.connect() for _ in range(3)]  # a burst leaves three idle connections
+        raw = [connection.connection.dbapi_connection for connection in held]
+        for connection in held:
+            connection.close()
+        used = []
+        for _ in range(4):
+            with engine.begin() as connection:
+                connection.execute(text("SELECT 1"))
+                used.append(connection.connection.dbapi_connection)
+        assert used == [raw[-1]] * 4
+    finally:
+        engine.dispose()
