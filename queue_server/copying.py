@@ -34,8 +34,9 @@ def copy_database(source: Engine, target: Engine) -> dict[str, int]:
 
 
 def _switch_triggers(destination, tables, action: str) -> None:  # noqa: ANN001
-    # Rows are copied as they are: the queue-version triggers (migration 0008) would update
-    # each office's row once per copied event, millions of times in one transaction.
+    # Rows are copied as they are: the queue-version triggers (migrations 0008 and 0013)
+    # would update each office's row once per copied event, millions of times in one
+    # transaction, and the copied version would not be the source's.
     for table in tables:
         destination.execute(text(f"ALTER TABLE {table.name} {action} TRIGGER USER"))
 

@@ -152,9 +152,10 @@ class Office(Base):
     # Working days (Mon-Fri minus holidays) to handle a feedback inbox item.
     feedback_target_days: Mapped[int] = mapped_column(Integer, default=3)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Moved on by database triggers with every ticket or counter event of the office (see
-    # migration 0008). Not mapped: an object loaded earlier, merged or flushed, must never
-    # write back its old value. Read through `Office.__table__.c.queue_version`.
+    # Moved on by database triggers with every ticket or counter event of the office and
+    # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
+    # an object loaded earlier, merged or flushed, must never write back its old value.
+    # Read through `Office.__table__.c.queue_version`.
     queue_version: Unmapped[int] = unmapped_column(BigInteger, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
