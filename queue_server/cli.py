@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from .admin_accounts import (
     log_device_created,
@@ -58,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"queue-server: {message(error.message_key, 'en', **error.params)}",
               file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        # The database is down, unreachable or refused the command (a wrong URL, a missing
+        # database, a deadlock): the driver's first line says which, without a traceback.
+        reason = (str(error.orig or error).strip().splitlines() or ["no reason given"])[0]
+        print(f"queue-server: the database could not be used: {reason}", file=sys.stderr)
         return 1
 
 

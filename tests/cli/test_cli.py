@@ -65,6 +65,21 @@ def test_init_refuses_a_bad_office_file_with_its_place(environment, tmp_path):
     assert not (tmp_path / "queue.db").exists()
 
 
+@pytest.mark.parametrize("command, stdin", [
+    (["init"], ""),
+    (["user", "add", "tranthib", "--role", "admin", "--password-stdin"], "another-long-one\n"),
+])
+def test_an_unreachable_database_is_one_clear_line(environment, tmp_path, command, stdin):
+    closed = free_port()  # nothing listens there
+    for url in (f"postgresql+psycopg://queue@127.0.0.1:{closed}/queue",
+                f"sqlite:///{tmp_path}"):  # a folder, not a database file
+        result = run({**environment, "QUEUE_DATABASE_URL": url}, *command, stdin=stdin)
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "the database could not be used" in lines[0], lines
+        assert "Traceback" not in result.stderr
+
+
 def test_user_add_reads_the_password_from_stdin(environment):
     run(environment, "init")
     added = run(environment, "user", "add", "nguyenvana", "--role", "staff", "--office",
