@@ -22,12 +22,20 @@ def apply_office_specs(session: Session, specs: list[OfficeSpec], *,
     `by` is who the audit log names for what the file changed (`init`: the command's user).
     """
     offices = []
-    for spec in specs:
+    for spec in _in_id_order(session, specs):
         sync = office_sync.prepare(session, spec)
         office = _apply_office(session, sync.merged)
         sync.remember(session, office, now=now or utc_now(), by=by)
         offices.append(office)
     return offices
+
+
+def _in_id_order(session: Session, specs: list[OfficeSpec]) -> list[OfficeSpec]:
+    # Existing offices in id order, new ones after them in the file's order. Each office
+    # edited moves its queue version, a row lock until commit on PostgreSQL; housekeeping
+    # takes those locks in id order too, so the two can never wait for each other in a circle.
+    ids = dict(session.execute(select(Office.slug, Office.id)).all())
+    return sorted(specs, key=lambda spec: (spec.slug not in ids, ids.get(spec.slug, 0)))
 
 
 def _apply_office(session: Session, spec: OfficeSpec) -> Office:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from queue_server import admin
 from queue_server.audit import Changer
@@ -104,3 +104,31 @@ def test_init_logs_what_it_changed_and_nothing_when_nothing_changed(session):
     entry = session.scalars(select(AdminAuditEntry).order_by(AdminAuditEntry.id.desc())).first()
     assert (entry.actor, entry.action) == ("init", AdminAction.FILE_APPLIED)
     assert entry.changes == {"office.notice": ["", "Thông báo mới"]}
+
+
+def test_init_edits_offices_in_id_order_whatever_the_file_order(session):
+    # Housekeeping locks offices in id order; an init that edits several offices must take
+    # their rows in the same order, or the two could deadlock on PostgreSQL.
+    first, second = office_spec(slug="thu-nhat"), office_spec(slug="thu-hai")
+    apply_office_specs(session, [first, second], now=NOW)
+    session.commit()
+    edited = []
+
+    def remember_office_updates(_connection, _cursor, sql, parameters, *_rest):  # noqa: ANN001
+        if sql.lstrip().upper().startswith("UPDATE OFFICES"):
+            edited.append(parameters[-1] if isinstance(parameters, tuple) else parameters)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", remember_office_updates)
+    try:
+        offices = apply_office_specs(session, [replace(second, notice="Hai"), replace(
+            first, notice="Một"), office_spec(slug="thu-ba")], now=NOW)
+        session.flush()
+    finally:
+        event.remove(engine, "before_cursor_execute", remember_office_updates)
+    session.commit()
+    assert [office.slug for office in offices] == ["thu-nhat", "thu-hai", "thu-ba"]
+    ids = [office.id for office in offices]
+    assert ids == sorted(ids)
+    touched = [value for value in edited if value in ids[:2]]
+    assert touched and touched == sorted(touched)
