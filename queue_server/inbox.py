@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from .errors import Conflict, InvalidInput, NotFound
@@ -26,12 +26,19 @@ MAX_NOTE_LENGTH = 1000
 LIST_LIMIT = 500
 STATES = ("open", "closed", "all")
 
-IS_INBOX_ITEM = or_(Feedback.rating <= LOW_RATING, Feedback.comment.is_not(None))
+
+def _lands_in_inbox(rating, comment):  # noqa: ANN001, ANN202
+    # One rule for both sides: on columns it builds the SQL condition, on a rating's values
+    # it answers True or False (`|` and `!= None` mean the same in both).
+    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711
+
+
+IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.comment)
 
 
 def is_inbox_item(rating: Feedback) -> bool:
-    """Whether a rating lands in the inbox (the same rule as IS_INBOX_ITEM, in Python)."""
-    return rating.rating <= LOW_RATING or rating.comment is not None
+    """Whether a rating lands in the inbox (IS_INBOX_ITEM, for one rating in hand)."""
+    return _lands_in_inbox(rating.rating, rating.comment)
 
 
 @dataclass(frozen=True)
