@@ -153,11 +153,17 @@ def _subscribe_board(data: dict) -> dict:
     return board_snapshot(db(), office, now())
 
 
-def _subscribe_counter(data: dict) -> dict:
-    office = _office_of(data)
+def _user_of_connection():  # noqa: ANN202
+    """The account this Socket.IO connection logged in with, or Unauthorized."""
     principal = _principals.get(request.sid)
     if principal is None or not principal.is_user:
         raise Unauthorized("missing_token")
+    return principal
+
+
+def _subscribe_counter(data: dict) -> dict:
+    office = _office_of(data)
+    principal = _user_of_connection()
     if principal.role is not Role.ADMIN and principal.office_id != office.id:
         raise Forbidden("wrong_office")
     number = data.get("counter")
@@ -184,10 +190,7 @@ def _subscribe_ticket(data: dict) -> dict:
 def _subscribe_dashboard(data: dict) -> dict:
     """A manager's dashboard: told when the office's feedback inbox gains an item."""
     office = _office_of(data)
-    principal = _principals.get(request.sid)
-    if principal is None or not principal.is_user:
-        raise Unauthorized("missing_token")
-    if not principal.manages(office.id):
+    if not _user_of_connection().manages(office.id):
         raise Forbidden("forbidden")
     join_room(dashboard_room(office))
     return {"office": office.slug}
