@@ -116,7 +116,7 @@ def test_init_edits_offices_in_id_order_whatever_the_file_order(session):
 
     def remember_office_updates(_connection, _cursor, sql, parameters, *_rest):  # noqa: ANN001
         if sql.lstrip().upper().startswith("UPDATE OFFICES"):
-            edited.append(parameters[-1] if isinstance(parameters, tuple) else parameters)
+            edited.append(parameters[-1])  # SQLite's parameters end with the office id
 
     engine = session.get_bind()
     event.listen(engine, "before_cursor_execute", remember_office_updates)
