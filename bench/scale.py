@@ -7,9 +7,13 @@ connections spread evenly over the processes. Issuing runs twice: every process 
 tickets for every office (the worst case for each process's queue cache: the others change
 its offices), then each office's requests on one process, as nginx's ip_hash does when each
 office's devices share a subnet. It prints tickets per second and latency percentiles per
-row, then connects 2,000 Socket.IO board clients spread evenly over the
-processes and measures, as bench/fanout.py does, the time from call-next on the first process
-to each client's receipt of ticket_called (events between processes go through Redis).
+row, and for the office → process row where the machine's CPU went per ticket (from /proc):
+the server processes, PostgreSQL, and the rest (Redis, wrk, the kernel). From the 1-process
+row it prints the most N processes could reach on this machine if each cost what one does:
+the cores left beside PostgreSQL and the rest bound it, whatever the server does. Then it
+connects 2,000 Socket.IO board clients spread evenly over the processes and measures, as
+bench/fanout.py does, the time from call-next on the first process to each client's receipt
+of ticket_called (events between processes go through Redis).
 Run: .venv/bin/python bench/scale.py [PROCESSES ...]   (default: 1 2 4)
 """
 
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -66,21 +71,74 @@ def by_office(environment: dict, processes: int, tokens: list[str]) -> list[dict
              "TOKENS": ",".join(tokens[index::processes])} for index in range(processes)]
 
 
+def rate(outputs: list[str]) -> float:
+    return sum(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outputs)
+
+
 def summary(outputs: list[str]) -> str:
-    rate = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)) for out in outputs)
     errors = sum(int(m.group(1)) for out in outputs
                  for m in [re.search(r"Non-2xx or 3xx responses: (\d+)", out)] if m)
 
     def worst(label: str) -> str:
         values = [re.search(rf"{label}\s+([\d.]+\w+)", out).group(1) for out in outputs]
         return max(values, key=_milliseconds)
-    return (f"{rate:8.0f}/s   p50 {worst('50%'):>8}   p90 {worst('90%'):>8}   "
+    return (f"{rate(outputs):8.0f}/s   p50 {worst('50%'):>8}   p90 {worst('90%'):>8}   "
             f"p99 {worst('99%'):>8}   non-2xx {errors}")
 
 
 def _milliseconds(text: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds used so far: the whole machine, the server processes, PostgreSQL."""
+
+    machine: float
+    servers: float
+    postgres: float
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(self.machine - other.machine, self.servers - other.servers,
+                   self.postgres - other.postgres)
+
+    def per_ticket(self, tickets: float) -> str:
+        rest = self.machine - self.servers - self.postgres
+        return (f"CPU per ticket: servers {self.servers / tickets * 1000:.2f} ms, PostgreSQL "
+                f"{self.postgres / tickets * 1000:.2f} ms, the rest (Redis, wrk, kernel) "
+                f"{rest / tickets * 1000:.2f} ms")
+
+    def ceiling(self, tickets: float) -> str:
+        """What N processes could reach here if each cost what this one process did."""
+        cores = os.cpu_count() or 1
+        # One process is bound by its own core; N are bound by N of those or by the cores.
+        bounds = [min(n, cores * self.servers / self.machine) for n in (2, 4)]
+        return (f"on {cores} cores, PostgreSQL and the rest beside them, 2 processes can reach "
+                f"at most x {bounds[0]:.2f} this rate, 4 at most x {bounds[1]:.2f}")
+
+
+def cpu_now(server_pids: list[int]) -> Cpu:
+    """The machine's busy CPU time, and that of the servers (with their workers) and
+    PostgreSQL, read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8])
+    servers = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry.name) in server_pids or int(fields[1]) in server_pids:
+            servers += seconds
+        elif name.startswith("postgres"):
+            postgres += seconds
+    return Cpu((user + nice + system + irq + softirq) / tick, servers, postgres)
 
 
 def run(processes: int) -> None:
@@ -115,8 +173,13 @@ def run(processes: int) -> None:
             issue = wrk("wrk_issue.lua", urls, {**environment, "OFFICES": offices,
                                                 "TOKENS": ",".join(kiosks[:-1])})
             print(f"{processes} process(es)  issue      {summary(issue)}   (offices spread)")
+            before = cpu_now([server.pid for server in servers])
             issue = wrk("wrk_issue.lua", urls, by_office(environment, processes, kiosks[:-1]))
+            spent = cpu_now([server.pid for server in servers]) - before
             print(f"{processes} process(es)  issue      {summary(issue)}   (office → process)")
+            print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
+            if processes == 1:
+                print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
             calls = wrk("wrk_call.lua", urls, {**environment, "OFFICES": offices,
                                                "TOKENS": ",".join(staff[:-1])})
             print(f"{processes} process(es)  call-next  {summary(calls)}")
