@@ -14,7 +14,11 @@ the cores left beside PostgreSQL and the rest bound it, whatever the server does
 connects 2,000 Socket.IO board clients spread evenly over the processes and measures, as
 bench/fanout.py does, the time from call-next on the first process to each client's receipt
 of ticket_called (events between processes go through Redis).
+Last, when 1 and 2 are among the counts, it runs 1 and 2 processes at once on separate
+databases and alternates their issuing rows for a few rounds: the VM's speed drifts within
+minutes, so the 2 : 1 ratio the target asks for is taken within each round.
 Run: .venv/bin/python bench/scale.py [PROCESSES ...]   (default: 1 2 4)
+     .venv/bin/python bench/scale.py --side-by-side   (the alternating comparison alone)
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +44,7 @@ from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up  # 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16
 DURATION_S = 8
+SIDE_BY_SIDE_ROUNDS = 4
 FAN_OUT_OFFICE = "fanout"
 FAN_OUT_CLIENTS = 2000
 FAN_OUT_CALLS = 20
@@ -53,12 +61,13 @@ def fresh_database() -> str:
     return f"{POSTGRES}/{name}"
 
 
-def wrk(script: str, urls: list[str], environment: dict | list[dict]) -> list[str]:
+def wrk(script: str, urls: list[str], environment: dict | list[dict],
+        seconds: int = DURATION_S) -> list[str]:
     """Run one wrk per server at once (one environment each, or one for all); outputs."""
     per_server = max(1, CONNECTIONS // len(urls))
     environments = environment if isinstance(environment, list) else [environment] * len(urls)
     runs = [subprocess.Popen(
-        ["wrk", "-t", "1", "-c", str(per_server), "-d", f"{DURATION_S}s", "--latency",
+        ["wrk", "-t", "1", "-c", str(per_server), "-d", f"{seconds}s", "--latency",
          "-s", str(Path(__file__).with_name(script)), url],
         env=env, stdout=subprocess.PIPE, text=True)
         for url, env in zip(urls, environments, strict=True)]
@@ -141,7 +150,27 @@ def cpu_now(server_pids: list[int]) -> Cpu:
     return Cpu((user + nice + system + irq + softirq) / tick, servers, postgres)
 
 
-def run(processes: int) -> None:
+@dataclass
+class Installation:
+    """N server processes on one fresh database, with a kiosk and an officer per office."""
+
+    environment: dict
+    servers: list[subprocess.Popen]
+    ports: list[int]
+    kiosks: list[str]
+    staff: list[str]
+
+    @property
+    def processes(self) -> int:
+        return len(self.servers)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.ports]
+
+
+@contextmanager
+def installation(processes: int) -> Iterator[Installation]:
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "offices.toml"
         # The fan-out office takes no load from wrk, so its calls are the tickets just issued.
@@ -164,34 +193,73 @@ def run(processes: int) -> None:
             env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for port in ports]
         try:
-            urls = [f"http://127.0.0.1:{port}" for port in ports]
-            for url in urls:
-                wait_until_up(url)
-            staff = [_login(urls[0], f"u-{slug}", "bench-password-123")
+            for port in ports:
+                wait_until_up(f"http://127.0.0.1:{port}")
+            staff = [_login(f"http://127.0.0.1:{ports[0]}", f"u-{slug}", "bench-password-123")
                      for slug in [*OFFICES, FAN_OUT_OFFICE]]
-            offices = ",".join(OFFICES)
-            issue = wrk("wrk_issue.lua", urls, {**environment, "OFFICES": offices,
-                                                "TOKENS": ",".join(kiosks[:-1])})
-            print(f"{processes} process(es)  issue      {summary(issue)}   (offices spread)")
-            before = cpu_now([server.pid for server in servers])
-            issue = wrk("wrk_issue.lua", urls, by_office(environment, processes, kiosks[:-1]))
-            spent = cpu_now([server.pid for server in servers]) - before
-            print(f"{processes} process(es)  issue      {summary(issue)}   (office → process)")
-            print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
-            if processes == 1:
-                print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
-            calls = wrk("wrk_call.lua", urls, {**environment, "OFFICES": offices,
-                                               "TOKENS": ",".join(staff[:-1])})
-            print(f"{processes} process(es)  call-next  {summary(calls)}")
-            print(f"{processes} process(es)  fan-out    "
-                  f"{fan_out(ports, FAN_OUT_OFFICE, kiosks[-1], staff[-1], servers[0].pid)}",
-                  flush=True)
+            yield Installation(environment, servers, ports, kiosks, staff)
         finally:
             for server in servers:
                 server.terminate()
             for server in servers:
                 server.wait(timeout=20)
             time.sleep(1)
+
+
+def issue_by_office(site: Installation, seconds: int = DURATION_S) -> tuple[list[str], Cpu]:
+    """Issue with each office's requests on one process; wrk's outputs and the CPU spent."""
+    pids = [server.pid for server in site.servers]
+    before = cpu_now(pids)
+    outputs = wrk("wrk_issue.lua", site.urls,
+                  by_office(site.environment, site.processes, site.kiosks[:-1]), seconds)
+    return outputs, cpu_now(pids) - before
+
+
+def run(processes: int) -> None:
+    with installation(processes) as site:
+        offices = ",".join(OFFICES)
+        issue = wrk("wrk_issue.lua", site.urls, {**site.environment, "OFFICES": offices,
+                                                 "TOKENS": ",".join(site.kiosks[:-1])})
+        print(f"{processes} process(es)  issue      {summary(issue)}   (offices spread)")
+        issue, spent = issue_by_office(site)
+        print(f"{processes} process(es)  issue      {summary(issue)}   (office → process)")
+        print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
+        if processes == 1:
+            print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
+        calls = wrk("wrk_call.lua", site.urls, {**site.environment, "OFFICES": offices,
+                                                "TOKENS": ",".join(site.staff[:-1])})
+        print(f"{processes} process(es)  call-next  {summary(calls)}")
+        spread = fan_out(site.ports, FAN_OUT_OFFICE, site.kiosks[-1], site.staff[-1],
+                         site.servers[0].pid)
+        print(f"{processes} process(es)  fan-out    {spread}", flush=True)
+
+
+def side_by_side(rounds: int = SIDE_BY_SIDE_ROUNDS) -> None:
+    """1 and 2 processes running at once, their issuing rows taking turns.
+
+    The VM's speed drifts by a third within minutes, so rows measured minutes apart compare
+    the machine with itself as much as the server. Each round runs one row of each, in
+    alternating order, and the ratio is taken within the round.
+    """
+    print(f"\nside by side: 1 and 2 processes, issuing with each office on one process, "
+          f"{rounds} rounds in alternating order")
+    with installation(1) as one, installation(2) as two:
+        for site in (one, two):
+            issue_by_office(site, seconds=3)  # warm: pools, prepared statements, caches
+        ratios = []
+        for turn in range(rounds):
+            rates = {}
+            for site in (one, two) if turn % 2 == 0 else (two, one):
+                issue, spent = issue_by_office(site)
+                rates[site.processes] = rate(issue)
+                print(f"round {turn + 1}  {site.processes} process(es)  {summary(issue)}")
+                print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
+                if site.processes == 1:
+                    print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
+            ratios.append(rates[2] / rates[1])
+            print(f"round {turn + 1}  ratio 2 : 1 = x {ratios[-1]:.2f}", flush=True)
+        print(f"ratio 2 : 1 per round: {', '.join(f'x {r:.2f}' for r in ratios)}; "
+              f"median x {statistics.median(ratios):.2f}")
 
 
 def fan_out(ports: list[int], office: str, kiosk: str, staff: str, master_pid: int) -> str:
@@ -221,8 +289,14 @@ def main() -> None:
     print(f"PostgreSQL + Redis, {len(OFFICES)} offices, {CONNECTIONS} connections, "
           f"{DURATION_S} s per row")
     fanout.raise_file_limit(FAN_OUT_CLIENTS * 2 + 256)
-    for processes in [int(n) for n in sys.argv[1:]] or (1, 2, 4):
-        run(processes)
+    arguments = sys.argv[1:]
+    only_side_by_side = "--side-by-side" in arguments
+    counts = [int(n) for n in arguments if n != "--side-by-side"] or [1, 2, 4]
+    if not only_side_by_side:
+        for processes in counts:
+            run(processes)
+    if only_side_by_side or {1, 2} <= set(counts):
+        side_by_side()
     print("\ntargets (issue 8): issue rate at 2 processes >= 1.6 x 1 process; fan-out p99 "
           "< 100 ms at 2,000 clients")
 
