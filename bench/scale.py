@@ -118,7 +118,7 @@ class Cpu:
                 f"{self.postgres / tickets * 1000:.2f} ms, the rest (Redis, wrk, kernel) "
                 f"{rest / tickets * 1000:.2f} ms")
 
-    def ceiling(self, tickets: float) -> str:
+    def ceiling(self) -> str:
         """What N processes could reach here if each cost what this one process did."""
         cores = os.cpu_count() or 1
         # One process is bound by its own core; N are bound by N of those or by the cores.
@@ -130,24 +130,19 @@ class Cpu:
 def cpu_now(server_pids: list[int]) -> Cpu:
     """The machine's busy CPU time, and that of the servers (with their workers) and
     PostgreSQL, read from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
     user, nice, system, _idle, _iowait, irq, softirq = map(
         int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8])
-    servers = postgres = 0.0
+    servers = sum(fanout.cpu_seconds(pid) + fanout.cpu_seconds(fanout.worker_pid(pid))
+                  for pid in server_pids)
+    postgres = 0.0
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
         try:
-            stat = (entry / "stat").read_text()
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                postgres += fanout.cpu_seconds(int(entry.name))
         except OSError:  # the process ended meanwhile
             continue
-        name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat.rsplit(")", 1)[1].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if int(entry.name) in server_pids or int(fields[1]) in server_pids:
-            servers += seconds
-        elif name.startswith("postgres"):
-            postgres += seconds
-    return Cpu((user + nice + system + irq + softirq) / tick, servers, postgres)
+    machine = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    return Cpu(machine, servers, postgres)
 
 
 @dataclass
@@ -215,6 +210,14 @@ def issue_by_office(site: Installation, seconds: int = DURATION_S) -> tuple[list
     return outputs, cpu_now(pids) - before
 
 
+def print_cpu(spent: Cpu, outputs: list[str], processes: int) -> None:
+    """Under an issuing row: CPU per ticket, and for one process the machine's ceiling."""
+    tickets = sum(int(re.search(r"(\d+) requests in", out).group(1)) for out in outputs)
+    print(f"{' ' * 24}{spent.per_ticket(tickets)}")
+    if processes == 1:
+        print(f"{' ' * 24}{spent.ceiling()}")
+
+
 def run(processes: int) -> None:
     with installation(processes) as site:
         offices = ",".join(OFFICES)
@@ -223,9 +226,7 @@ def run(processes: int) -> None:
         print(f"{processes} process(es)  issue      {summary(issue)}   (offices spread)")
         issue, spent = issue_by_office(site)
         print(f"{processes} process(es)  issue      {summary(issue)}   (office → process)")
-        print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
-        if processes == 1:
-            print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
+        print_cpu(spent, issue, processes)
         calls = wrk("wrk_call.lua", site.urls, {**site.environment, "OFFICES": offices,
                                                 "TOKENS": ",".join(site.staff[:-1])})
         print(f"{processes} process(es)  call-next  {summary(calls)}")
@@ -253,9 +254,7 @@ def side_by_side(rounds: int = SIDE_BY_SIDE_ROUNDS) -> None:
                 issue, spent = issue_by_office(site)
                 rates[site.processes] = rate(issue)
                 print(f"round {turn + 1}  {site.processes} process(es)  {summary(issue)}")
-                print(f"{' ' * 24}{spent.per_ticket(rate(issue) * DURATION_S)}")
-                if site.processes == 1:
-                    print(f"{' ' * 24}{spent.ceiling(rate(issue) * DURATION_S)}")
+                print_cpu(spent, issue, site.processes)
             ratios.append(rates[2] / rates[1])
             print(f"round {turn + 1}  ratio 2 : 1 = x {ratios[-1]:.2f}", flush=True)
         print(f"ratio 2 : 1 per round: {', '.join(f'x {r:.2f}' for r in ratios)}; "
