@@ -28,19 +28,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, text  # noqa: E402
 
 from queue_server import create_app  # noqa: E402
-from queue_server.auth import add_user  # noqa: E402
-from queue_server.db import make_engine, make_session_factory  # noqa: E402
-from queue_server.feedback import REASONS  # noqa: E402
-from queue_server.migrate import upgrade_database  # noqa: E402
-from queue_server.models import (  # noqa: E402
+from queue_server.core.db import make_engine, make_session_factory  # noqa: E402
+from queue_server.core.migrate import upgrade_database  # noqa: E402
+from queue_server.core.settings import Settings  # noqa: E402
+from queue_server.feedback.ratings import REASONS  # noqa: E402
+from queue_server.models import (
     Feedback,
     Role,
     Ticket,
     TicketEvent,
 )
-from queue_server.officeconfig import CounterSpec, OfficeSpec, ServiceSpec  # noqa: E402
-from queue_server.seeding import apply_office_specs  # noqa: E402
-from queue_server.settings import Settings  # noqa: E402
+from queue_server.security.tokens import add_user  # noqa: E402
+from queue_server.setup.office_file import CounterSpec, OfficeSpec, ServiceSpec  # noqa: E402
+from queue_server.setup.seeding import apply_office_specs  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TICKETS_PER_DAY, DAYS = 250, 250

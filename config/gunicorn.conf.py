@@ -8,4 +8,4 @@ to reach the same process.
     gunicorn --config config/gunicorn.conf.py --bind 127.0.0.1:8001 queue_server.wsgi:app
 """
 
-from queue_server.gunicorn_defaults import *  # noqa: F403 - one set of settings, kept there
+from queue_server.core.gunicorn_defaults import *  # noqa: F403 - one set of settings, kept there

@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import hardening
-from .db import make_engine, make_session_factory
-from .extensions import socketio
-from .greenlets import refuse_gevent_websocket
-from .messaging import client_manager
-from .settings import Settings, load_settings
-from .timeutil import utc_now
+from queue_server.core import hardening
+from queue_server.core.clock import utc_now
+from queue_server.core.db import make_engine, make_session_factory
+from queue_server.core.extensions import socketio
+from queue_server.core.greenlets import refuse_gevent_websocket
+from queue_server.core.messaging import client_manager
+from queue_server.core.settings import Settings, load_settings
 
 
 @dataclass
@@ -79,8 +79,8 @@ def _socketio_only_on_its_path(app: Flask) -> None:
 
 def _housekeeping(app: Flask) -> None:
     """Close earlier days' leftovers now and every ten minutes (each process; idempotent)."""
-    from .daily import close_previous_days
-    from .models import Office
+    from queue_server.models import Office
+    from queue_server.tickets.daily import close_previous_days
 
     state = app.extensions["queue"]
     while True:
@@ -99,7 +99,7 @@ def _housekeeping(app: Flask) -> None:
 
 def _forget_phone_numbers(app: Flask) -> None:
     """Phone numbers given for "your turn is near" go once past their office's retention."""
-    from .sms_delivery import forget_phone_numbers
+    from queue_server.notify.delivery import forget_phone_numbers
 
     try:
         forget_phone_numbers(app)
@@ -120,15 +120,15 @@ def _async_mode() -> str:
 
 
 def _register(app: Flask) -> None:
-    from . import events
-    from .api import api
-    from .api.errors import register_error_handlers
-    from .web import register_pages
+    from queue_server.api import api
+    from queue_server.api.errors import register_error_handlers
+    from queue_server.realtime import broadcasts
+    from queue_server.web import register_pages
 
     app.register_blueprint(api)
     register_pages(app)
     register_error_handlers(app)
-    events.register(socketio)
+    broadcasts.register(socketio)
     app.teardown_appcontext(_close_session)
 
 

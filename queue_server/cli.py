@@ -14,25 +14,25 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from .admin_accounts import (
+from queue_server.core.clock import utc_now
+from queue_server.core.db import make_engine, make_session_factory
+from queue_server.core.errors import DomainError
+from queue_server.core.greenlets import refuse_gevent_websocket
+from queue_server.core.i18n import message
+from queue_server.core.migrate import upgrade_database
+from queue_server.core.settings import Settings, SettingsError, load_settings
+from queue_server.models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
+from queue_server.security.tokens import add_device, add_user, hash_token, set_password
+from queue_server.setup.accounts import (
     log_device_created,
     log_password_reset,
     log_user_created,
     revoke,
 )
-from .audit import Changer, record
-from .auth import add_device, add_user, hash_token, set_password
-from .daily import close_previous_days
-from .db import make_engine, make_session_factory
-from .errors import DomainError
-from .greenlets import refuse_gevent_websocket
-from .i18n import message
-from .migrate import upgrade_database
-from .models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
-from .officeconfig import OfficeConfigError, load_office_file
-from .seeding import apply_office_specs
-from .settings import Settings, SettingsError, load_settings
-from .timeutil import utc_now
+from queue_server.setup.audit_log import Changer, record
+from queue_server.setup.office_file import OfficeConfigError, load_office_file
+from queue_server.setup.seeding import apply_office_specs
+from queue_server.tickets.daily import close_previous_days
 
 
 class CommandError(Exception):
@@ -246,11 +246,11 @@ def _serve(arguments: argparse.Namespace) -> int:
 
 
 def _gunicorn_config() -> str:
-    return str(Path(__file__).with_name("gunicorn_defaults.py"))
+    return str(Path(__file__).parent / "core" / "gunicorn_defaults.py")
 
 
 def _copy_data(arguments: argparse.Namespace) -> int:
-    from .copying import TargetNotEmptyError, copy_database
+    from queue_server.core.copying import TargetNotEmptyError, copy_database
 
     source, target = make_engine(arguments.source), make_engine(arguments.target)
     try:

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from queue_server import create_app
-from queue_server.auth import add_device, add_user
-from queue_server.db import make_engine, make_session_factory
-from queue_server.migrate import upgrade_database
+from queue_server.core.db import make_engine, make_session_factory
+from queue_server.core.migrate import upgrade_database
+from queue_server.core.settings import Settings
 from queue_server.models import DeviceKind, Role
-from queue_server.officeconfig import CounterSpec, OfficeSpec, PrioritySpec, ServiceSpec
-from queue_server.seeding import apply_office_specs
-from queue_server.settings import Settings
+from queue_server.security.tokens import add_device, add_user
+from queue_server.setup.office_file import CounterSpec, OfficeSpec, PrioritySpec, ServiceSpec
+from queue_server.setup.seeding import apply_office_specs
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 # A Thursday morning, office open.
@@ -67,7 +67,7 @@ def fast_password_hashing():
     """Argon2id with test-sized costs: the real algorithm, without 50 ms per hash."""
     from argon2 import PasswordHasher
 
-    from queue_server import hashing
+    from queue_server.security import hashing
 
     original = hashing.HASHER
     hashing.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -148,7 +148,7 @@ def client(app):
 @pytest.fixture
 def accounts(app, clock):
     """Tokens for every kind of caller, by name."""
-    from queue_server.queries import find_office
+    from queue_server.tickets.queue_state import find_office
 
     state = app.extensions["queue"]
     with state.sessions() as session:

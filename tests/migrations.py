@@ -14,8 +14,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, text
 
-from queue_server.db import make_engine
-from queue_server.migrate import alembic_config
+from queue_server.core.db import make_engine
+from queue_server.core.migrate import alembic_config
 from queue_server.models import Base
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from queue_server import feedback, queue
-from queue_server.auth import add_user
+from queue_server.feedback import ratings as feedback_ratings
 from queue_server.models import FeedbackSource, Office, Role, Ticket
-from queue_server.queries import find_counter_by_number
-from queue_server.queue import Actor
+from queue_server.security.tokens import add_user
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_counter_by_number
 
 from .conftest import local
 
@@ -59,17 +60,17 @@ def script_day(session, office: Office) -> Day:
     tickets: dict[str, Ticket] = {}
 
     def issue(name: str, service: str, when) -> Ticket:  # noqa: ANN001
-        tickets[name] = queue.issue_ticket(session, office, service, now=when, actor=Actor())
+        tickets[name] = lifecycle.issue_ticket(session, office, service, now=when, actor=Actor())
         return tickets[name]
 
     def call(counter: int, officer: str, when) -> Ticket:  # noqa: ANN001
-        return queue.call_next(session, counters[counter], now=when, actor=by[officer]).called
+        return lifecycle.call_next(session, counters[counter], now=when, actor=by[officer]).called
 
     def finish(counter: int, officer: str, when) -> Ticket:  # noqa: ANN001
-        return queue.finish(session, counters[counter], now=when, actor=by[officer])
+        return lifecycle.finish(session, counters[counter], now=when, actor=by[officer])
 
     def recall(counter: int, officer: str, when) -> None:  # noqa: ANN001
-        queue.recall(session, counters[counter], now=when, actor=by[officer])
+        lifecycle.recall(session, counters[counter], now=when, actor=by[officer])
 
     issue("T0", "tra-ket-qua", at(8, 0, 25)).dossier_code = "HS-001"
     assert call(4, "binh", at(8, 5, 25)) is tickets["T0"]
@@ -84,12 +85,12 @@ def script_day(session, office: Office) -> Day:
     recall(2, "binh", at(8, 27))
     assert call(1, "an", at(8, 30)) is tickets["T3"]
     recall(1, "an", at(8, 32))
-    queue.mark_no_show(session, counters[1], now=at(8, 34), actor=by["an"])
+    lifecycle.mark_no_show(session, counters[1], now=at(8, 34), actor=by["an"])
     finish(2, "binh", at(8, 35))
 
     issue("T4", "tu-phap", at(9, 0))
     assert call(3, "binh", at(9, 5)) is tickets["T4"]
-    queue.transfer(session, counters[3], now=at(9, 10), actor=by["binh"],
+    lifecycle.transfer(session, counters[3], now=at(9, 10), actor=by["binh"],
                    service_code="dat-dai")
     assert call(1, "an", at(9, 20)) is tickets["T4"]
     finish(1, "an", at(9, 30))
@@ -99,12 +100,12 @@ def script_day(session, office: Office) -> Day:
     finish(4, "binh", at(9, 43))
 
     issue("T6", "dat-dai", at(10, 0))
-    queue.cancel_ticket(session, tickets["T6"], now=at(10, 5), actor=by["an"])
+    lifecycle.cancel_ticket(session, tickets["T6"], now=at(10, 5), actor=by["an"])
     issue("T7", "dat-dai", at(10, 30))
 
     issue("T8", "dat-dai", at(13, 40))
     # T7 waits at counter 2's services too: take T8 out of order.
-    assert queue.call_ticket(session, counters[2], tickets["T8"].number, now=at(13, 45),
+    assert lifecycle.call_ticket(session, counters[2], tickets["T8"].number, now=at(13, 45),
                              actor=by["binh"]) is tickets["T8"]
     finish(2, "binh", at(14, 5))
 
@@ -120,7 +121,7 @@ def script_day(session, office: Office) -> Day:
     feedback_ids = {}
     for name, answer in ratings.items():
         when = answer.pop("when")
-        feedback_ids[name] = feedback.submit_feedback(
+        feedback_ids[name] = feedback_ratings.submit_feedback(
             session, tickets[name], source=FeedbackSource.PHONE, now=when, **answer).id
     session.commit()
     return Day(tickets, {"an": an.id, "binh": binh.id}, feedback_ids)

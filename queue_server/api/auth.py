@@ -2,10 +2,10 @@
 
 from flask import jsonify
 
-from ..timeutil import iso_local
-from . import api
-from .common import db, json_body, read_fields
-from .throttling import throttled_login
+from queue_server.api import api
+from queue_server.api.common import db, json_body, read_fields
+from queue_server.api.throttling import throttled_login
+from queue_server.core.clock import iso_local
 
 
 @api.post("/auth/token")

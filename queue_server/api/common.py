@@ -9,18 +9,18 @@ from datetime import timedelta
 from flask import g, request
 from flask import session as browser_session
 
-from ..auth import (
+from queue_server.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from queue_server.core.request_context import db, now, public_url, state  # noqa: F401 - re-exported
+from queue_server.models import Office, Role
+from queue_server.security.tokens import (
     Principal,
     PrincipalCache,
     authenticate,
     device_seen_due,
     record_device_seen,
 )
-from ..context import db, now, public_url, state  # noqa: F401 - re-exported
-from ..errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from ..models import Office, Role
-from ..queries import find_office
-from ..queue import Actor
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_office
 
 _MISSING = object()
 

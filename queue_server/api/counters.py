@@ -6,14 +6,8 @@ from collections.abc import Callable
 
 from flask import jsonify, request
 
-from .. import events, queue
-from ..errors import InvalidInput
-from ..models import Ticket
-from ..queries import ticket_forecast
-from ..serialize import counter_json, ticket_json
-from ..snapshots import counter_snapshot
-from . import api
-from .common import (
+from queue_server.api import api
+from queue_server.api.common import (
     actor_of,
     db,
     json_body,
@@ -23,6 +17,13 @@ from .common import (
     read_fields,
     require_staff_of,
 )
+from queue_server.core.errors import InvalidInput
+from queue_server.models import Ticket
+from queue_server.realtime import broadcasts
+from queue_server.tickets import lifecycle
+from queue_server.tickets.counter_view import counter_snapshot
+from queue_server.tickets.queue_state import ticket_forecast
+from queue_server.tickets.serialize import counter_json, ticket_json
 
 COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 
@@ -30,7 +31,7 @@ COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 def _counter_for_staff(slug: str, number: int):  # noqa: ANN202
     office = office_or_404(slug)
     caller = require_staff_of(office)
-    return queue.find_counter(db(), office, number), actor_of(caller)
+    return lifecycle.find_counter(db(), office, number), actor_of(caller)
 
 
 def _ticket_response(ticket: Ticket):  # noqa: ANN202
@@ -59,10 +60,10 @@ def call_next(slug: str, number: int):  # noqa: ANN201
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 100:
         raise InvalidInput("invalid_idempotency_key")
-    result = queue.call_next(db(), counter, now=now(), actor=actor, request_key=key)
+    result = lifecycle.call_next(db(), counter, now=now(), actor=actor, request_key=key)
     db().commit()
     if not result.is_repeat:
-        events.counter_changed(counter, finished=result.finished, called=result.called)
+        broadcasts.counter_changed(counter, finished=result.finished, called=result.called)
     if result.called is None:
         return "", 204
     return _ticket_response(result.called)
@@ -73,32 +74,32 @@ def call_specific(slug: str, number: int):  # noqa: ANN201
     """Call one waiting ticket out of order, by its number."""
     fields = read_fields(json_body(), {"number": str}, {})
     counter, actor = _counter_for_staff(slug, number)
-    current = queue.current_ticket(db(), counter)
-    ticket = queue.call_ticket(db(), counter, fields["number"], now=now(), actor=actor)
+    current = lifecycle.current_ticket(db(), counter)
+    ticket = lifecycle.call_ticket(db(), counter, fields["number"], now=now(), actor=actor)
     db().commit()
-    events.counter_changed(counter, finished=current, called=ticket)
+    broadcasts.counter_changed(counter, finished=current, called=ticket)
     return _ticket_response(ticket)
 
 
 @api.post(COUNTER_URL + "/recall")
 def recall(slug: str, number: int):  # noqa: ANN201
     """Call the current ticket again."""
-    return _act(slug, number, queue.recall,
-                lambda counter, ticket: events.counter_changed(counter, recalled=ticket))
+    return _act(slug, number, lifecycle.recall,
+                lambda counter, ticket: broadcasts.counter_changed(counter, recalled=ticket))
 
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):  # noqa: ANN201
     """Mark the current ticket served."""
-    return _act(slug, number, queue.finish,
-                lambda counter, ticket: events.counter_changed(counter, finished=ticket))
+    return _act(slug, number, lifecycle.finish,
+                lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/no-show")
 def no_show(slug: str, number: int):  # noqa: ANN201
     """Mark the current ticket absent (after the minimum recalls)."""
-    return _act(slug, number, queue.mark_no_show,
-                lambda counter, ticket: events.counter_changed(counter, finished=ticket))
+    return _act(slug, number, lifecycle.mark_no_show,
+                lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/transfer")
@@ -106,10 +107,10 @@ def transfer(slug: str, number: int):  # noqa: ANN201
     """Send the current ticket to another service or counter, ahead of ordinary tickets."""
     fields = read_fields(json_body(), {}, {"service": str, "counter": int})
     counter, actor = _counter_for_staff(slug, number)
-    ticket = queue.transfer(db(), counter, now=now(), actor=actor,
+    ticket = lifecycle.transfer(db(), counter, now=now(), actor=actor,
                             service_code=fields["service"], counter_number=fields["counter"])
     db().commit()
-    events.counter_changed(counter, transferred=ticket)
+    broadcasts.counter_changed(counter, transferred=ticket)
     return _ticket_response(ticket)
 
 
@@ -118,9 +119,9 @@ def pause(slug: str, number: int):  # noqa: ANN201
     """Pause the counter with a reason."""
     fields = read_fields(json_body(), {"reason": str}, {})
     counter, actor = _counter_for_staff(slug, number)
-    queue.pause_counter(db(), counter, fields["reason"], now=now(), actor=actor)
+    lifecycle.pause_counter(db(), counter, fields["reason"], now=now(), actor=actor)
     db().commit()
-    events.counter_changed(counter)
+    broadcasts.counter_changed(counter)
     return jsonify(counter_json(counter))
 
 
@@ -128,7 +129,7 @@ def pause(slug: str, number: int):  # noqa: ANN201
 def resume(slug: str, number: int):  # noqa: ANN201
     """Resume a paused counter."""
     counter, actor = _counter_for_staff(slug, number)
-    queue.resume_counter(db(), counter, now=now(), actor=actor)
+    lifecycle.resume_counter(db(), counter, now=now(), actor=actor)
     db().commit()
-    events.counter_changed(counter)
+    broadcasts.counter_changed(counter)
     return jsonify(counter_json(counter))

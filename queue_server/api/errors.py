@@ -8,8 +8,8 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import DomainError
-from ..i18n import message, pick_language
+from queue_server.core.errors import DomainError
+from queue_server.core.i18n import message, pick_language
 
 log = logging.getLogger(__name__)
 

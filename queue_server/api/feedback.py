@@ -5,15 +5,17 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from .. import events, feedback, inbox, lookup_limits
-from ..auth import Principal
-from ..errors import Conflict, Forbidden, NotFound
-from ..i18n import MESSAGES
-from ..models import DeviceKind, FeedbackSource, Ticket, VisitCount
-from ..queries import find_ticket
-from ..timeutil import iso_local
-from . import api, openapi
-from .common import db, json_body, now, principal, read_fields
+from queue_server.api import api, openapi
+from queue_server.api.common import db, json_body, now, principal, read_fields
+from queue_server.core.clock import iso_local
+from queue_server.core.errors import Conflict, Forbidden, NotFound
+from queue_server.core.i18n import MESSAGES
+from queue_server.feedback import inbox, ratings
+from queue_server.models import DeviceKind, FeedbackSource, Ticket, VisitCount
+from queue_server.realtime import broadcasts
+from queue_server.security import lookup_limits
+from queue_server.security.tokens import Principal
+from queue_server.tickets.queue_state import find_ticket
 
 MAX_CODE_LENGTH = 64
 
@@ -67,7 +69,7 @@ def create_feedback(code: str):  # noqa: ANN201
     if tablet is not None and tablet.office_id != ticket.office_id:
         raise Forbidden("not_a_rating_tablet")
     try:
-        rating = feedback.submit_feedback(
+        rating = ratings.submit_feedback(
             db(), ticket, rating=fields["rating"], reasons=fields["reasons"],
             comment=fields["comment"], visits=fields["visits"], now=now(),
             source=FeedbackSource.TABLET if tablet else FeedbackSource.PHONE,
@@ -78,7 +80,7 @@ def create_feedback(code: str):  # noqa: ANN201
         db().rollback()
         raise Conflict("already_rated", number=ticket.number) from None
     if inbox.is_inbox_item(rating):
-        events.feedback_received(ticket.office)
+        broadcasts.feedback_received(ticket.office)
     return jsonify({"number": ticket.number, "rating": rating.rating, "reasons": rating.reasons,
                     "visits": rating.visits.value if rating.visits else None,
                     "rated_at": iso_local(rating.rated_at, ticket.office.timezone)}), 201
@@ -87,9 +89,9 @@ def create_feedback(code: str):  # noqa: ANN201
 _REQUEST = {"type": "object", "required": ["rating"], "properties": {
     "rating": {"type": "integer", "minimum": 1, "maximum": 5,
                "description": "5 Rất hài lòng … 1 Rất không hài lòng"},
-    "reasons": {"type": "array", "items": {"enum": list(feedback.REASONS)}, "uniqueItems": True,
+    "reasons": {"type": "array", "items": {"enum": list(ratings.REASONS)}, "uniqueItems": True,
                 "description": "only with a rating of 3 or less"},
-    "comment": {"type": "string", "maxLength": feedback.MAX_COMMENT_LENGTH},
+    "comment": {"type": "string", "maxLength": ratings.MAX_COMMENT_LENGTH},
     "visits": {"enum": [visit.value for visit in VisitCount],
                "description": "how many times the citizen came for this matter"}}}
 

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from .. import inbox
-from ..errors import NotFound
-from ..i18n import MESSAGES
-from ..queries import find_ticket
-from . import api, openapi
-from .common import db, json_body, now, office_or_404, read_fields, refuse_unknown_parameters
-from .stats import require_manager_of
+from queue_server.api import api, openapi
+from queue_server.api.common import (
+    db,
+    json_body,
+    now,
+    office_or_404,
+    read_fields,
+    refuse_unknown_parameters,
+)
+from queue_server.api.stats import require_manager_of
+from queue_server.core.errors import NotFound
+from queue_server.core.i18n import MESSAGES
+from queue_server.feedback import inbox
+from queue_server.tickets.queue_state import find_ticket
 
 MAX_CODE_LENGTH = 64
 

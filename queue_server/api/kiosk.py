@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from .. import queue
-from ..errors import Forbidden
-from ..i18n import message, pick_language
-from ..models import Device
-from ..timeutil import iso_local
-from . import api, openapi
-from .common import db, now, office_or_404, principal
+from queue_server.api import api, openapi
+from queue_server.api.common import db, now, office_or_404, principal
+from queue_server.core.clock import iso_local
+from queue_server.core.errors import Forbidden
+from queue_server.core.i18n import message, pick_language
+from queue_server.models import Device
+from queue_server.tickets import lifecycle
 
 
 @api.get("/devices/me")
@@ -28,7 +28,7 @@ def current_device():  # noqa: ANN201
 def office_opening(slug: str):  # noqa: ANN201
     """Whether the office takes tickets now and, when not, when it reopens (public)."""
     office = office_or_404(slug)
-    schedule = queue.schedule_of(office)
+    schedule = lifecycle.schedule_of(office)
     moment = now()
     if schedule.is_open(moment):
         return jsonify({"is_open": True, "reason": None, "message": None, "reopens_at": None})

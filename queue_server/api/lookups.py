@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from .. import lookup_limits
-from . import api
+from queue_server.api import api
+from queue_server.security import lookup_limits
 
 
 def _has_code() -> bool:

@@ -5,13 +5,21 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
-from .. import sms, sms_delivery
-from ..errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..i18n import MESSAGES
-from ..models import DeviceKind, Office, Ticket
-from ..queries import find_ticket, load_queue
-from . import api, openapi
-from .common import db, json_body, now, office_or_404, principal, read_fields, require_staff_of
+from queue_server.api import api, openapi
+from queue_server.api.common import (
+    db,
+    json_body,
+    now,
+    office_or_404,
+    principal,
+    read_fields,
+    require_staff_of,
+)
+from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from queue_server.core.i18n import MESSAGES
+from queue_server.models import DeviceKind, Office, Ticket
+from queue_server.notify import delivery, phones
+from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
 
@@ -28,7 +36,7 @@ MESSAGES.update({
 
 
 def _sms_enabled() -> bool:
-    return sms_delivery.delivery_of(current_app).notifier is not None
+    return delivery.delivery_of(current_app).notifier is not None
 
 
 @api.get("/offices/<slug>/near-turn")
@@ -67,11 +75,11 @@ def register_sms(code: str):  # noqa: ANN201
     if not _sms_enabled():
         raise Conflict("sms_unavailable")
     try:
-        _request, is_new = sms.register_phone(db(), ticket, fields["phone"], now=now())
+        _request, is_new = phones.register_phone(db(), ticket, fields["phone"], now=now())
         db().commit()
     except IntegrityError:  # the same ticket twice at once: the first number stands
         db().rollback()
-        _request, is_new = sms.register_phone(db(), ticket, fields["phone"], now=now())
+        _request, is_new = phones.register_phone(db(), ticket, fields["phone"], now=now())
         db().commit()
     _send_if_already_near(ticket)
     office = ticket.office
@@ -84,7 +92,7 @@ def _send_if_already_near(ticket: Ticket) -> None:
     # Registered with the threshold already reached: no queue change may come to trigger it.
     forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
     if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
-        sms_delivery.send_due(current_app._get_current_object(), db(),
+        delivery.send_due(current_app._get_current_object(), db(),
                               {ticket.id: forecast.ahead})
 
 

@@ -6,15 +6,8 @@ from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import events, queue
-from ..board import board_snapshot
-from ..errors import Forbidden, InvalidInput
-from ..models import Channel, DeviceKind, Office, Ticket
-from ..printing import serving_printer
-from ..queries import load_queue
-from ..serialize import ticket_json
-from . import api, printing
-from .common import (
+from queue_server.api import api, printing
+from queue_server.api.common import (
     actor_of,
     db,
     json_body,
@@ -25,6 +18,14 @@ from .common import (
     read_fields,
     require_staff_of,
 )
+from queue_server.core.errors import Forbidden, InvalidInput
+from queue_server.models import Channel, DeviceKind, Office, Ticket
+from queue_server.printing.jobs import serving_printer
+from queue_server.realtime import broadcasts
+from queue_server.tickets import lifecycle
+from queue_server.tickets.board import board_snapshot
+from queue_server.tickets.queue_state import load_queue
+from queue_server.tickets.serialize import ticket_json
 
 
 @api.get("/offices")
@@ -38,7 +39,7 @@ def list_offices():  # noqa: ANN201
 def list_services(slug: str):  # noqa: ANN201
     """Each active service with whether it takes tickets now, its queue and its forecast."""
     office = office_or_404(slug)
-    is_open = queue.schedule_of(office).is_open(now())
+    is_open = lifecycle.schedule_of(office).is_open(now())
     state = load_queue(db(), office, now())
     waiting = state.waiting()
     result = []
@@ -102,7 +103,7 @@ def _issue_ticket(slug: str):  # noqa: ANN202
     moment = now()  # one instant for the queue read, the ticket and its forecast
     state = load_queue(db(), office, moment)
     try:
-        ticket = queue.issue_ticket(
+        ticket = lifecycle.issue_ticket(
             db(), office, fields["service"], now=moment, actor=actor_of(caller),
             priority_code=fields["priority"], idempotency_key=key,
             channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
@@ -121,7 +122,7 @@ def _issue_ticket(slug: str):  # noqa: ANN202
         forecast = state.forecast(ticket)
         issued = printing.IssuePrint(
             serving_printer(db(), ticket.office_id, ticket.kiosk_id), None)
-    events.ticket_issued(ticket, state)
+    broadcasts.ticket_issued(ticket, state)
     printing.announce(issued)
     body = ticket_json(ticket, forecast, public_url(), state.counter_numbers(ticket.service_id))
     return jsonify({**body, "print": printing.print_field(ticket, issued)}), 201

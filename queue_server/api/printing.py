@@ -8,16 +8,8 @@ from dataclasses import dataclass
 from flask import Response, jsonify, request
 
 from printer.profiles import get_profile
-
-from .. import events, printing
-from ..errors import Forbidden, InvalidInput, NotFound
-from ..forecast import Forecast
-from ..i18n import MESSAGES
-from ..models import Device, DeviceKind, PrinterState, PrintJob, Ticket
-from ..queries import find_ticket, ticket_forecast
-from ..slips import build_slip
-from . import api, openapi
-from .common import (
+from queue_server.api import api, openapi
+from queue_server.api.common import (
     db,
     json_body,
     now,
@@ -27,6 +19,14 @@ from .common import (
     read_fields,
     require_staff_of,
 )
+from queue_server.core.errors import Forbidden, InvalidInput, NotFound
+from queue_server.core.i18n import MESSAGES
+from queue_server.models import Device, DeviceKind, PrinterState, PrintJob, Ticket
+from queue_server.printing import jobs as print_jobs
+from queue_server.printing.slips import build_slip
+from queue_server.realtime import broadcasts
+from queue_server.tickets.forecast import Forecast
+from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +61,13 @@ class IssuePrint:
 def queue_print(ticket: Ticket, forecast: Forecast | None) -> IssuePrint:
     """Add the ticket's print job to the open transaction; a failure never stops the issue."""
     session = db()
-    printer = printing.serving_printer(session, ticket.office_id, ticket.kiosk_id)
+    printer = print_jobs.serving_printer(session, ticket.office_id, ticket.kiosk_id)
     if printer is None:
         return IssuePrint(None, None)  # most counters' desks: no slip to build at all
     try:
         with session.begin_nested():
             slip = _slip_of(ticket, forecast)
-            job = printing.queue_ticket_print(session, ticket, slip, now=now(), printer=printer)
+            job = print_jobs.queue_ticket_print(session, ticket, slip, now=now(), printer=printer)
             return IssuePrint(printer, job)
     except Exception:  # noqa: BLE001 - the ticket matters more than its paper copy
         log.exception("could not queue the print of ticket %s", ticket.number)
@@ -78,13 +78,13 @@ def print_field(ticket: Ticket, issued: IssuePrint) -> dict:
     """The issue answer's "print" object (read after commit)."""
     if issued.printer is None:
         return {"status": "no_printer"}
-    return printing.print_outcome(db(), ticket, now=now(), job=issued.job)
+    return print_jobs.print_outcome(db(), ticket, now=now(), job=issued.job)
 
 
 def announce(issued: IssuePrint) -> None:
     """Hand a committed job to its printer's agent, if one listens."""
     if issued.job is not None:
-        events.print_job_queued(issued.job)
+        broadcasts.print_job_queued(issued.job)
 
 
 def _slip_of(ticket: Ticket, forecast: Forecast | None) -> dict:
@@ -114,7 +114,7 @@ def acknowledge_print_job(job_id: int):  # noqa: ANN201
     fields = read_fields(json_body(), {"status": str}, {"error": str})
     if fields["status"] not in ("printed", "failed"):
         raise InvalidInput("invalid_field", field="status", reason="printed or failed")
-    job = printing.acknowledge_job(db(), printer, job_id, printed=fields["status"] == "printed",
+    job = print_jobs.acknowledge_job(db(), printer, job_id, printed=fields["status"] == "printed",
                                    error=fields["error"], now=now())
     db().commit()
     return jsonify({"id": job.id, "status": job.status.value, "attempts": job.attempts})
@@ -128,11 +128,11 @@ def report_printer_status():  # noqa: ANN201
     states = {state.value: state for state in PrinterState}
     if fields["state"] not in states:
         raise InvalidInput("invalid_field", field="state", reason="ok, error or paper_out")
-    printing.record_printer_status(db(), printer, states[fields["state"]], fields["error"],
+    print_jobs.record_printer_status(db(), printer, states[fields["state"]], fields["error"],
                                    now=now(), job_id=fields["job"])
     db().commit()
-    health = printing.printer_health(db(), printer, now=now())
-    return jsonify(printing.health_json(health, printer.office.timezone))
+    health = print_jobs.printer_health(db(), printer, now=now())
+    return jsonify(print_jobs.health_json(health, printer.office.timezone))
 
 
 @api.get("/offices/<slug>/printers")
@@ -140,8 +140,8 @@ def list_printers(slug: str):  # noqa: ANN201
     """The office's printers: state, last error, last report and unprinted jobs (staff)."""
     office = office_or_404(slug)
     require_staff_of(office)
-    healths = printing.office_printers(db(), office, now=now())
-    return jsonify([printing.health_json(health, office.timezone) for health in healths])
+    healths = print_jobs.office_printers(db(), office, now=now())
+    return jsonify([print_jobs.health_json(health, office.timezone) for health in healths])
 
 
 @api.post("/tickets/<code>/reprint")
@@ -151,11 +151,11 @@ def reprint_ticket(code: str):  # noqa: ANN201
     caller = require_staff_of(ticket.office)
     fields = read_fields(json_body(), {}, {"printer": str})
     slip = _slip_of(ticket, ticket_forecast(db(), ticket, now()))
-    job = printing.reprint_ticket(db(), ticket, slip, now=now(), user_id=caller.user_id,
+    job = print_jobs.reprint_ticket(db(), ticket, slip, now=now(), user_id=caller.user_id,
                                   printer_name=fields["printer"])
     db().commit()
     announce(IssuePrint(job.printer, job))
-    return jsonify({"print": printing.print_outcome(db(), ticket, now=now(), job=job)}), 201
+    return jsonify({"print": print_jobs.print_outcome(db(), ticket, now=now(), job=job)}), 201
 
 
 @api.get("/tickets/<code>/slip.png")

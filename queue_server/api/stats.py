@@ -10,18 +10,25 @@ from datetime import date
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from .. import officers, spreadsheets
-from ..auth import Principal
-from ..errors import Forbidden, InvalidInput
-from ..i18n import MESSAGES
-from ..models import Counter, Office, Role, Service, User
-from ..monitor import monitor_snapshot
-from ..reports import office_report, province_report
-from ..stats import Filters, Period, Scope
-from ..ticket_export import tickets_table
-from ..timeutil import local_day, local_time
-from . import api, openapi
-from .common import db, now, office_or_404, principal, reading, refuse_unknown_parameters
+from queue_server.api import api, openapi
+from queue_server.api.common import (
+    db,
+    now,
+    office_or_404,
+    principal,
+    reading,
+    refuse_unknown_parameters,
+)
+from queue_server.core.clock import local_day, local_time
+from queue_server.core.errors import Forbidden, InvalidInput
+from queue_server.core.i18n import MESSAGES
+from queue_server.models import Counter, Office, Role, Service, User
+from queue_server.reports import officers, spreadsheets
+from queue_server.reports.monitor import monitor_snapshot
+from queue_server.reports.stats import Filters, Period, Scope
+from queue_server.reports.summary import office_report, province_report
+from queue_server.reports.ticket_export import tickets_table
+from queue_server.security.tokens import Principal
 
 # A busy office's three years is about 190,000 tickets: still a few seconds.
 MAX_PERIOD_DAYS = 1096

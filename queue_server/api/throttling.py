@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from flask import current_app, request
 
-from ..auth import IssuedToken, issue_user_token
-from ..errors import DomainError, Unauthorized
-from ..i18n import MESSAGES
-from ..throttle import LoginThrottle
-from .common import db, now, state
+from queue_server.api.common import db, now, state
+from queue_server.core.errors import DomainError, Unauthorized
+from queue_server.core.i18n import MESSAGES
+from queue_server.security.login_throttle import LoginThrottle
+from queue_server.security.tokens import IssuedToken, issue_user_token
 
 MESSAGES.update({
     "too_many_attempts": (

@@ -6,11 +6,11 @@ import qrcode
 from flask import Response
 from qrcode.image.svg import SvgPathFillImage
 
-from ..errors import NotFound
-from ..queries import find_ticket
-from ..serialize import ticket_json
-from . import api, openapi
-from .common import db, public_url
+from queue_server.api import api, openapi
+from queue_server.api.common import db, public_url
+from queue_server.core.errors import NotFound
+from queue_server.tickets.queue_state import find_ticket
+from queue_server.tickets.serialize import ticket_json
 
 MAX_CODE_LENGTH = 64
 QUIET_ZONE_MODULES = 4  # what the QR standard asks for around the symbol

@@ -2,12 +2,13 @@
 
 from flask import jsonify
 
-from .. import events, queue
-from ..errors import NotFound
-from ..queries import find_ticket, ticket_forecast
-from ..serialize import ticket_json
-from . import api
-from .common import actor_of, db, now, public_url, require_staff_of
+from queue_server.api import api
+from queue_server.api.common import actor_of, db, now, public_url, require_staff_of
+from queue_server.core.errors import NotFound
+from queue_server.realtime import broadcasts
+from queue_server.tickets import lifecycle
+from queue_server.tickets.queue_state import find_ticket, ticket_forecast
+from queue_server.tickets.serialize import ticket_json
 
 MAX_CODE_LENGTH = 64
 
@@ -31,7 +32,7 @@ def cancel_ticket(code: str):  # noqa: ANN201
     """Cancel a waiting ticket (staff of its office)."""
     ticket = _ticket_or_404(code)
     caller = require_staff_of(ticket.office)
-    queue.cancel_ticket(db(), ticket, now=now(), actor=actor_of(caller))
+    lifecycle.cancel_ticket(db(), ticket, now=now(), actor=actor_of(caller))
     db().commit()
-    events.queue_changed(ticket.office, ticket)
+    broadcasts.queue_changed(ticket.office, ticket)
     return jsonify(ticket_json(ticket, None, public_url()))

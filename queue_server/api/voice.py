@@ -7,12 +7,12 @@ from pathlib import Path
 
 from flask import Response, current_app, jsonify, request
 
-from ..announcements import AnnouncementLibrary, Audio, VoiceUnavailableError
-from ..errors import DomainError, InvalidInput
-from ..models import Office
-from ..voice import announcement_text, announcement_words
-from . import api, openapi
-from .common import office_or_404, state
+from queue_server.api import api, openapi
+from queue_server.api.common import office_or_404, state
+from queue_server.core.errors import DomainError, InvalidInput
+from queue_server.models import Office
+from queue_server.voice import announcement_text, announcement_words
+from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999

@@ -10,7 +10,7 @@ config = context.config
 def run_migrations() -> None:
     connectable = config.attributes.get("connection")
     if connectable is None:
-        from queue_server.db import make_engine
+        from queue_server.core.db import make_engine
 
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
         with engine.connect() as connection:

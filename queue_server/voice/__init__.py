@@ -5,14 +5,14 @@ a folder of word clips and assembles announcements from it (or synthesizes whole
 Nothing here caches: the server caches the WAV bytes it serves.
 """
 
-from .numbers import (
+from queue_server.voice.numbers import (
     announcement_text,
     announcement_words,
     read_digits,
     read_numeral,
     read_ticket_number,
 )
-from .pack import (
+from queue_server.voice.pack import (
     MANIFEST,
     MissingClipError,
     VoicePackError,
@@ -22,7 +22,7 @@ from .pack import (
     missing_clips,
     synthesize_announcement,
 )
-from .speech import SpeechUnavailableError, is_available, synthesize
+from queue_server.voice.speech import SpeechUnavailableError, is_available, synthesize
 
 __all__ = [
     "MANIFEST",

@@ -24,8 +24,8 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import audio, numbers, speech
-from .numbers import Region, Style
+from queue_server.voice import audio, numbers, speech
+from queue_server.voice.numbers import Region, Style
 
 CHIME_FILE = "chime.wav"
 INDEX_FILE = "MANIFEST.txt"

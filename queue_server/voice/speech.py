@@ -13,7 +13,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import audio
+from queue_server.voice import audio
 
 VOICE = b"vi"
 RATE_WORDS_PER_MINUTE = 150  # espeak's default is 175; slower carries better in a noisy hall

@@ -6,12 +6,12 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from ..api.common import db
-from ..auth import Principal
-from ..models import Counter, Office, Role
-from ..queries import find_counter_by_number, find_office
-from ..queue import current_ticket
-from .login import (
+from queue_server.api.common import db
+from queue_server.models import Counter, Office, Role
+from queue_server.security.tokens import Principal
+from queue_server.tickets.lifecycle import current_ticket
+from queue_server.tickets.queue_state import find_counter_by_number, find_office
+from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
     logged_in_user,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import render_template
 
 import display
-
-from ..api.common import db
-from ..queries import find_office
-from .frontends import frontend_blueprint
+from queue_server.api.common import db
+from queue_server.tickets.queue_state import find_office
+from queue_server.web.frontends import frontend_blueprint
 
 blueprint = frontend_blueprint("display", display.ROOT)
 

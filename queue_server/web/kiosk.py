@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import render_template
 
 import kiosk
-
-from ..api.common import db
-from ..queries import find_office
-from .frontends import frontend_blueprint
+from queue_server.api.common import db
+from queue_server.tickets.queue_state import find_office
+from queue_server.web.frontends import frontend_blueprint
 
 # No referrer: the pairing link carries the device token.
 blueprint = frontend_blueprint("kiosk", kiosk.ROOT, referrer_policy="no-referrer")

@@ -11,7 +11,7 @@ from flask import session as browser_session
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import delete
 
-from ..api.common import (
+from queue_server.api.common import (
     SESSION_CSRF,
     SESSION_EXPIRES_AT,
     SESSION_OFFICE_ID,
@@ -23,11 +23,11 @@ from ..api.common import (
     forget_principals,
     session_principal,
 )
-from ..api.throttling import TooManyAttempts, throttled_login
-from ..auth import IssuedToken, Principal, hash_token
-from ..errors import Unauthorized
-from ..i18n import LANGUAGES, message
-from ..models import ApiToken, Office, Role
+from queue_server.api.throttling import TooManyAttempts, throttled_login
+from queue_server.core.errors import Unauthorized
+from queue_server.core.i18n import LANGUAGES, message
+from queue_server.models import ApiToken, Office, Role
+from queue_server.security.tokens import IssuedToken, Principal, hash_token
 
 blueprint = Blueprint("login", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/web-static")

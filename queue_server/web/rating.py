@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from ..api.common import db
-from ..queries import find_counter_by_number, find_office
-from .citizen import ROOT
-from .frontends import frontend_blueprint
+from queue_server.api.common import db
+from queue_server.tickets.queue_state import find_counter_by_number, find_office
+from queue_server.web.citizen import ROOT
+from queue_server.web.frontends import frontend_blueprint
 
 # No referrer: the pairing link carries the device token.
 blueprint = frontend_blueprint("rating", ROOT, referrer_policy="no-referrer")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request
 
-from .. import lookup_limits
-from ..api.common import db, now, public_url
-from ..feedback import is_rated
-from ..queries import find_ticket, ticket_forecast
-from ..serialize import ticket_json
-from .citizen import ROOT
-from .frontends import frontend_blueprint
+from queue_server.api.common import db, now, public_url
+from queue_server.feedback.ratings import is_rated
+from queue_server.security import lookup_limits
+from queue_server.tickets.queue_state import find_ticket, ticket_forecast
+from queue_server.tickets.serialize import ticket_json
+from queue_server.web.citizen import ROOT
+from queue_server.web.frontends import frontend_blueprint
 
 MAX_CODE_LENGTH = 64
 

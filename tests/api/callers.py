@@ -1,8 +1,8 @@
 """Every kind of caller the security tests try: users of each role and devices of each kind."""
 
-from queue_server.auth import add_device, add_user
 from queue_server.models import DeviceKind, Role
-from queue_server.queries import find_office
+from queue_server.security.tokens import add_device, add_user
+from queue_server.tickets.queue_state import find_office
 
 PASSWORD = "correct-horse-battery"  # the `accounts` fixture's password, for every user
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from queue_server import cli
-from queue_server.auth import add_device, add_user
-from queue_server.extensions import socketio
+from queue_server.core.clock import utc_now
+from queue_server.core.extensions import socketio
 from queue_server.models import DeviceKind, Role
-from queue_server.queries import find_office
-from queue_server.timeutil import utc_now
+from queue_server.security.tokens import add_device, add_user
+from queue_server.tickets.queue_state import find_office
 
 from ..browsing import PASSWORD, Browser
 from ..conftest import bearer

@@ -22,10 +22,10 @@ from flask import url_for
 from markupsafe import escape
 from sqlalchemy import select
 
-from queue_server import events
-from queue_server.admin_messages import ADMIN_MESSAGES
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 from queue_server.models import Base, Device
+from queue_server.realtime import broadcasts
+from queue_server.setup.messages import ADMIN_MESSAGES
 from queue_server.web.login import TEXTS as LOGIN_TEXTS
 from queue_server.web.login import texts
 
@@ -204,7 +204,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
 }
 
 # Socket.IO: the handlers, and the channels `subscribe` offers (one `_subscribe_<channel>`
-# function each in queue_server.events).
+# function each in queue_server.realtime.broadcasts).
 SOCKET_HANDLERS = {"connect", "disconnect", "subscribe"}
 CHANNELS: dict[str, tuple[Access, dict]] = {
     "board": (PUBLIC, {"office": "test-office"}),
@@ -233,7 +233,7 @@ def test_every_route_has_an_entry(app):
 def test_every_socket_handler_and_channel_has_an_entry():
     assert set(socketio.server.handlers) == {"/"}
     assert set(socketio.server.handlers["/"]) == SOCKET_HANDLERS
-    defined = {name.removeprefix("_subscribe_") for name in dir(events)
+    defined = {name.removeprefix("_subscribe_") for name in dir(broadcasts)
                if name.startswith("_subscribe_")}
     assert defined == set(CHANNELS)
 

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import event, select
 
 from queue_server.api.common import forget_principals
-from queue_server.auth import DEVICE_SEEN_EVERY, add_device, record_device_seen
-from queue_server.db import BUSY_TIMEOUT_MS
-from queue_server.extensions import socketio
+from queue_server.core.db import BUSY_TIMEOUT_MS
+from queue_server.core.extensions import socketio
 from queue_server.models import Device, DeviceKind
-from queue_server.queries import find_office
+from queue_server.security.tokens import DEVICE_SEEN_EVERY, add_device, record_device_seen
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import THURSDAY_9AM, bearer
 
@@ -88,7 +88,7 @@ def test_a_write_that_fails_never_fails_the_request(app, client, accounts, caplo
 
     engine = app.extensions["queue"].engine
     event.listen(engine, "before_cursor_execute", locked)
-    with caplog.at_level(logging.DEBUG, logger="queue_server.auth"):
+    with caplog.at_level(logging.DEBUG, logger="queue_server.security.tokens"):
         assert ask(client, accounts["kiosk"]) == 200
     event.remove(engine, "before_cursor_execute", locked)
     assert last_seen(app) is None

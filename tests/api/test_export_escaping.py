@@ -3,7 +3,7 @@
 The scripted day runs at an office whose name, services, counters, priority category and
 officers are named with formula starters and markup. Each export endpoint is then downloaded:
 every CSV is read with the csv module and every XLSX with openpyxl, and no cell may start a
-formula unless defused the way queue_server.exports.safe_cell does it (a leading apostrophe),
+formula unless defused the way queue_server.reports.safe_cells.safe_cell does it (a leading apostrophe),
 no XLSX cell may be a formula, and every hostile name must still be there.
 """
 
@@ -17,11 +17,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from queue_server import queue
-from queue_server.auth import add_device
 from queue_server.models import Counter, Device, DeviceKind, PriorityCategory, Service, User
-from queue_server.queries import find_office
-from queue_server.queue import Actor
+from queue_server.security.tokens import add_device
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_office
 
 from ..browsing import Browser
 from ..conftest import bearer
@@ -71,7 +71,7 @@ def hostile_day(app, accounts, clock):
     with app.extensions["queue"].sessions() as session:
         office = find_office(session, "test-office")
         script_day(session, office)
-        queue.issue_ticket(session, office, "dat-dai", now=at(11, 0), actor=Actor(),
+        lifecycle.issue_ticket(session, office, "dat-dai", now=at(11, 0), actor=Actor(),
                            priority_code="elderly")
         office.name = OFFICE_NAME
         find_office(session, "other-office").name = OTHER_OFFICE_NAME

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from queue_server.exports import csv_text, safe_cell
+from queue_server.reports.safe_cells import csv_text, safe_cell
 
 
 @pytest.mark.parametrize("text", [

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from queue_server import feedback as feedback_module
-from queue_server.auth import add_device
+from queue_server.feedback import ratings as feedback_module
 from queue_server.models import DeviceKind, Feedback, FeedbackSource, User, VisitCount
-from queue_server.queries import find_office
+from queue_server.security.tokens import add_device
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 

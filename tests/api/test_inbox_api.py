@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from queue_server.workdays import WorkCalendar
+from queue_server.tickets.workdays import WorkCalendar
 
 from ..conftest import bearer, local
 from ..reports_day import at

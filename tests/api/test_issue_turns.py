@@ -6,13 +6,14 @@ import threading
 
 import pytest
 
-from queue_server import create_app, queries
+from queue_server import create_app
 from queue_server.api import offices
-from queue_server.auth import add_device
-from queue_server.migrate import upgrade_database
+from queue_server.core.migrate import upgrade_database
+from queue_server.core.settings import Settings
 from queue_server.models import DeviceKind
-from queue_server.seeding import apply_office_specs
-from queue_server.settings import Settings
+from queue_server.security.tokens import add_device
+from queue_server.setup.seeding import apply_office_specs
+from queue_server.tickets import queue_state
 
 from ..conftest import THURSDAY_9AM, Clock, bearer, office_spec
 from ..migrations import DATABASES, scratch_engine
@@ -50,10 +51,10 @@ def run_concurrent_issues(app, token: str, monkeypatch) -> tuple[list, list]:  #
     kiosk = bearer(token)
     assert app.test_client().post(TICKETS, json={"service": "dat-dai"},
                                   headers=kiosk).status_code == 201
-    monkeypatch.setattr(queries, "MAX_CACHE_AGE_S", 3600.0)  # a slow machine's seconds
-    real_read = queries._read_queue
+    monkeypatch.setattr(queue_state, "MAX_CACHE_AGE_S", 3600.0)  # a slow machine's seconds
+    real_read = queue_state._read_queue
     queue_reads: list = []
-    monkeypatch.setattr(queries, "_read_queue",
+    monkeypatch.setattr(queue_state, "_read_queue",
                         lambda *args: queue_reads.append(args) or real_read(*args))
     answers: list[tuple[int, str]] = []
     start = threading.Barrier(THREADS)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from queue_server.queries import find_office
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer, local
 

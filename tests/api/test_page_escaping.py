@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from markupsafe import escape
 
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 
 from ..browsing import Browser
 from ..conftest import bearer

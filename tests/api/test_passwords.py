@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from queue_server.auth import add_user, set_password
-from queue_server.errors import InvalidInput
-from queue_server.i18n import message
+from queue_server.core.errors import InvalidInput
+from queue_server.core.i18n import message
 from queue_server.models import ApiToken, Role, User
-from queue_server.passwords import check_password_strength
+from queue_server.security.password_rule import check_password_strength
+from queue_server.security.tokens import add_user, set_password
 
 from ..conftest import THURSDAY_9AM, bearer
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import event, select
 
-from queue_server import queries
+from queue_server.core.clock import local_day
 from queue_server.models import Ticket, TicketStatus
-from queue_server.queries import find_office, load_queue
-from queue_server.timeutil import local_day
+from queue_server.tickets import queue_state
+from queue_server.tickets.queue_state import find_office, load_queue
 
 from ..conftest import bearer
 
@@ -23,8 +23,8 @@ def fresh_forecast(app, code: str, clock):  # noqa: ANN001, ANN201
     with app.extensions["queue"].sessions() as session:
         ticket = session.scalar(select(Ticket).where(Ticket.code == code))
         office = ticket.office
-        queue = queries._read_queue(session, office, local_day(clock(), office.timezone), None)
-        forecast = queries.QueueState(office, clock(), queue).forecast(ticket)
+        queue = queue_state._read_queue(session, office, local_day(clock(), office.timezone), None)
+        forecast = queue_state.QueueState(office, clock(), queue).forecast(ticket)
         return (forecast.ahead, forecast.estimated_wait_s)
 
 
@@ -51,7 +51,7 @@ def test_a_change_made_by_another_connection_is_seen_at_once(client, accounts, a
     second = client.post(TICKETS, json={"service": "tu-phap"}, headers=kiosk).get_json()
     assert second["ahead"] == 1
     # Another process (the CLI, a second server) cancels the first ticket behind our back.
-    from queue_server.queue import Actor, cancel_ticket
+    from queue_server.tickets.lifecycle import Actor, cancel_ticket
 
     with app.extensions["queue"].sessions() as session:
         ticket = session.scalar(select(Ticket).where(Ticket.code == first["code"]))
@@ -68,7 +68,7 @@ def test_a_rolled_back_issue_leaves_the_cache_as_it_was(app, accounts, clock):
     with state.sessions() as session:
         office = find_office(session, "test-office")
         before = load_queue(session, office, clock())
-        from queue_server.queue import Actor, issue_ticket
+        from queue_server.tickets.lifecycle import Actor, issue_ticket
 
         ticket = issue_ticket(session, office, "dat-dai", now=clock(), actor=Actor())
         before.with_issued(session, ticket)
@@ -88,8 +88,8 @@ def test_once_warm_an_issue_does_not_read_the_queue(client, accounts, app, clock
         return clock.now
     monkeypatch.setattr(app.extensions["queue"], "clock", moving_clock)
     reads = []
-    real_read = queries._read_queue
-    monkeypatch.setattr(queries, "_read_queue",
+    real_read = queue_state._read_queue
+    monkeypatch.setattr(queue_state, "_read_queue",
                         lambda *args: reads.append(args) or real_read(*args))
     kiosk = bearer(accounts["kiosk"])
     client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)

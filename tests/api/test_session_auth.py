@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 
 from ..conftest import bearer
 

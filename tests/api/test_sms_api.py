@@ -133,7 +133,7 @@ def test_an_unknown_code_is_404(client, accounts):
 
 
 def test_without_a_gateway_no_number_is_taken(app, client, accounts):
-    from queue_server.sms_delivery import Delivery
+    from queue_server.notify.delivery import Delivery
 
     app.extensions["sms"] = Delivery(notifier=None)
     assert client.get(OFFICE + "/near-turn").get_json()["sms_enabled"] is False

@@ -1,6 +1,6 @@
 """Socket.IO: snapshots on subscribe, events after commit, staff channels need a token."""
 
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 
 from ..conftest import bearer
 

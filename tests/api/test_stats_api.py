@@ -2,7 +2,7 @@
 
 import pytest
 
-from queue_server.queries import find_office
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 from ..reports_day import at, script_day
@@ -40,8 +40,8 @@ def test_office_reports_are_for_its_managers_and_admins(client, accounts, path):
 
 
 def test_a_manager_of_another_office_is_refused(app, client, accounts, clock):
-    from queue_server.auth import add_user
     from queue_server.models import Role
+    from queue_server.security.tokens import add_user
 
     with app.extensions["queue"].sessions() as session:
         add_user(session, "otherboss", "correct-horse-battery", Role.MANAGER,

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from queue_server.auth import add_device
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 from queue_server.models import DeviceKind
-from queue_server.queries import find_office
+from queue_server.security.tokens import add_device
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 

@@ -182,7 +182,7 @@ def test_staff_can_cancel_a_waiting_ticket(client, accounts):
 
 @pytest.mark.parametrize("code", ["abc\x00def", "a b", "x" * 65, "", "é" * 10])
 def test_a_code_that_cannot_be_one_is_never_looked_up(app, code):
-    from queue_server.queries import find_ticket
+    from queue_server.tickets.queue_state import find_ticket
 
     with app.extensions["queue"].sessions() as session:
         # PostgreSQL would raise on the NUL; no query is made at all.

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from queue_server.api.common import forget_principals
-from queue_server.auth import revoke_device, revoke_user_tokens
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 from queue_server.models import ApiToken, Device, User
+from queue_server.security.tokens import revoke_device, revoke_user_tokens
 
 from ..conftest import bearer
 from .callers import every_caller

@@ -242,7 +242,7 @@ def test_the_printed_ticket_carries_the_names_as_plain_text(hostile_server, watc
 
 
 def test_a_formula_name_is_defused_in_exports(hostile_server):
-    from queue_server.exports import csv_text
+    from queue_server.reports.safe_cells import csv_text
 
     status, services = hostile_server.api("GET", OFFICE + "/services")
     assert status == 200

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from queue_server.auth import add_device
-from queue_server.db import make_engine, make_session_factory
+from queue_server.core.clock import utc_now
+from queue_server.core.db import make_engine, make_session_factory
 from queue_server.models import Device, DeviceKind, PrintJob, Ticket
-from queue_server.queries import find_office
-from queue_server.timeutil import utc_now
+from queue_server.security.tokens import add_device
+from queue_server.tickets.queue_state import find_office
 
 
 @pytest.fixture

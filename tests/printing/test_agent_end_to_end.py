@@ -27,10 +27,10 @@ def staff_token(server):
     """A manager's token on the live server (created once)."""
     if server.url not in _STAFF:
         engine, sessions = server.sessions()
-        from queue_server.auth import add_user
+        from queue_server.core.clock import utc_now
         from queue_server.models import Role
-        from queue_server.queries import find_office
-        from queue_server.timeutil import utc_now
+        from queue_server.security.tokens import add_user
+        from queue_server.tickets.queue_state import find_office
 
         with sessions() as session:
             add_user(session, "quanly-in", "mat-khau-quan-ly-in", Role.MANAGER,

@@ -17,7 +17,7 @@ import pytest
 from printer.profiles import PROFILES, get_profile
 from printer.render import render_escpos, render_png
 from printer.slip import Slip
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 
 from ..browsing import Browser
 from ..conftest import bearer

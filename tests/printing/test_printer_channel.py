@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from queue_server import printing
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
+from queue_server.printing import jobs as job_rules
 
 from ..conftest import bearer
 
@@ -32,7 +32,7 @@ def test_a_connecting_agent_receives_its_unacknowledged_jobs(app, client, accoun
     assert [job["number"] for job in snapshot["jobs"]] == ["1001", "1002"]
     assert [job["slip"]["qr_payload"] for job in snapshot["jobs"]] == [
         ticket["track_url"] for ticket in tickets]
-    assert all(job["expires_in_s"] == printing.JOB_LIFETIME_S for job in snapshot["jobs"])
+    assert all(job["expires_in_s"] == job_rules.JOB_LIFETIME_S for job in snapshot["jobs"])
 
 
 def test_each_new_job_reaches_only_its_printers_agent(app, client, accounts, add_printer):
@@ -63,7 +63,7 @@ def test_jobs_too_old_are_not_sent_to_a_returning_agent(app, client, accounts, a
                                                         clock):
     token = add_printer("printer-1")
     issue(client, accounts["kiosk"])
-    clock.now += timedelta(seconds=printing.JOB_LIFETIME_S + 1)
+    clock.now += timedelta(seconds=job_rules.JOB_LIFETIME_S + 1)
     snapshot = connect(app, client, token).emit("subscribe", {"channel": "printer"},
                                                 callback=True)
     assert snapshot["jobs"] == []

@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from queue_server.extensions import socketio
+from queue_server.core.extensions import socketio
 
 from ..conftest import bearer
 
@@ -225,13 +225,13 @@ def test_a_retried_issue_queues_no_second_print(client, accounts, add_printer):
 
 def test_a_failure_while_queueing_the_print_never_fails_the_ticket(client, accounts, add_printer,
                                                                   monkeypatch, caplog):
-    from queue_server import printing
+    from queue_server.printing import jobs
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk on fire")
 
     report(client, add_printer("printer-1"))
-    monkeypatch.setattr(printing, "queue_ticket_print", broken)
+    monkeypatch.setattr(jobs, "queue_ticket_print", broken)
     ticket = issue(client, accounts["kiosk"])
     assert ticket["print"] == {"status": "printer_error", "printer": "printer-1", "job": None,
                                "reason": "not_queued"}

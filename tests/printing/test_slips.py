@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from queue_server import queue
-from queue_server.forecast import Forecast
-from queue_server.queries import find_counter_by_number, ticket_forecast
-from queue_server.queue import Actor
-from queue_server.slips import build_slip, wait_line
+from queue_server.printing.slips import build_slip, wait_line
+from queue_server.tickets import lifecycle
+from queue_server.tickets.forecast import Forecast
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_counter_by_number, ticket_forecast
 
 from ..conftest import THURSDAY_9AM
 
@@ -18,8 +18,8 @@ TRACK_URL = "http://queue.test/t/abc"
 @pytest.fixture
 def ticket(session, make_office):
     office = make_office(ticket_footer="Cảm ơn công dân đã sử dụng dịch vụ!")
-    queue.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
-    made = queue.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+    lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+    made = lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
     session.commit()
     return made
 
@@ -63,8 +63,8 @@ def test_the_wait_is_rounded_up_to_whole_minutes(ticket, seconds, line):
 
 def test_a_called_ticket_reprints_with_its_counter_and_no_wait(session, ticket):
     counter = find_counter_by_number(session, ticket.office, 2)
-    queue.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
-    queue.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
+    lifecycle.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
+    lifecycle.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
     session.commit()
     assert ticket.counter.number == 2
     slip = build_slip(ticket, None, TRACK_URL)

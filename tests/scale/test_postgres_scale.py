@@ -26,8 +26,8 @@ def db_rows(installation, query: str) -> list:
 
 
 def test_the_domain_concurrency_rules_hold_on_postgresql(postgres):
-    from queue_server.db import make_engine, make_session_factory
-    from queue_server.migrate import upgrade_database
+    from queue_server.core.db import make_engine, make_session_factory
+    from queue_server.core.migrate import upgrade_database
 
     from ..unit.test_concurrency import run_kiosks_and_counters
 
@@ -222,10 +222,10 @@ def test_copy_data_moves_an_installation_from_sqlite_to_postgresql(postgres, tmp
 
     from sqlalchemy import select
 
-    from queue_server.db import make_engine, make_session_factory
+    from queue_server.core.db import make_engine, make_session_factory
     from queue_server.models import Office
-    from queue_server.queries import find_office
-    from queue_server.queue import Actor, issue_ticket
+    from queue_server.tickets.lifecycle import Actor, issue_ticket
+    from queue_server.tickets.queue_state import find_office
 
     engine = make_engine(sqlite_url)
     try:

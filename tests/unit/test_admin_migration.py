@@ -6,7 +6,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from queue_server.migrate import alembic_config
+from queue_server.core.migrate import alembic_config
 
 from ..migrations import DATABASES, differences, migrate, scratch_engine
 

@@ -30,7 +30,7 @@ print(json.dumps({"full": len(full), "frozen": frozen}))
 # here instead of every few minutes, so the test sees what a day would.
 CHURN = """
 import gc, json, sys, threading, time
-from queue_server import collector
+from queue_server.core import collector
 collector.FULL_COLLECTION_EVERY_S = 0.05
 start = lambda target, *args: threading.Thread(target=target, args=args, daemon=True).start()
 collector.tune_for_server(start if sys.argv[1] == "timer" else lambda *_: None, time.sleep)

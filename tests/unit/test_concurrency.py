@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from queue_server import queue
-from queue_server.db import make_session_factory
+from queue_server.core.db import make_session_factory
 from queue_server.models import Ticket, TicketEvent, TicketEventKind
-from queue_server.queries import find_counter_by_number, find_office
-from queue_server.queue import Actor
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_counter_by_number, find_office
 
 from ..conftest import THURSDAY_9AM
 
@@ -24,7 +24,7 @@ def test_no_duplicate_number_and_no_ticket_called_twice(engine, make_office):
 
 def run_kiosks_and_counters(sessions) -> None:  # noqa: ANN001
     """Kiosk and counter threads at once; asserts unique numbers and single calls."""
-    from queue_server.seeding import apply_office_specs
+    from queue_server.setup.seeding import apply_office_specs
 
     from ..conftest import office_spec
 
@@ -41,7 +41,7 @@ def run_kiosks_and_counters(sessions) -> None:  # noqa: ANN001
             for number in range(TICKETS_EACH):
                 service = "dat-dai" if (index + number) % 3 else "tu-phap"
                 at = THURSDAY_9AM + timedelta(seconds=number)
-                queue.issue_ticket(session, office, service, now=at, actor=Actor())
+                lifecycle.issue_ticket(session, office, service, now=at, actor=Actor())
                 session.commit()
 
     def desk(number: int) -> None:
@@ -49,7 +49,7 @@ def run_kiosks_and_counters(sessions) -> None:  # noqa: ANN001
             office = find_office(session, "test-office")
             counter = find_counter_by_number(session, office, number)
             while True:
-                result = queue.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
+                result = lifecycle.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
                 session.commit()
                 if result.called is None and kiosks_done.is_set():
                     return

@@ -8,11 +8,11 @@ from alembic import command
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server import queue
-from queue_server.auth import add_device
 from queue_server.models import Device, DeviceKind
-from queue_server.queue import Actor
-from queue_server.seeding import apply_office_specs
+from queue_server.security.tokens import add_device
+from queue_server.setup.seeding import apply_office_specs
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
 
 from ..conftest import THURSDAY_9AM, office_spec
 from ..migrations import DATABASES, differences, migrate, scratch_engine
@@ -35,7 +35,7 @@ def check_backfill(engine) -> None:  # noqa: ANN001
                                       ("may-in-1", DeviceKind.PRINTER),
                                       ("kiosk-cu", DeviceKind.KIOSK),
                                       ("kiosk-moi", DeviceKind.KIOSK)]}
-        queue.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM,
+        lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM,
                            actor=Actor(device_id=devices["kiosk-1"].id))
         devices["may-in-1"].printer_seen_at = THURSDAY_9AM + timedelta(minutes=3)
         devices["kiosk-moi"].last_seen_at = THURSDAY_9AM - timedelta(days=1)

@@ -5,8 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.officeconfig import OfficeConfigError, load_office_file, parse_office_document
-from queue_server.settings import SettingsError, load_settings
+from queue_server.core.settings import SettingsError, load_settings
+from queue_server.setup.office_file import (
+    OfficeConfigError,
+    load_office_file,
+    parse_office_document,
+)
 
 DEMO = Path(__file__).parents[2] / "config" / "demo.toml"
 

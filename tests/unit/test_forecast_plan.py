@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from queue_server.forecast import CounterState, Forecast, Plan, forecast_for
-from queue_server.ordering import PriorityRule, QueueEntry
+from queue_server.tickets.forecast import CounterState, Forecast, Plan, forecast_for
+from queue_server.tickets.ordering import PriorityRule, QueueEntry
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SERVICES = (1, 2, 3, 4)

@@ -9,11 +9,11 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
 
-from queue_server import queries
 from queue_server.models import Counter, Service
-from queue_server.queries import find_office, load_queue
-from queue_server.queue import Actor, call_next, issue_ticket
-from queue_server.seeding import apply_office_specs
+from queue_server.setup.seeding import apply_office_specs
+from queue_server.tickets import queue_state
+from queue_server.tickets.lifecycle import Actor, call_next, issue_ticket
+from queue_server.tickets.queue_state import find_office, load_queue
 
 from ..conftest import THURSDAY_9AM, CounterSpec, office_spec
 from ..migrations import DATABASES, differences, migrate, scratch_engine
@@ -68,7 +68,7 @@ def counter_numbers(sessions, code: str) -> list[int]:  # noqa: ANN001
 @pytest.mark.parametrize("kind", DATABASES)
 def test_an_edit_elsewhere_shows_at_the_next_read_however_young_the_copy(
         kind, tmp_path, monkeypatch):
-    monkeypatch.setattr(queries, "MAX_CACHE_AGE_S", 3600.0)  # only the version may tell
+    monkeypatch.setattr(queue_state, "MAX_CACHE_AGE_S", 3600.0)  # only the version may tell
     with two_processes(kind, tmp_path) as (first, second):
         assert durations(first, "dat-dai") == 600.0
         assert counter_numbers(first, "tu-phap") == [3]
@@ -105,7 +105,7 @@ def test_an_edit_elsewhere_shows_at_the_next_read_however_young_the_copy(
 def test_an_issue_still_moves_the_version_by_one_and_a_call_is_seen(kind, tmp_path,
                                                                     monkeypatch):
     # The issue path counts on +1 per ticket: no watched column changes when one is issued.
-    monkeypatch.setattr(queries, "MAX_CACHE_AGE_S", 3600.0)
+    monkeypatch.setattr(queue_state, "MAX_CACHE_AGE_S", 3600.0)
     with two_processes(kind, tmp_path) as (first, second):
         start = version(second, "test-office")
         with second() as session:

@@ -5,17 +5,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from queue_server import queue
-from queue_server.errors import Conflict, InvalidInput
+from queue_server.core.errors import Conflict, InvalidInput
 from queue_server.models import (
     AppendOnlyError,
     TicketEvent,
     TicketEventKind,
     TicketStatus,
 )
-from queue_server.officeconfig import CounterSpec
-from queue_server.queries import find_counter_by_number, ticket_forecast
-from queue_server.queue import Actor
+from queue_server.setup.office_file import CounterSpec
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_counter_by_number, ticket_forecast
 
 from ..conftest import THURSDAY_9AM, local
 
@@ -24,7 +24,7 @@ LAND_ONLY = (CounterSpec(1, "Quầy 1", ("dat-dai",)),)
 
 
 def issue(session, office, service="dat-dai", at=THURSDAY_9AM, **options):
-    ticket = queue.issue_ticket(session, office, service, now=at, actor=ACTOR, **options)
+    ticket = lifecycle.issue_ticket(session, office, service, now=at, actor=ACTOR, **options)
     session.commit()
     return ticket
 
@@ -34,7 +34,7 @@ def counter(session, office, number):
 
 
 def call(session, office, number, at=THURSDAY_9AM):
-    result = queue.call_next(session, counter(session, office, number), now=at, actor=ACTOR)
+    result = lifecycle.call_next(session, counter(session, office, number), now=at, actor=ACTOR)
     session.commit()
     return result.called
 
@@ -72,7 +72,7 @@ def test_history_is_kept_across_days(session, make_office):
 
 
 def test_start_number_sets_the_first_number(session, make_office):
-    from queue_server.officeconfig import ServiceSpec
+    from queue_server.setup.office_file import ServiceSpec
 
     office = make_office(services=(ServiceSpec("dat-dai", "Đất đai", "A", start_number=5),),
                          counters=LAND_ONLY)
@@ -105,7 +105,7 @@ def test_issue_on_a_holiday_is_refused_and_names_the_next_working_day(session, m
 
 
 def test_daily_capacity_refuses_the_next_ticket_and_gives_back_no_number(session, make_office):
-    from queue_server.officeconfig import ServiceSpec
+    from queue_server.setup.office_file import ServiceSpec
 
     office = make_office(services=(ServiceSpec("dat-dai", "Đất đai", "1", daily_capacity=2),),
                          counters=LAND_ONLY)
@@ -162,8 +162,8 @@ def test_a_repeated_call_next_press_does_not_call_twice(session, make_office):
     office = make_office()
     first, _second = issue(session, office), issue(session, office)
     desk = counter(session, office, 1)
-    one = queue.call_next(session, desk, now=THURSDAY_9AM, actor=ACTOR, request_key="k1")
-    again = queue.call_next(session, desk, now=THURSDAY_9AM, actor=ACTOR, request_key="k1")
+    one = lifecycle.call_next(session, desk, now=THURSDAY_9AM, actor=ACTOR, request_key="k1")
+    again = lifecycle.call_next(session, desk, now=THURSDAY_9AM, actor=ACTOR, request_key="k1")
     session.commit()
     assert one.called.id == first.id and again.called.id == first.id and again.is_repeat
     assert first.status is TicketStatus.CALLED
@@ -218,7 +218,7 @@ def test_transfer_puts_the_ticket_ahead_of_ordinary_tickets_keeping_its_number(
     office = make_office()
     spaced(session, office, [("tu-phap", None), ("tu-phap", None), ("dat-dai", None)])
     land = call(session, office, 1)
-    moved = queue.transfer(session, counter(session, office, 1), now=THURSDAY_9AM,
+    moved = lifecycle.transfer(session, counter(session, office, 1), now=THURSDAY_9AM,
                            actor=ACTOR, service_code="tu-phap")
     session.commit()
     assert moved.id == land.id and moved.number == "1001"
@@ -231,7 +231,7 @@ def test_transfer_to_a_counter_is_called_only_by_that_counter(session, make_offi
     office = make_office()
     spaced(session, office, [("dat-dai", None), ("dat-dai", None)])
     call(session, office, 1)
-    queue.transfer(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR,
+    lifecycle.transfer(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR,
                    counter_number=4)
     session.commit()
     assert call(session, office, 2).number == "1002"
@@ -243,18 +243,18 @@ def test_transfer_needs_exactly_one_target(session, make_office):
     issue(session, office)
     call(session, office, 1)
     with pytest.raises(InvalidInput):
-        queue.transfer(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
+        lifecycle.transfer(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
 
 
 def test_out_of_order_call_takes_the_named_ticket(session, make_office):
     office = make_office()
     spaced(session, office, [("dat-dai", None)] * 3)
-    ticket = queue.call_ticket(session, counter(session, office, 1), "1003", now=THURSDAY_9AM,
+    ticket = lifecycle.call_ticket(session, counter(session, office, 1), "1003", now=THURSDAY_9AM,
                                actor=ACTOR)
     session.commit()
     assert ticket.number == "1003" and ticket.status is TicketStatus.CALLED
     with pytest.raises(Conflict) as taken:
-        queue.call_ticket(session, counter(session, office, 2), "1003", now=THURSDAY_9AM,
+        lifecycle.call_ticket(session, counter(session, office, 2), "1003", now=THURSDAY_9AM,
                           actor=ACTOR)
     assert taken.value.code == "ticket_not_waiting"
 
@@ -265,11 +265,11 @@ def test_no_show_needs_the_minimum_recalls(session, make_office):
     call(session, office, 1)
     desk = counter(session, office, 1)
     with pytest.raises(Conflict) as too_early:
-        queue.mark_no_show(session, desk, now=THURSDAY_9AM, actor=ACTOR)
+        lifecycle.mark_no_show(session, desk, now=THURSDAY_9AM, actor=ACTOR)
     assert too_early.value.code == "recall_before_no_show"
-    recalled = queue.recall(session, desk, now=THURSDAY_9AM, actor=ACTOR)
+    recalled = lifecycle.recall(session, desk, now=THURSDAY_9AM, actor=ACTOR)
     assert recalled.recall_count == 1
-    absent = queue.mark_no_show(session, desk, now=THURSDAY_9AM, actor=ACTOR)
+    absent = lifecycle.mark_no_show(session, desk, now=THURSDAY_9AM, actor=ACTOR)
     session.commit()
     assert absent.status is TicketStatus.NO_SHOW
 
@@ -277,7 +277,7 @@ def test_no_show_needs_the_minimum_recalls(session, make_office):
 def test_actions_without_a_current_ticket_are_conflicts(session, make_office):
     office = make_office()
     desk = counter(session, office, 1)
-    for action in (queue.recall, queue.finish, queue.mark_no_show):
+    for action in (lifecycle.recall, lifecycle.finish, lifecycle.mark_no_show):
         with pytest.raises(Conflict) as refused:
             action(session, desk, now=THURSDAY_9AM, actor=ACTOR)
         assert refused.value.code == "no_current_ticket"
@@ -287,32 +287,32 @@ def test_pause_needs_a_reason_and_an_idle_counter_and_call_next_resumes(session,
     office = make_office()
     desk = counter(session, office, 1)
     with pytest.raises(InvalidInput):
-        queue.pause_counter(session, desk, "  ", now=THURSDAY_9AM, actor=ACTOR)
-    queue.pause_counter(session, desk, "Họp giao ban", now=THURSDAY_9AM, actor=ACTOR)
+        lifecycle.pause_counter(session, desk, "  ", now=THURSDAY_9AM, actor=ACTOR)
+    lifecycle.pause_counter(session, desk, "Họp giao ban", now=THURSDAY_9AM, actor=ACTOR)
     assert desk.is_paused and desk.pause_reason == "Họp giao ban"
     issue(session, office)
     assert call(session, office, 1).number == "1001"
     assert not desk.is_paused
     with pytest.raises(Conflict) as busy:
-        queue.pause_counter(session, desk, "Nghỉ", now=THURSDAY_9AM, actor=ACTOR)
+        lifecycle.pause_counter(session, desk, "Nghỉ", now=THURSDAY_9AM, actor=ACTOR)
     assert busy.value.code == "counter_busy"
 
 
 def test_cancel_only_a_waiting_ticket(session, make_office):
     office = make_office()
     ticket = issue(session, office)
-    queue.cancel_ticket(session, ticket, now=THURSDAY_9AM, actor=ACTOR)
+    lifecycle.cancel_ticket(session, ticket, now=THURSDAY_9AM, actor=ACTOR)
     assert ticket.status is TicketStatus.CANCELLED
     with pytest.raises(Conflict):
-        queue.cancel_ticket(session, ticket, now=THURSDAY_9AM, actor=ACTOR)
+        lifecycle.cancel_ticket(session, ticket, now=THURSDAY_9AM, actor=ACTOR)
 
 
 def test_every_transition_is_logged_with_counter_and_time(session, make_office):
     office = make_office()
     issue(session, office)
     call(session, office, 1)
-    queue.recall(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
-    queue.finish(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
+    lifecycle.recall(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
+    lifecycle.finish(session, counter(session, office, 1), now=THURSDAY_9AM, actor=ACTOR)
     session.commit()
     events = session.scalars(select(TicketEvent).order_by(TicketEvent.id)).all()
     assert [e.kind for e in events] == [TicketEventKind.ISSUED, TicketEventKind.CALLED,
@@ -356,8 +356,8 @@ def test_forecast_uses_recent_real_service_times(session, make_office):
         issue(session, office, "tu-phap", at=THURSDAY_9AM + timedelta(minutes=minute))
     for minute in range(0, 60, 10):
         start = THURSDAY_9AM + timedelta(minutes=minute)
-        queue.call_next(session, counter(session, office, 3), now=start, actor=ACTOR)
-        queue.finish(session, counter(session, office, 3), now=start + timedelta(minutes=2),
+        lifecycle.call_next(session, counter(session, office, 3), now=start, actor=ACTOR)
+        lifecycle.finish(session, counter(session, office, 3), now=start + timedelta(minutes=2),
                      actor=ACTOR)
     session.commit()
     waiting = [issue(session, office, "tu-phap", at=local(2026, 11, 26, 10, 1 + i))
@@ -373,7 +373,7 @@ def test_a_paused_counter_does_not_serve_in_the_forecast(session, make_office):
     tickets = spaced(session, office, [("dat-dai", None)] * 2)
     later = THURSDAY_9AM + timedelta(minutes=1)
     assert ticket_forecast(session, tickets[1], later).estimated_wait_s == 0
-    queue.pause_counter(session, counter(session, office, 2), "Nghỉ trưa", now=THURSDAY_9AM,
+    lifecycle.pause_counter(session, counter(session, office, 2), "Nghỉ trưa", now=THURSDAY_9AM,
                         actor=ACTOR)
     session.commit()
     # Counter 1 alone: it calls 1001 now and 1002 after one ten-minute service.
@@ -381,7 +381,7 @@ def test_a_paused_counter_does_not_serve_in_the_forecast(session, make_office):
 
 
 def test_yesterdays_leftovers_are_closed_without_deleting_them(session, make_office):
-    from queue_server.daily import close_previous_days
+    from queue_server.tickets.daily import close_previous_days
 
     office = make_office(opening_hours="24/7")
     called = issue(session, office, at=local(2026, 11, 25, 16))

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from queue_server.notify import HttpSmsGateway, NotifyError, message_text, template_problem
+from queue_server.notify.gateway import HttpSmsGateway, NotifyError, message_text, template_problem
 
 from ..gateway import FakeGateway
 

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from sqlalchemy import event, select
 
-from queue_server import admin
-from queue_server.audit import Changer
 from queue_server.models import AdminAction, AdminAuditEntry, Counter, Role, Service
-from queue_server.officeconfig import ServiceSpec
-from queue_server.seeding import apply_office_specs
+from queue_server.setup import offices as office_setup
+from queue_server.setup.audit_log import Changer
+from queue_server.setup.office_file import ServiceSpec
+from queue_server.setup.seeding import apply_office_specs
 
 from ..conftest import THURSDAY_9AM, office_spec
 
@@ -31,9 +31,9 @@ def service(session, code: str) -> Service:
 
 def test_init_keeps_what_admin_changed_and_the_file_did_not(session):
     office = init(session, office_spec())
-    admin.update_office(session, office, {"notice": "Từ /admin", "min_recalls_before_no_show": 3},
+    office_setup.update_office(session, office, {"notice": "Từ /admin", "min_recalls_before_no_show": 3},
                         now=NOW, by=ADMIN)
-    admin.update_service(session, service(session, "dat-dai"), {"name": "Đất đai (sửa)"},
+    office_setup.update_service(session, service(session, "dat-dai"), {"name": "Đất đai (sửa)"},
                          now=NOW, by=ADMIN)
     session.commit()
     office = init(session, office_spec())
@@ -43,7 +43,7 @@ def test_init_keeps_what_admin_changed_and_the_file_did_not(session):
 
 def test_init_applies_what_the_file_changed_since_the_last_run(session):
     office = init(session, office_spec())
-    admin.update_office(session, office, {"notice": "Từ /admin", "name": "Tên từ /admin"},
+    office_setup.update_office(session, office, {"notice": "Từ /admin", "name": "Tên từ /admin"},
                         now=NOW, by=ADMIN)
     session.commit()
     office = init(session, office_spec(notice="Từ tệp"))
@@ -53,9 +53,9 @@ def test_init_applies_what_the_file_changed_since_the_last_run(session):
 
 def test_admin_made_items_survive_init_and_items_removed_from_the_file_retire(session):
     office = init(session, office_spec())
-    admin.create_service(session, office, {"code": "chung-thuc", "name": "Chứng thực",
+    office_setup.create_service(session, office, {"code": "chung-thuc", "name": "Chứng thực",
                                            "prefix": "5"}, now=NOW, by=ADMIN)
-    admin.create_counter(session, office, {"number": "7", "services": ["chung-thuc"]},
+    office_setup.create_counter(session, office, {"number": "7", "services": ["chung-thuc"]},
                          now=NOW, by=ADMIN)
     session.commit()
     spec = office_spec()
@@ -69,7 +69,7 @@ def test_admin_made_items_survive_init_and_items_removed_from_the_file_retire(se
 
 def test_a_service_retired_in_admin_stays_retired_until_the_file_changes_it(session):
     init(session, office_spec())
-    admin.update_service(session, service(session, "tu-phap"), {"state": "retired"},
+    office_setup.update_service(session, service(session, "tu-phap"), {"state": "retired"},
                          now=NOW, by=ADMIN)
     session.commit()
     init(session, office_spec())
@@ -86,8 +86,8 @@ def test_a_service_retired_in_admin_stays_retired_until_the_file_changes_it(sess
 
 def test_admin_only_settings_are_never_touched_by_init(session):
     office = init(session, office_spec())
-    admin.update_office(session, office, {"ticket_header": "UBND TỈNH THỬ"}, now=NOW, by=ADMIN)
-    admin.update_service(session, service(session, "dat-dai"), {"state": "closed"},
+    office_setup.update_office(session, office, {"ticket_header": "UBND TỈNH THỬ"}, now=NOW, by=ADMIN)
+    office_setup.update_service(session, service(session, "dat-dai"), {"state": "closed"},
                          now=NOW, by=ADMIN)
     session.commit()
     office = init(session, office_spec(notice="Đổi trong tệp"))

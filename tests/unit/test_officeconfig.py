@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.officeconfig import OfficeConfigError, load_office_file, parse_office_document
+from queue_server.setup.office_file import (
+    OfficeConfigError,
+    load_office_file,
+    parse_office_document,
+)
 
 DEMO = Path(__file__).parents[2] / "config" / "demo.toml"
 

@@ -10,8 +10,8 @@ import textwrap
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from queue_server import hashing
 from queue_server.models import User
+from queue_server.security import hashing
 
 # A fresh interpreter (the test suite swaps in cheap costs): the server's real hasher under
 # gevent, with a ticker that shows whether other greenlets ran while a hash was computed.
@@ -20,7 +20,7 @@ GEVENT_SCRIPT = textwrap.dedent("""
     monkey.patch_all()
     import json, resource, time
     import gevent
-    from queue_server import auth, hashing
+    from queue_server.security import tokens, hashing
 
     hashed_at_import = hashing.dummy_hash.cache_info().currsize
     ticks = []

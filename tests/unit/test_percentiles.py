@@ -5,7 +5,7 @@ import random
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert
 
-from queue_server.percentiles import nearest_ranks
+from queue_server.reports.percentiles import nearest_ranks
 
 from ..migrations import DATABASES, scratch_engine
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from queue_server import queue
-from queue_server.errors import Conflict
+from queue_server.core.errors import Conflict
 from queue_server.models import Ticket, TicketStatus
-from queue_server.officeconfig import CounterSpec
-from queue_server.positions import forecast_all, waiting_numbers
-from queue_server.queries import find_counter_by_number, load_queue
-from queue_server.queue import Actor
+from queue_server.setup.office_file import CounterSpec
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.positions import forecast_all, waiting_numbers
+from queue_server.tickets.queue_state import find_counter_by_number, load_queue
 
 from ..conftest import THURSDAY_9AM
 
@@ -34,19 +34,19 @@ def play(session, office, seed: int):
         roll = chance.random()
         try:
             if roll < 0.55:
-                queue.issue_ticket(session, office, chance.choice(services), now=moment,
+                lifecycle.issue_ticket(session, office, chance.choice(services), now=moment,
                                    actor=ACTOR,
                                    priority_code="elderly" if chance.random() < 0.3 else None)
             elif roll < 0.8:
-                queue.call_next(session, counter, now=moment, actor=ACTOR)
+                lifecycle.call_next(session, counter, now=moment, actor=ACTOR)
             elif roll < 0.9:
                 target = ({"service_code": chance.choice(services)} if chance.random() < 0.5
                           else {"counter_number": chance.randint(1, 4)})
-                queue.transfer(session, counter, now=moment, actor=ACTOR, **target)
+                lifecycle.transfer(session, counter, now=moment, actor=ACTOR, **target)
             elif roll < 0.95:
-                queue.pause_counter(session, counter, "Họp", now=moment, actor=ACTOR)
+                lifecycle.pause_counter(session, counter, "Họp", now=moment, actor=ACTOR)
             else:
-                queue.finish(session, counter, now=moment, actor=ACTOR)
+                lifecycle.finish(session, counter, now=moment, actor=ACTOR)
             session.commit()
         except Conflict:
             session.rollback()
@@ -70,10 +70,10 @@ def test_one_replay_gives_each_ticket_its_own_forecast(session, make_office, see
 
 def test_waiting_numbers_are_the_days_waiting_tickets(session, make_office):
     office = make_office()
-    first = queue.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=ACTOR)
-    second = queue.issue_ticket(session, office, "tu-phap", now=THURSDAY_9AM, actor=ACTOR)
+    first = lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=ACTOR)
+    second = lifecycle.issue_ticket(session, office, "tu-phap", now=THURSDAY_9AM, actor=ACTOR)
     session.commit()
-    queue.call_next(session, find_counter_by_number(session, office, 1), now=THURSDAY_9AM,
+    lifecycle.call_next(session, find_counter_by_number(session, office, 1), now=THURSDAY_9AM,
                     actor=ACTOR)
     session.commit()
     assert waiting_numbers(session, office, THURSDAY_9AM.date()) == {second.id: "2001"}

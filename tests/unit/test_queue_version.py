@@ -12,13 +12,19 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, select
 
-from queue_server import queries
-from queue_server.db import make_engine, make_session_factory, noted_queue_version
-from queue_server.migrate import upgrade_database
+from queue_server.core.db import make_engine, make_session_factory, noted_queue_version
+from queue_server.core.migrate import upgrade_database
 from queue_server.models import Office
-from queue_server.queries import find_office, load_queue
-from queue_server.queue import Actor, call_next, cancel_ticket, issue_ticket, pause_counter
-from queue_server.seeding import apply_office_specs
+from queue_server.setup.seeding import apply_office_specs
+from queue_server.tickets import queue_state
+from queue_server.tickets.lifecycle import (
+    Actor,
+    call_next,
+    cancel_ticket,
+    issue_ticket,
+    pause_counter,
+)
+from queue_server.tickets.queue_state import find_office, load_queue
 
 from ..conftest import THURSDAY_9AM, office_spec
 from ..migrations import DATABASES, differences, migrate, scratch_engine
@@ -143,8 +149,8 @@ def test_an_issue_that_raced_another_reads_again_and_caches_nothing_wrong(kind, 
 def test_a_read_inside_a_transaction_that_wrote_is_never_cached(tmp_path, monkeypatch):
     with two_processes("sqlite", tmp_path) as (sessions, _other):
         reads = []
-        real_read = queries._read_queue
-        monkeypatch.setattr(queries, "_read_queue",
+        real_read = queue_state._read_queue
+        monkeypatch.setattr(queue_state, "_read_queue",
                             lambda *args: reads.append(args) or real_read(*args))
         with sessions() as session:
             office = find_office(session, "test-office")

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect, text
 
-from queue_server.db import make_engine, make_session_factory
-from queue_server.migrate import upgrade_database
-from queue_server.reports import office_report
-from queue_server.seeding import apply_office_specs
-from queue_server.stats import Period
+from queue_server.core.db import make_engine, make_session_factory
+from queue_server.core.migrate import upgrade_database
+from queue_server.reports.stats import Period
+from queue_server.reports.summary import office_report
+from queue_server.setup.seeding import apply_office_specs
 
 from ..conftest import office_spec
 from ..migrations import migrate, scratch_postgres_url

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from queue_server import queue, sms
-from queue_server.errors import Conflict, InvalidInput
+from queue_server.core.errors import Conflict, InvalidInput
 from queue_server.models import SmsRequest, SmsStatus, Ticket
-from queue_server.queue import Actor
-from queue_server.sms_delivery import forget_phone_numbers
+from queue_server.notify import phones as phone_numbers
+from queue_server.notify.delivery import forget_phone_numbers
+from queue_server.tickets import lifecycle
+from queue_server.tickets.lifecycle import Actor
 
 from ..conftest import THURSDAY_9AM
 
@@ -17,7 +18,7 @@ ACTOR = Actor()
 
 
 def ticket_of(session, office) -> Ticket:
-    ticket = queue.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=ACTOR)
+    ticket = lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=ACTOR)
     session.commit()
     return ticket
 
@@ -39,35 +40,35 @@ def phones(session) -> list[str]:
     ("0887654321", "+84887654321"),
 ])
 def test_vietnamese_mobile_numbers_are_kept_in_one_form(raw, expected):
-    assert sms.normalize_phone(raw) == expected
+    assert phone_numbers.normalize_phone(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "0912", "091234567", "09123456789", "0212345678",
                                  "0112345678", "+1 912 345 6789", "0912abc678", "+84 0912345678"])
 def test_anything_else_is_refused(raw):
     with pytest.raises(InvalidInput) as refusal:
-        sms.normalize_phone(raw)
+        phone_numbers.normalize_phone(raw)
     assert refusal.value.code == "invalid_phone"
 
 
 def test_a_request_is_claimed_by_one_sender_only(session, make_office):
     office = make_office()
-    request, _ = sms.register_phone(session, ticket_of(session, office), "0912345678",
+    request, _ = phone_numbers.register_phone(session, ticket_of(session, office), "0912345678",
                                     now=THURSDAY_9AM)
     session.commit()
-    assert sms.claim(session, request.id, now=THURSDAY_9AM).status is SmsStatus.SENDING
+    assert phone_numbers.claim(session, request.id, now=THURSDAY_9AM).status is SmsStatus.SENDING
     session.commit()
-    assert sms.claim(session, request.id, now=THURSDAY_9AM) is None
+    assert phone_numbers.claim(session, request.id, now=THURSDAY_9AM) is None
 
 
 def test_a_number_cannot_change_once_its_message_is_on_its_way(session, make_office):
     office = make_office()
     ticket = ticket_of(session, office)
-    request, _ = sms.register_phone(session, ticket, "0912345678", now=THURSDAY_9AM)
-    sms.claim(session, request.id, now=THURSDAY_9AM)
+    request, _ = phone_numbers.register_phone(session, ticket, "0912345678", now=THURSDAY_9AM)
+    phone_numbers.claim(session, request.id, now=THURSDAY_9AM)
     session.commit()
     with pytest.raises(Conflict) as refusal:
-        sms.register_phone(session, ticket, "0387654321", now=THURSDAY_9AM)
+        phone_numbers.register_phone(session, ticket, "0387654321", now=THURSDAY_9AM)
     assert refusal.value.code == "sms_already_sent"
 
 
@@ -76,41 +77,41 @@ def test_numbers_are_deleted_after_each_offices_retention(session, make_office):
     short = make_office(slug="short", name="Xã Ngắn", phone_retention_hours=2)
     for office, phone, hours_ago in [(day_long, "0911111111", 25), (day_long, "0922222222", 23),
                                      (short, "0933333333", 3), (short, "0944444444", 1)]:
-        sms.register_phone(session, ticket_of(session, office), phone,
+        phone_numbers.register_phone(session, ticket_of(session, office), phone,
                            now=THURSDAY_9AM - timedelta(hours=hours_ago))
     session.commit()
-    assert sms.forget_expired(session, THURSDAY_9AM) == 2
+    assert phone_numbers.forget_expired(session, THURSDAY_9AM) == 2
     session.commit()
     assert phones(session) == ["+84922222222", "+84944444444"]
-    assert sms.forget_expired(session, THURSDAY_9AM + timedelta(minutes=59)) == 0
-    assert sms.forget_expired(session, THURSDAY_9AM + timedelta(hours=1, minutes=1)) == 2
+    assert phone_numbers.forget_expired(session, THURSDAY_9AM + timedelta(minutes=59)) == 0
+    assert phone_numbers.forget_expired(session, THURSDAY_9AM + timedelta(hours=1, minutes=1)) == 2
     session.commit()
     assert phones(session) == []
 
 
 def test_a_sender_that_died_midway_is_given_up_never_retried(session, make_office):
     office = make_office()
-    request, _ = sms.register_phone(session, ticket_of(session, office), "0912345678",
+    request, _ = phone_numbers.register_phone(session, ticket_of(session, office), "0912345678",
                                     now=THURSDAY_9AM)
-    sms.claim(session, request.id, now=THURSDAY_9AM)
+    phone_numbers.claim(session, request.id, now=THURSDAY_9AM)
     session.commit()
-    assert sms.give_up_stuck(session, THURSDAY_9AM + timedelta(minutes=14)) == 0
-    assert sms.give_up_stuck(session, THURSDAY_9AM + timedelta(minutes=16)) == 1
+    assert phone_numbers.give_up_stuck(session, THURSDAY_9AM + timedelta(minutes=14)) == 0
+    assert phone_numbers.give_up_stuck(session, THURSDAY_9AM + timedelta(minutes=16)) == 1
     session.commit()
     session.refresh(request)
     assert request.status is SmsStatus.FAILED
-    assert sms.claim(session, request.id, now=THURSDAY_9AM) is None
+    assert phone_numbers.claim(session, request.id, now=THURSDAY_9AM) is None
 
 
 def test_the_retention_job_of_the_app_forgets_old_numbers(app, clock):
     state = app.extensions["queue"]
     with state.sessions() as session:
-        from queue_server.queries import find_office
+        from queue_server.tickets.queue_state import find_office
 
         office = find_office(session, "test-office")
-        sms.register_phone(session, ticket_of(session, office), "0912345678",
+        phone_numbers.register_phone(session, ticket_of(session, office), "0912345678",
                            now=clock() - timedelta(hours=30))
-        sms.register_phone(session, ticket_of(session, office), "0387654321", now=clock())
+        phone_numbers.register_phone(session, ticket_of(session, office), "0387654321", now=clock())
         session.commit()
     assert forget_phone_numbers(app) == 1
     with state.sessions() as session:

@@ -11,7 +11,7 @@ import time
 
 from sqlalchemy import text
 
-from queue_server.db import make_engine
+from queue_server.core.db import make_engine
 
 # Greenlet A takes the write lock and yields (as a request does while it publishes to Redis
 # or a slow client's body arrives); greenlet B wants to write meanwhile; a ticker shows
@@ -22,7 +22,7 @@ GEVENT_SCRIPT = textwrap.dedent("""
     import json, sys, time
     import gevent
     from sqlalchemy import text
-    from queue_server.db import make_engine
+    from queue_server.core.db import make_engine
 
     engine = make_engine("sqlite:///" + sys.argv[1])
     with engine.begin() as connection:

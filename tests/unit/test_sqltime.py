@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 
+from queue_server.core.sqltime import local_hour
 from queue_server.models import UTCDateTime
-from queue_server.sqltime import local_hour
 
 from ..migrations import DATABASES, scratch_engine
 

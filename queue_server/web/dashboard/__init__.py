@@ -8,14 +8,15 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from ...api.common import db, now, reading
-from ...errors import DomainError
-from ...models import Office, Role, User
-from ...officers import month_period, officer_report
-from ...queries import find_office
-from ...report_labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
-from ...timeutil import local_day
-from ..login import (
+from queue_server.api.common import db, now, reading
+from queue_server.core.clock import local_day
+from queue_server.core.errors import DomainError
+from queue_server.models import Office, Role, User
+from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
+from queue_server.reports.officers import month_period, officer_report
+from queue_server.tickets.queue_state import find_office
+from queue_server.web.dashboard.strings import TEXTS
+from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
     logged_in_user,
@@ -24,7 +25,6 @@ from ..login import (
     secure_headers,
     texts,
 )
-from .strings import TEXTS
 
 blueprint = Blueprint("dashboard", __name__, template_folder="templates",
                       static_folder="static", static_url_path="/assets/dashboard")

@@ -1,0 +1,54 @@
+"""Living with gevent: whether the process runs under it, and moving blocking C work aside."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import TypeVar
+
+from queue_server.core.settings import SettingsError
+
+Result = TypeVar("Result")
+
+# Native threads for CPU-heavy C calls (password hashing). Two: this runs on two cores, and
+# each Argon2 hash holds its memory while it runs.
+NATIVE_THREADS = 2
+_pool = None
+
+
+def under_gevent() -> bool:
+    """Whether gevent has patched the standard library (the server's gunicorn worker)."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return monkey.is_module_patched("time")
+
+
+def off_the_loop(function: Callable[..., Result], *args: object) -> Result:
+    """Call function in a native thread under gevent, so other greenlets run meanwhile.
+
+    Only worth it for C code that releases the GIL (argon2-cffi does); elsewhere it is a
+    plain call.
+    """
+    if not under_gevent():
+        return function(*args)
+    global _pool
+    if _pool is None:
+        from gevent.threadpool import ThreadPool
+
+        _pool = ThreadPool(NATIVE_THREADS)
+    return _pool.apply(function, args)
+
+
+def refuse_gevent_websocket() -> None:
+    """Refuse to serve when gevent-websocket is installed (Flask-SocketIO's docs suggest it).
+
+    engine.io then hands it every WebSocket, but it needs its own gevent server: under
+    gunicorn's gevent worker each display, kiosk and console would get a 500 instead.
+    """
+    if importlib.util.find_spec("geventwebsocket") is not None:
+        raise SettingsError(
+            "the gevent-websocket package is installed, and engine.io would hand it every "
+            "WebSocket, which gunicorn's gevent worker cannot serve (each would get a 500); "
+            "remove it with: pip uninstall gevent-websocket")

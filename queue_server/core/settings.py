@@ -1,0 +1,160 @@
+"""Server settings: one frozen object from a TOML file plus QUEUE_* environment variables."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+
+class SettingsError(ValueError):
+    """A setting is unknown or invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///var/queue.db"
+    redis_url: str | None = None
+    # Several installations may share one Redis: each needs its own channel.
+    redis_channel: str = "vn-queue"
+    secret_key: str | None = None
+    public_url: str | None = None
+    var_dir: str = "var"
+    office_file: str = "config/demo.toml"
+    token_lifetime_s: int = 12 * 3600
+    # A device token unused for this long is refused (each use moves it on; see auth.py).
+    device_token_idle_days: int = 90
+    max_body_bytes: int = 64 * 1024
+    log_level: str = "INFO"
+    voice_dir: str | None = None
+    # Proxies in front (nginx: 1) whose X-Forwarded-For/-Proto are believed; 0 trusts none.
+    trusted_proxies: int = 0
+    # "Your turn is near" by SMS (see notify.py): no URL, no SMS offered at the kiosk.
+    sms_gateway_url: str | None = None
+    # Headers for the gateway (its key): a TOML table, or JSON in QUEUE_SMS_GATEWAY_HEADERS.
+    sms_gateway_headers: tuple[tuple[str, str], ...] = ()
+    sms_body_template: str = '{"to": "$phone", "message": "$text"}'
+    sms_message_template: str = ("$office: số $number sắp đến lượt (còn $ahead người trước)."
+                                 " Mời ông/bà quay lại phòng chờ.")
+    testing: bool = False
+
+    def validated(self) -> Settings:
+        """Check every value; fill in a persistent secret key when none is given."""
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise SettingsError("database_url must start with sqlite:// or postgresql")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://")):
+            raise SettingsError("redis_url must start with redis:// or rediss://")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError("public_url must start with http:// or https://")
+        if not 60 <= self.token_lifetime_s <= 30 * 86400:
+            raise SettingsError("token_lifetime_s must be between 60 and 2592000")
+        if not 1 <= self.device_token_idle_days <= 3650:
+            raise SettingsError("device_token_idle_days must be between 1 and 3650")
+        if not 1024 <= self.max_body_bytes <= 10 * 1024 * 1024:
+            raise SettingsError("max_body_bytes must be between 1024 and 10485760")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise SettingsError("trusted_proxies must be between 0 and 5")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise SettingsError("log_level must be DEBUG, INFO, WARNING or ERROR")
+        _check_sms(self)
+        settings = replace(self, log_level=self.log_level.upper(),
+                           public_url=self.public_url.rstrip("/") if self.public_url else None)
+        if not settings.secret_key:
+            settings = replace(settings, secret_key=_persistent_secret(Path(self.var_dir)))
+        return settings
+
+
+_FIELDS = {field.name: field for field in fields(Settings)}
+_ENV_NAMES = {"QUEUE_" + name.upper(): name for name in _FIELDS} | {"QUEUE_CONFIG": None}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Settings from QUEUE_CONFIG (a TOML file) overridden by QUEUE_* variables."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, object] = {}
+    config_path = environ.get("QUEUE_CONFIG")
+    if config_path:
+        values.update(_read_toml(config_path))
+    for name, value in environ.items():
+        if not name.startswith("QUEUE_"):
+            continue
+        if name not in _ENV_NAMES:
+            raise SettingsError(f"unknown environment variable {name}; known: "
+                                + ", ".join(sorted(_ENV_NAMES)))
+        if _ENV_NAMES[name]:
+            values[_ENV_NAMES[name]] = _coerce(_ENV_NAMES[name], value, name)
+    return Settings(**values).validated()
+
+
+def _read_toml(path: str) -> dict[str, object]:
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    unknown = sorted(set(document) - set(_FIELDS))
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting(s) {', '.join(unknown)}")
+    return {name: _coerce(name, value, f"{path}: {name}") for name, value in document.items()}
+
+
+def _coerce(name: str, value: object, where: str) -> object:
+    kind = _FIELDS[name].type
+    if name == "sms_gateway_headers":
+        return _headers(value, where)
+    if "int" in str(kind):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{where} must be an integer, got {value!r}") from None
+    if "bool" in str(kind):
+        if isinstance(value, bool):
+            return value
+        return str(value).lower() in {"1", "true", "yes", "on"}
+    if not isinstance(value, str):
+        raise SettingsError(f"{where} must be a string, got {value!r}")
+    return value or None if "None" in str(kind) else value
+
+
+def _persistent_secret(var_dir: Path) -> str:
+    # Generated once and kept, so sessions survive restarts without a configured key.
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    # A TOML table, or a JSON object in the environment variable.
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except ValueError:
+            raise SettingsError(
+                f"{where} must be a JSON object of header names and values") from None
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SettingsError(f"{where} must map header names to string values")
+    return tuple(value.items())
+
+
+def _check_sms(settings: Settings) -> None:
+    from queue_server.notify.gateway import template_problem
+
+    if settings.sms_gateway_url and not settings.sms_gateway_url.startswith(
+            ("http://", "https://")):
+        raise SettingsError("sms_gateway_url must start with http:// or https://")
+    for name in ("sms_body_template", "sms_message_template"):
+        problem = template_problem(name, getattr(settings, name))
+        if problem:
+            raise SettingsError(problem)

@@ -1,0 +1,1 @@
+"""Messages to citizens' phones: the numbers given at the kiosk, the gateways and background delivery."""

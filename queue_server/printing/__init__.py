@@ -1,0 +1,1 @@
+"""Printed tickets: the slip's text and the print jobs that carry it to a printer agent."""

@@ -1,0 +1,1 @@
+"""Socket.IO: who follows what, and the broadcasts sent after a committed change."""

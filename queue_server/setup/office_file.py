@@ -1,0 +1,323 @@
+"""The office configuration file (CONTRACT §2), parsed strictly into plain specs."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{0,3}$")
+
+
+class OfficeConfigError(ValueError):
+    """Every mistake found in an office file, each with the file and its place."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}: {problem}" for problem in problems))
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    name: str
+    prefix: str
+    start_number: int = 1
+    daily_capacity: int | None = None
+    mean_service_s: int = 600
+    target_wait_s: int = 900
+
+
+@dataclass(frozen=True)
+class CounterSpec:
+    number: int
+    name: str
+    services: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrioritySpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OfficeSpec:
+    slug: str
+    name: str
+    timezone: str
+    opening_hours: str
+    holidays: tuple[date, ...]
+    services: tuple[ServiceSpec, ...]
+    counters: tuple[CounterSpec, ...]
+    priorities: tuple[PrioritySpec, ...] = ()
+    priority_mode: str = "interleaved"
+    ordinary_per_priority: int = 2
+    min_recalls_before_no_show: int = 1
+    notice: str = ""
+    ticket_footer: str = "Cảm ơn công dân đã sử dụng dịch vụ."
+    near_threshold: int = 3
+    number_reading: str = "numeral"
+    number_region: str = "north"
+    phone_retention_hours: int = 24
+    feedback_target_days: int = 3
+
+
+@dataclass
+class _Reader:
+    """Reads one table, remembering its place and collecting every problem."""
+
+    table: dict
+    place: str
+    problems: list[str]
+    seen: set[str] = field(default_factory=set)
+
+    def _problem(self, key: str, reason: str) -> None:
+        self.problems.append(f"{self.place}.{key}: {reason}")
+
+    def get(self, key: str, kind: type, default: object = ..., check=None, hint: str = ""):  # noqa: ANN001, ANN201
+        """One key of the expected type; records a problem and returns None when wrong."""
+        self.seen.add(key)
+        if key not in self.table:
+            if default is ...:
+                self._problem(key, "required key is missing")
+                return None
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            self._problem(key, f"must be {_kind_name(kind)}, got {value!r}")
+            return None
+        if check is not None and not check(value):
+            self._problem(key, f"{value!r} is not allowed{': ' + hint if hint else ''}")
+            return None
+        return value
+
+    def reject_unknown(self) -> None:
+        for key in self.table:
+            if key not in self.seen:
+                self._problem(key, "unknown key")
+
+
+def _kind_name(kind: type | tuple) -> str:
+    if isinstance(kind, tuple):
+        return "a number"
+    return {str: "a string", int: "an integer", list: "a list", bool: "true or false"}.get(
+        kind, kind.__name__
+    )
+
+
+def load_office_file(path: str | Path) -> list[OfficeSpec]:
+    """Read and validate an office file; raise OfficeConfigError listing every mistake."""
+    path = str(path)
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise OfficeConfigError(path, ["file not found"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise OfficeConfigError(path, [f"not valid TOML: {error}"]) from None
+    return parse_office_document(document, path)
+
+
+def parse_office_document(document: dict, path: str = "<config>") -> list[OfficeSpec]:
+    """Validate a parsed TOML document; raise OfficeConfigError listing every mistake."""
+    problems: list[str] = []
+    unknown = set(document) - {"office"}
+    problems += [f"{key}: unknown top-level key (expected [[office]])" for key in sorted(unknown)]
+    tables = document.get("office")
+    if not isinstance(tables, list) or not tables:
+        problems.append("no [[office]] table found")
+        raise OfficeConfigError(path, problems)
+    offices = [_parse_office(table, index, problems) for index, table in enumerate(tables, 1)]
+    _check_unique([o.slug for o in offices if o], "office", "slug", problems)
+    if problems:
+        raise OfficeConfigError(path, problems)
+    return offices
+
+
+def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | None:
+    place = f"office[{index}]"
+    if isinstance(table.get("slug"), str):
+        place = f"office[{index}] ({table['slug']})"
+    reader = _Reader(table, place, problems)
+    before = len(problems)
+    slug = reader.get("slug", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
+    name = reader.get("name", str, check=str.strip)
+    timezone = reader.get("timezone", str, "Asia/Ho_Chi_Minh", check=_is_timezone,
+                          hint="an IANA zone such as Asia/Ho_Chi_Minh")
+    hours = _read_opening_hours(reader)
+    holidays = _read_holidays(reader)
+    options = _read_office_options(reader)
+    service_tables = _subtables(reader, "service")
+    services = [_parse_service(t, f"{place}.service[{i}]", problems)
+                for i, t in enumerate(service_tables, 1)]
+    counters = [_parse_counter(t, f"{place}.counter[{i}]", problems)
+                for i, t in enumerate(_subtables(reader, "counter"), 1)]
+    priorities = [_parse_priority(t, f"{place}.priority[{i}]", problems)
+                  for i, t in enumerate(_subtables(reader, "priority"), 1)]
+    reader.reject_unknown()
+    # Links are checked against every declared code, so one bad service line does not
+    # also report each counter that serves it.
+    declared = [t["code"] for t in service_tables if isinstance(t.get("code"), str)]
+    _check_office_links(place, declared, services, counters, priorities, problems)
+    if len(problems) > before:
+        return None
+    return OfficeSpec(slug=slug, name=name.strip(), timezone=timezone, opening_hours=hours,
+                      holidays=tuple(holidays), services=tuple(services),
+                      counters=tuple(counters), priorities=tuple(priorities), **options)
+
+
+def _read_opening_hours(reader: _Reader) -> str | None:
+    text = reader.get("opening_hours", str)
+    if text is None:
+        return None
+    try:
+        parse_opening_hours(text)
+    except OpeningHoursError as error:
+        reader._problem("opening_hours", str(error))
+        return None
+    return text
+
+
+def _read_holidays(reader: _Reader) -> list[date]:
+    days = reader.get("holidays", list, [])
+    result = []
+    for position, value in enumerate(days or [], 1):
+        parsed = value if isinstance(value, date) else _parse_date(value)
+        if parsed is None:
+            reader._problem(f"holidays[{position}]", f"{value!r} is not a date YYYY-MM-DD")
+        else:
+            result.append(parsed)
+    return result
+
+
+def _read_office_options(reader: _Reader) -> dict:
+    return {
+        "priority_mode": reader.get("priority_mode", str, "interleaved",
+                                    check={"strict", "interleaved"}.__contains__,
+                                    hint="strict or interleaved"),
+        "ordinary_per_priority": reader.get("ordinary_per_priority", int, 2,
+                                            check=lambda v: 1 <= v <= 20, hint="1 to 20"),
+        "min_recalls_before_no_show": reader.get("min_recalls_before_no_show", int, 1,
+                                                 check=lambda v: 0 <= v <= 10, hint="0 to 10"),
+        "notice": reader.get("notice", str, ""),
+        "ticket_footer": reader.get("ticket_footer", str, OfficeSpec.ticket_footer,
+                                    check=lambda v: len(v) <= 200, hint="at most 200 characters"),
+        "near_threshold": reader.get("near_threshold", int, 3,
+                                     check=lambda v: 1 <= v <= 50, hint="1 to 50"),
+        "number_reading": reader.get("number_reading", str, "numeral",
+                                     check={"numeral", "digits"}.__contains__,
+                                     hint="numeral or digits"),
+        "number_region": reader.get("number_region", str, "north",
+                                    check={"north", "south"}.__contains__, hint="north or south"),
+        # Phone numbers for "your turn is near" are personal data: kept a week at most.
+        "phone_retention_hours": reader.get("phone_retention_hours", int, 24,
+                                            check=lambda v: 1 <= v <= 168, hint="1 to 168"),
+        # Working days to handle a low rating or a comment in the feedback inbox.
+        "feedback_target_days": reader.get("feedback_target_days", int, 3,
+                                           check=lambda v: 1 <= v <= 30, hint="1 to 30"),
+    }
+
+
+def _subtables(reader: _Reader, key: str) -> list[dict]:
+    tables = reader.get(key, list, [])
+    if tables is None:
+        return []
+    good = [t for t in tables if isinstance(t, dict)]
+    if len(good) != len(tables):
+        reader._problem(key, f"must be written as [[office.{key}]] tables")
+    return good
+
+
+def _parse_service(table: dict, place: str, problems: list[str]) -> ServiceSpec | None:
+    reader = _Reader(table, place, problems)
+    before = len(problems)
+    code = reader.get("code", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
+    name = reader.get("name", str, check=str.strip)
+    prefix = reader.get("prefix", str, check=PREFIX_PATTERN.match,
+                        hint="up to 3 capital letters or digits")
+    start = reader.get("start_number", int, 1, check=lambda v: 0 <= v <= 9000, hint="0 to 9000")
+    capacity = reader.get("daily_capacity", int, None, check=lambda v: v >= 1, hint="at least 1")
+    mean = reader.get("mean_service_minutes", (int, float), 10,
+                      check=lambda v: 0 < v <= 240, hint="more than 0, at most 240")
+    target = reader.get("target_wait_minutes", (int, float), 15,
+                        check=lambda v: 0 < v <= 480, hint="more than 0, at most 480")
+    reader.reject_unknown()
+    if len(problems) > before:
+        return None
+    return ServiceSpec(code=code, name=name.strip(), prefix=prefix, start_number=start,
+                       daily_capacity=capacity, mean_service_s=round(mean * 60),
+                       target_wait_s=round(target * 60))
+
+
+def _parse_counter(table: dict, place: str, problems: list[str]) -> CounterSpec | None:
+    reader = _Reader(table, place, problems)
+    before = len(problems)
+    number = reader.get("number", int, check=lambda v: 1 <= v <= 999, hint="1 to 999")
+    name = reader.get("name", str, None) or (f"Quầy {number}" if number else None)
+    services = reader.get("services", list, check=bool, hint="list at least one service code")
+    if services and not all(isinstance(code, str) for code in services):
+        reader._problem("services", "must be a list of service codes (strings)")
+    reader.reject_unknown()
+    if len(problems) > before:
+        return None
+    return CounterSpec(number=number, name=name, services=tuple(services))
+
+
+def _parse_priority(table: dict, place: str, problems: list[str]) -> PrioritySpec | None:
+    reader = _Reader(table, place, problems)
+    before = len(problems)
+    code = reader.get("code", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
+    name = reader.get("name", str, check=str.strip)
+    reader.reject_unknown()
+    if len(problems) > before:
+        return None
+    return PrioritySpec(code=code, name=name.strip())
+
+
+def _check_office_links(place, declared, services, counters, priorities,  # noqa: ANN001
+                        problems) -> None:
+    services = [s for s in services if s]
+    if not declared:
+        problems.append(f"{place}: an office needs at least one [[office.service]]")
+    _check_unique(declared, place, "service code", problems)
+    _check_unique([s.prefix for s in services], place, "service prefix", problems)
+    _check_unique([c.number for c in counters if c], place, "counter number", problems)
+    _check_unique([p.code for p in priorities if p], place, "priority code", problems)
+    known = set(declared)
+    for index, counter in enumerate(counters, 1):
+        for code in counter.services if counter else ():
+            if code not in known:
+                problems.append(f"{place}.counter[{index}].services: unknown service {code!r}")
+
+
+def _check_unique(values: list, place: str, what: str, problems: list[str]) -> None:
+    seen: set = set()
+    for value in values:
+        if value in seen:
+            problems.append(f"{place}: duplicate {what} {value!r}")
+        seen.add(value)
+
+
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _parse_date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,364 @@
+"""Read-side queries shared by the lifecycle, the forecast and the board."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import bindparam, event, func, select
+from sqlalchemy.orm import Session
+
+from queue_server.core.clock import local_day
+from queue_server.core.db import note_queue_version, noted_queue_version, transaction_wrote
+from queue_server.models import Counter, Office, Service, Ticket, TicketStatus, counter_services
+from queue_server.tickets.forecast import CounterState, Forecast, Plan, forecast_for
+from queue_server.tickets.ordering import Pool, PriorityRule, QueueEntry, next_streak
+
+# Real service times needed before they replace the configured mean.
+MIN_SAMPLES = 5
+
+
+def office_rule(office: Office) -> PriorityRule:
+    """The office's priority rule as the ordering code expects it."""
+    return PriorityRule(office.priority_mode.value, office.ordinary_per_priority)
+
+
+def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntry]:
+    """Every waiting ticket of the office's day, as light ordering entries."""
+    # Core on the session's connection, and rows turned straight into tuples: this runs
+    # on every issue and call, over every waiting ticket of the day.
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id.is_not(None),
+               Ticket.is_transferred, Ticket.target_counter_id)
+        .where(Ticket.office_id == office.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING)
+    )
+    return list(map(QueueEntry._make, rows))
+
+
+@dataclass
+class OfficeQueue:
+    """One office's waiting queue as last read, reused while the database shows no change."""
+
+    version: int | None  # the office's queue_version; None: read after this transaction wrote
+    day: date
+    read_at: float
+    entries: list[QueueEntry]
+    busy: list[tuple[int, datetime, int]]  # called tickets: counter, called at, service
+    counters: list[tuple[int, int, frozenset[int], int, bool]]  # id, number, services,
+    # ordinary streak, paused
+    durations_s: dict[int, float]
+    service_codes: dict[int, str]
+    waiting_by_service: dict[int, int]
+    plan: Plan | None = None
+
+    def youngest(self) -> tuple[datetime, int] | None:
+        """The age key of the newest waiting ticket (entries are kept in age order)."""
+        return _age(self.entries[-1]) if self.entries else None
+
+    def add(self, entry: QueueEntry) -> None:
+        """A ticket was issued and committed: add it (its event moved the version by one)."""
+        youngest = self.youngest()
+        is_youngest = youngest is None or youngest < _age(entry)
+        self.entries.append(entry)
+        if not is_youngest:
+            self.entries.sort(key=_age)
+        if entry.service_id in self.waiting_by_service:
+            self.waiting_by_service[entry.service_id] += 1
+        if self.plan is not None and is_youngest and _is_ordinary(entry):
+            self.plan.take_new(entry.service_id)
+        else:
+            self.plan = None
+        self.version += 1
+
+
+def _age(entry: QueueEntry) -> tuple[datetime, int]:
+    return (entry.queued_at, entry.ticket_id)
+
+
+def _is_ordinary(entry: QueueEntry) -> bool:
+    return not (entry.is_priority or entry.is_transferred or entry.target_counter_id)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """One office's waiting tickets, counters and service means, as of one request."""
+
+    office: Office
+    now: datetime
+    queue: OfficeQueue
+    read_in: object = None  # the database transaction it was read in
+
+    @property
+    def day(self) -> date:
+        return self.queue.day
+
+    @property
+    def counters(self) -> list[CounterState]:
+        """Each active counter with the moment it is expected to be free."""
+        busy_until: dict[int, datetime] = {}
+        for counter_id, called_at, service_id in self.queue.busy:
+            expected_end = called_at + timedelta(
+                seconds=self.queue.durations_s.get(service_id, 600))
+            busy_until[counter_id] = max(self.now, expected_end)
+        return [CounterState(counter_id, services, busy_until.get(counter_id, self.now),
+                             streak, paused)
+                for counter_id, _number, services, streak, paused in self.queue.counters]
+
+    def counter_numbers(self, service_id: int) -> list[int]:
+        """The numbers of the active counters serving a service."""
+        return [number for _id, number, services, _streak, _paused in self.queue.counters
+                if service_id in services]
+
+    def calling_order(self, counter_id: int, limit: int) -> tuple[int, list[QueueEntry]]:
+        """How many this counter may call, and the first `limit` in the order it would."""
+        row = next((c for c in self.queue.counters if c[0] == counter_id), None)
+        if row is None:
+            return 0, []
+        _id, _number, services, streak, _paused = row
+        mine = [e for e in self.queue.entries if e.target_counter_id == counter_id
+                or (e.target_counter_id is None and e.service_id in services)]
+        pool, order, rule = Pool(mine), [], office_rule(self.office)
+        while len(order) < limit:
+            entry = pool.peek(counter_id, services, streak, rule)
+            if entry is None:
+                break
+            pool.take(entry)
+            order.append(entry)
+            streak = next_streak(streak, entry)
+        return len(mine), order
+
+    def waiting(self) -> dict[str, int]:
+        """How many wait in each active service's queue, by code (zeros included)."""
+        return {code: self.queue.waiting_by_service.get(service_id, 0)
+                for service_id, code in self.queue.service_codes.items()}
+
+    def forecast(self, ticket: Ticket) -> Forecast | None:
+        """Ahead and estimated wait for a waiting ticket of this day; None otherwise."""
+        if ticket.status is not TicketStatus.WAITING or ticket.day != self.day:
+            return None
+        entry = next((e for e in self.queue.entries if e.ticket_id == ticket.id), None)
+        if entry is None:
+            return None
+        return forecast_for(entry, self.queue.entries, self.counters, self.queue.durations_s,
+                            office_rule(self.office), self.now)
+
+    def forecast_new(self, service_id: int) -> Forecast:
+        """What an ordinary ticket taken now for this service would be told."""
+        youngest = self.queue.youngest()
+        if youngest is None or youngest[0] <= self.now:
+            plan = self.queue.plan
+            if plan is None or not plan.answers_at(self.now):
+                plan = self.queue.plan = Plan.simulate(
+                    self.queue.entries, self.counters, self.queue.durations_s,
+                    office_rule(self.office), self.now)
+            forecast = plan.forecast_new(service_id, self.now)
+            if forecast is not None:
+                return forecast
+        # The largest id sorts the phantom after real tickets issued in the same instant.
+        phantom = QueueEntry(2**62, service_id, self.now, False, False, None)
+        return forecast_for(phantom, [*self.queue.entries, phantom], self.counters,
+                            self.queue.durations_s, office_rule(self.office), self.now)
+
+    def with_issued(self, session: Session, ticket: Ticket) -> tuple[Forecast | None, QueueState]:
+        """The forecast of a ticket issued since this state was read, and the state after it.
+
+        The office's cached queue learns of the ticket only once the transaction commits.
+        """
+        session.flush()
+        # An idempotent retry wrote nothing: its ticket was issued earlier.
+        is_new = self.queue.version is not None and transaction_wrote(session.connection())
+        if is_new and not self._read_under_write_lock(session):
+            # SQLite has moved the version for the ticket's own event already, PostgreSQL
+            # does at commit; any other step means another change committed since the read.
+            own = 0 if _moves_version_at_commit(session) else 1
+            is_new = _read_version(session, self.office.id) == self.queue.version + own
+        if ticket.day != self.day or not is_new:
+            state = load_queue(session, self.office, self.now)
+            return state.forecast(ticket), state
+        entry = QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
+                           ticket.priority_id is not None, False, None)
+        if _is_ordinary(entry):
+            forecast = self.forecast_new(ticket.service_id)
+        else:  # the replay sorts its entries itself
+            forecast = forecast_for(entry, [*self.queue.entries, entry], self.counters,
+                                    self.queue.durations_s, office_rule(self.office), self.now)
+        _after_commit(session, self.office.id, self.queue, entry)
+        # This request's view of the queue after the ticket; the shared copy changes on commit.
+        after = replace(self.queue, entries=list(self.queue.entries),
+                        waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
+        after.add(entry)
+        return forecast, QueueState(self.office, self.now, after, self.read_in)
+
+    def _read_under_write_lock(self, session: Session) -> bool:
+        # A SQLite transaction that wrote saw no other commit after its first read: it took
+        # the write lock with BEGIN IMMEDIATE, or SQLite refused its write (BUSY_SNAPSHOT).
+        connection = session.connection()
+        return (not _moves_version_at_commit(session)
+                and self.read_in is connection.get_transaction())
+
+
+# How long a cached queue may serve without a full read. Every change it shows moves the
+# version (events, and edits of services and counters: migrations 0008 and 0013); this only
+# bounds what a write past the triggers could leave, such as a backup restored under a
+# running server.
+MAX_CACHE_AGE_S = 60.0
+_caches: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _cache_of(session: Session) -> dict[int, OfficeQueue]:
+    """This process's cache of office queues for the session's database."""
+    return _caches.setdefault(session.get_bind(), {})
+
+
+# Triggers move it with every ticket or counter event of the office (migration 0008).
+_VERSION = select(Office.__table__.c.queue_version).where(Office.id == bindparam("office"))
+
+
+def _read_version(session: Session, office_id: int) -> int:
+    connection = session.connection()
+    version = noted_queue_version(connection, office_id)
+    if version is None:
+        version = connection.execute(_VERSION, {"office": office_id}).scalar_one()
+    return version
+
+
+def _moves_version_at_commit(session: Session) -> bool:
+    # PostgreSQL's triggers are deferred (see migration 0008). Should another change commit
+    # between a read and the commit, the copy gets a version already past: never used.
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _after_commit(session: Session, office_id: int, queue: OfficeQueue,
+                  entry: QueueEntry) -> None:
+    updates = session.info.setdefault("queue_updates", [])
+    updates.append((_cache_of(session), office_id, queue, queue.version, entry))
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_queue_updates(session: Session) -> None:
+    for cache, office_id, queue, before, entry in session.info.pop("queue_updates", []):
+        if cache.get(office_id) is queue and queue.version == before:
+            queue.add(entry)
+        else:
+            cache.pop(office_id, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queue_updates(session: Session) -> None:
+    session.info.pop("queue_updates", None)
+
+
+def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
+    """The office's queue: the cached copy while nothing changed, else four small queries."""
+    day = local_day(now, office.timezone)
+    cache = _cache_of(session)
+    # The version first: a change committed between the two reads then makes the copy
+    # look older than it is (read again next time), never newer.
+    version = _read_version(session, office.id)
+    cached = cache.get(office.id)
+    if (cached is not None and cached.version == version and cached.day == day
+            and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
+        return QueueState(office, now, cached, session.connection().get_transaction())
+    # What this transaction wrote may yet roll back and its version come back with other
+    # content: such a read is neither shared nor extended.
+    if transaction_wrote(session.connection()):
+        version = None
+    queue = _read_queue(session, office, day, version)
+    if version is not None:
+        cache[office.id] = queue
+    return QueueState(office, now, queue, session.connection().get_transaction())
+
+
+def _read_queue(session: Session, office: Office, day: date,
+                version: int | None) -> OfficeQueue:
+    services = session.execute(
+        select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
+               Service.service_time_samples, Service.mean_service_s)
+        .where(Service.office_id == office.id)).all()
+    durations = {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
+                 else float(row.mean_service_s) for row in services}
+    codes = {row.id: row.code for row in services if row.is_active}
+    entries = sorted(queue_entries(session, office, day), key=_age)
+    waiting = dict.fromkeys(codes, 0)
+    for entry in entries:
+        if entry.service_id in waiting:
+            waiting[entry.service_id] += 1
+    busy = list(session.execute(
+        select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
+        .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED,
+               Ticket.day == day)))
+    return OfficeQueue(version=version, day=day, read_at=time.monotonic(), entries=entries,
+                       busy=busy, counters=_counter_rows(session, office),
+                       durations_s=durations, service_codes=codes, waiting_by_service=waiting)
+
+
+def _counter_rows(session: Session,
+                  office: Office) -> list[tuple[int, int, frozenset[int], int, bool]]:
+    served: dict[int, set[int]] = {}
+    counters = {}
+    for row in session.execute(
+        select(Counter.id, Counter.number, Counter.ordinary_streak, Counter.is_paused,
+               Service.id.label("sid"))
+        .join(counter_services, counter_services.c.counter_id == Counter.id)
+        .join(Service, Service.id == counter_services.c.service_id)
+        .where(Counter.office_id == office.id, Counter.is_active, Service.is_active)
+    ):
+        counters[row.id] = row
+        served.setdefault(row.id, set()).add(row.sid)
+    return [(counter_id, row.number, frozenset(served[counter_id]), row.ordinary_streak,
+             row.is_paused)
+            for counter_id, row in sorted(counters.items())]
+
+
+def ticket_forecast(session: Session, ticket: Ticket, now: datetime) -> Forecast | None:
+    """Ahead and estimated wait for a waiting ticket of today; None otherwise."""
+    if ticket.status is not TicketStatus.WAITING:
+        return None
+    return load_queue(session, ticket.office, now).forecast(ticket)
+
+
+def waiting_counts(session: Session, office: Office, day: date) -> dict[str, int]:
+    """How many wait in each service's queue today, by service code (zeros included)."""
+    counts = dict(session.execute(
+        select(Ticket.service_id, func.count())
+        .where(Ticket.office_id == office.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING)
+        .group_by(Ticket.service_id)
+    ).all())
+    return {service.code: counts.get(service.id, 0)
+            for service in office.services if service.is_active}
+
+
+_OFFICE_BY_SLUG = select(Office, Office.__table__.c.queue_version).where(
+    Office.slug == bindparam("slug"), Office.is_active)
+
+
+def find_office(session: Session, slug: str) -> Office | None:
+    """The active office with this slug, or None."""
+    row = session.execute(_OFFICE_BY_SLUG, {"slug": slug}).first()
+    if row is None:
+        return None
+    # Nearly every request that finds an office then reads its queue: one statement fewer.
+    note_queue_version(session.connection(), row[0].id, row[1])
+    return row[0]
+
+
+_CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def find_ticket(session: Session, code: str) -> Ticket | None:
+    """The ticket with this lookup code, or None."""
+    # Codes are URL-safe base64; anything else (a NUL, say, which PostgreSQL refuses to
+    # compare) cannot be one, so it never reaches the database.
+    if not code or len(code) > 64 or not _CODE_ALPHABET.issuperset(code):
+        return None
+    return session.scalar(select(Ticket).where(Ticket.code == code))
+
+
+def find_counter_by_number(session: Session, office: Office, number: int) -> Counter | None:
+    """The office's active counter with this number, or None."""
+    return session.scalar(select(Counter).where(
+        Counter.office_id == office.id, Counter.number == number, Counter.is_active))
