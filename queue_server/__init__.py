@@ -99,7 +99,7 @@ def _housekeeping(app: Flask) -> None:
 
 def _forget_phone_numbers(app: Flask) -> None:
     """Phone numbers given for "your turn is near" go once past their office's retention."""
-    from queue_server.notify.delivery import forget_phone_numbers
+    from queue_server.realtime.sms_sender import forget_phone_numbers
 
     try:
         forget_phone_numbers(app)

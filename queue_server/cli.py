@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 
 from queue_server.core.clock import utc_now
 from queue_server.core.db import make_engine, make_session_factory
-from queue_server.core.errors import DomainError
+from queue_server.core.errors import DomainError, SettingsError
 from queue_server.core.greenlets import refuse_gevent_websocket
 from queue_server.core.i18n import message
 from queue_server.core.migrate import upgrade_database
-from queue_server.core.settings import Settings, SettingsError, load_settings
+from queue_server.core.settings import Settings, load_settings
 from queue_server.models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
 from queue_server.security.tokens import add_device, add_user, hash_token, set_password
 from queue_server.setup.accounts import (

@@ -2,10 +2,11 @@
 
 from flask import jsonify
 
-from queue_server.api import api
-from queue_server.api.common import db, json_body, read_fields
-from queue_server.api.throttling import throttled_login
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, read_fields
 from queue_server.core.clock import iso_local
+from queue_server.core.request_context import db
+from queue_server.edge.limits import throttled_login
 
 
 @api.post("/auth/token")

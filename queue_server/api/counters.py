@@ -6,18 +6,11 @@ from collections.abc import Callable
 
 from flask import jsonify, request
 
-from queue_server.api import api
-from queue_server.api.common import (
-    actor_of,
-    db,
-    json_body,
-    now,
-    office_or_404,
-    public_url,
-    read_fields,
-    require_staff_of,
-)
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import InvalidInput
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge.callers import actor_of, require_staff_of
 from queue_server.models import Ticket
 from queue_server.realtime import broadcasts
 from queue_server.tickets import lifecycle

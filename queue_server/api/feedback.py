@@ -5,15 +5,18 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.api import api, openapi
-from queue_server.api.common import db, json_body, now, principal, read_fields
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, read_fields
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import Conflict, Forbidden, NotFound
 from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now
+from queue_server.edge import limits
+from queue_server.edge.callers import principal
 from queue_server.feedback import inbox, ratings
 from queue_server.models import DeviceKind, FeedbackSource, Ticket, VisitCount
 from queue_server.realtime import broadcasts
-from queue_server.security import lookup_limits
 from queue_server.security.tokens import Principal
 from queue_server.tickets.queue_state import find_ticket
 
@@ -62,7 +65,7 @@ def create_feedback(code: str):  # noqa: ANN201
     """Rate a finished ticket once: 201; 409 when not finished or already rated."""
     tablet = _rating_tablet()
     if tablet is None:
-        lookup_limits.check_feedback()
+        limits.check_feedback()
     fields = read_fields(json_body(), {"rating": int},
                          {"reasons": list, "comment": str, "visits": str})
     ticket = _ticket_or_404(code)

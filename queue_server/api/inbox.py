@@ -6,18 +6,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from queue_server.api import api, openapi
-from queue_server.api.common import (
-    db,
-    json_body,
-    now,
-    office_or_404,
-    read_fields,
-    refuse_unknown_parameters,
-)
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, office_or_404, read_fields, refuse_unknown_parameters
 from queue_server.api.stats import require_manager_of
 from queue_server.core.errors import NotFound
 from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now
 from queue_server.feedback import inbox
 from queue_server.tickets.queue_state import find_ticket
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from queue_server.api import api, openapi
-from queue_server.api.common import db, now, office_or_404, principal
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import office_or_404
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import Forbidden
 from queue_server.core.i18n import message, pick_language
+from queue_server.core.request_context import db, now
+from queue_server.edge.callers import principal
 from queue_server.models import Device
 from queue_server.tickets import lifecycle
 

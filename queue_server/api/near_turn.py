@@ -5,20 +5,16 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.api import api, openapi
-from queue_server.api.common import (
-    db,
-    json_body,
-    now,
-    office_or_404,
-    principal,
-    read_fields,
-    require_staff_of,
-)
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now
+from queue_server.edge.callers import principal, require_staff_of
 from queue_server.models import DeviceKind, Office, Ticket
-from queue_server.notify import delivery, phones
+from queue_server.notify import phones
+from queue_server.realtime import sms_sender
 from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
@@ -36,7 +32,7 @@ MESSAGES.update({
 
 
 def _sms_enabled() -> bool:
-    return delivery.delivery_of(current_app).notifier is not None
+    return sms_sender.delivery_of(current_app).notifier is not None
 
 
 @api.get("/offices/<slug>/near-turn")
@@ -92,7 +88,7 @@ def _send_if_already_near(ticket: Ticket) -> None:
     # Registered with the threshold already reached: no queue change may come to trigger it.
     forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
     if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
-        delivery.send_due(current_app._get_current_object(), db(),
+        sms_sender.send_due(current_app._get_current_object(), db(),
                               {ticket.id: forecast.ahead})
 
 

@@ -6,19 +6,12 @@ from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from queue_server.api import api, printing
-from queue_server.api.common import (
-    actor_of,
-    db,
-    json_body,
-    now,
-    office_or_404,
-    principal,
-    public_url,
-    read_fields,
-    require_staff_of,
-)
+from queue_server.api import printing
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Forbidden, InvalidInput
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge.callers import actor_of, principal, require_staff_of
 from queue_server.models import Channel, DeviceKind, Office, Ticket
 from queue_server.printing.jobs import serving_printer
 from queue_server.realtime import broadcasts

@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from queue_server.api import api
+from queue_server.api.blueprint import api
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 ERROR = _ERROR

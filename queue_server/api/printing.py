@@ -8,19 +8,13 @@ from dataclasses import dataclass
 from flask import Response, jsonify, request
 
 from printer.profiles import get_profile
-from queue_server.api import api, openapi
-from queue_server.api.common import (
-    db,
-    json_body,
-    now,
-    office_or_404,
-    principal,
-    public_url,
-    read_fields,
-    require_staff_of,
-)
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound
 from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge.callers import principal, require_staff_of
 from queue_server.models import Device, DeviceKind, PrinterState, PrintJob, Ticket
 from queue_server.printing import jobs as print_jobs
 from queue_server.printing.slips import build_slip

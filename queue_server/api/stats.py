@@ -10,21 +10,17 @@ from datetime import date
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from queue_server.api import api, openapi
-from queue_server.api.common import (
-    db,
-    now,
-    office_or_404,
-    principal,
-    reading,
-    refuse_unknown_parameters,
-)
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import office_or_404, refuse_unknown_parameters
 from queue_server.core.clock import local_day, local_time
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now, reading
+from queue_server.edge.callers import principal
 from queue_server.models import Counter, Office, Role, Service, User
 from queue_server.reports import officers, spreadsheets
-from queue_server.reports.monitor import monitor_snapshot
+from queue_server.reports.monitor import live_monitor
 from queue_server.reports.stats import Filters, Period, Scope
 from queue_server.reports.summary import office_report, province_report
 from queue_server.reports.ticket_export import tickets_table
@@ -212,7 +208,7 @@ def office_monitor(slug: str):  # noqa: ANN201
     require_manager_of(office)
     refuse_unknown_parameters(set())
     reading()
-    return jsonify(monitor_snapshot(db(), office, now()))
+    return jsonify(live_monitor(db(), office, now()))
 
 
 def read_month(office: Office) -> Period:

@@ -6,9 +6,10 @@ import qrcode
 from flask import Response
 from qrcode.image.svg import SvgPathFillImage
 
-from queue_server.api import api, openapi
-from queue_server.api.common import db, public_url
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
 from queue_server.core.errors import NotFound
+from queue_server.core.request_context import db, public_url
 from queue_server.tickets.queue_state import find_ticket
 from queue_server.tickets.serialize import ticket_json
 

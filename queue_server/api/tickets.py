@@ -2,9 +2,10 @@
 
 from flask import jsonify
 
-from queue_server.api import api
-from queue_server.api.common import actor_of, db, now, public_url, require_staff_of
+from queue_server.api.blueprint import api
 from queue_server.core.errors import NotFound
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge.callers import actor_of, require_staff_of
 from queue_server.realtime import broadcasts
 from queue_server.tickets import lifecycle
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from flask import Response, current_app, jsonify, request
 
-from queue_server.api import api, openapi
-from queue_server.api.common import office_or_404, state
+from queue_server.api import openapi
+from queue_server.api.blueprint import api
+from queue_server.api.common import office_or_404
 from queue_server.core.errors import DomainError, InvalidInput
+from queue_server.core.request_context import state
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
 from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError

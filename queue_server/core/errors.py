@@ -58,3 +58,7 @@ class Forbidden(DomainError):
     def __init__(self, error_code: str = "forbidden", /, **params: object) -> None:
         super().__init__(error_code, **params)
         self.code = error_code
+
+
+class SettingsError(ValueError):
+    """A setting is unknown or invalid; the message names it (a start-up error, not a refusal)."""

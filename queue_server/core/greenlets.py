@@ -6,7 +6,7 @@ import importlib.util
 from collections.abc import Callable
 from typing import TypeVar
 
-from queue_server.core.settings import SettingsError
+from queue_server.core.errors import SettingsError
 
 Result = TypeVar("Result")
 

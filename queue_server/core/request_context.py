@@ -30,3 +30,11 @@ def public_url() -> str:
     return state().settings.public_url or request.host_url.rstrip("/")
 
 
+def reading() -> None:
+    """Read a report in a transaction of its own that never blocks writers.
+
+    The request's session starts with BEGIN IMMEDIATE (SQLite's write lock, see db.py); a
+    report reads for up to a second, and kiosks must not wait behind it.
+    """
+    db().commit()
+    db().connection(execution_options={"sqlite_begin": "DEFERRED"})

@@ -9,9 +9,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-
-class SettingsError(ValueError):
-    """A setting is unknown or invalid; the message names it."""
+from queue_server.core.errors import SettingsError
+from queue_server.core.text_templates import template_problem
 
 
 @dataclass(frozen=True)
@@ -149,8 +148,6 @@ def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
 
 
 def _check_sms(settings: Settings) -> None:
-    from queue_server.notify.gateway import template_problem
-
     if settings.sms_gateway_url and not settings.sms_gateway_url.startswith(
             ("http://", "https://")):
         raise SettingsError("sms_gateway_url must start with http:// or https://")

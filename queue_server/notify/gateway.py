@@ -13,8 +13,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 import requests
 
-MESSAGE_FIELDS = frozenset({"number", "office", "service", "ahead"})
-BODY_FIELDS = frozenset({"phone", "text"})
 TIMEOUT_S = 10.0
 DEFAULT_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -27,19 +25,6 @@ class Notifier(Protocol):
     """Sends one text message to one phone number, or raises NotifyError."""
 
     def send(self, phone: str, text: str) -> None: ...
-
-
-def template_problem(name: str, template: str) -> str | None:
-    """Why a settings template cannot be used, or None when it can."""
-    allowed = BODY_FIELDS if name == "sms_body_template" else MESSAGE_FIELDS
-    parsed = Template(template)
-    if not parsed.is_valid():
-        return f"{name} is not a valid template (write $$ for a dollar sign)"
-    unknown = sorted(set(parsed.get_identifiers()) - allowed)
-    if unknown:
-        return (f"{name}: unknown placeholder(s) {', '.join('$' + u for u in unknown)};"
-                f" known: {', '.join('$' + a for a in sorted(allowed))}")
-    return None
 
 
 def message_text(template: str, *, number: str, office: str, service: str, ahead: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from queue_server.api.common import forget_principals
+from queue_server.edge.callers import forget_principals
 from queue_server.models import Office
 from queue_server.realtime import broadcasts
 from queue_server.tickets import queue_state

@@ -14,7 +14,7 @@ from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFo
 from queue_server.core.extensions import socketio
 from queue_server.core.i18n import message
 from queue_server.core.request_context import db, now, public_url
-from queue_server.feedback import rating_desk
+from queue_server.edge import limits
 from queue_server.models import (
     Counter,
     Device,
@@ -27,8 +27,7 @@ from queue_server.models import (
     TicketEventKind,
 )
 from queue_server.printing import jobs as print_jobs
-from queue_server.realtime import ticket_followers
-from queue_server.security import lookup_limits
+from queue_server.realtime import rating_tablets, ticket_followers
 from queue_server.security.tokens import Principal
 from queue_server.tickets.board import board_snapshot, counters_shown, now_serving
 from queue_server.tickets.counter_view import counter_snapshot
@@ -91,14 +90,14 @@ def _on_connect(auth: dict | None = None) -> bool:
 
 def _browser_session_principal() -> Principal | None:
     # Imported here: the api package imports this module.
-    from queue_server.api.common import session_principal
+    from queue_server.edge.callers import session_principal
 
     return session_principal()
 
 
 def _token_principal(token: str) -> Principal:
     # Checked as for HTTP: an idle device is refused, a device is noted as seen.
-    from queue_server.api.common import check_token
+    from queue_server.edge.callers import check_token
 
     return check_token(token)
 
@@ -180,10 +179,10 @@ def _subscribe_counter(data: dict) -> dict:
 
 def _subscribe_ticket(data: dict) -> dict:
     code = data.get("code")
-    lookup_limits.check_lookup()
+    limits.check_lookup()
     ticket = find_ticket(db(), code) if isinstance(code, str) and len(code) <= 64 else None
     if ticket is None:
-        lookup_limits.unknown_code()
+        limits.unknown_code()
         raise NotFound("ticket_not_found")
     join_room(ticket_room(ticket.code))
     join_room(ticket_followers.positions_room(ticket.office))  # queue_positions: ahead counts down
@@ -201,7 +200,7 @@ def _subscribe_dashboard(data: dict) -> dict:
 
 def _subscribe_rating(data: dict) -> dict:
     """A counter's rating tablet: the ticket it should ask about now (see rating_desk)."""
-    return rating_desk.subscribe(data, _principals.get(request.sid))
+    return rating_tablets.subscribe(data, _principals.get(request.sid))
 
 
 def _subscribe_printer() -> dict:

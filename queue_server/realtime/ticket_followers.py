@@ -14,9 +14,9 @@ from flask import current_app
 from queue_server.core.clock import iso_local
 from queue_server.core.extensions import socketio
 from queue_server.core.request_context import db, now
-from queue_server.feedback import rating_desk
 from queue_server.models import Office, Ticket
 from queue_server.notify import delivery
+from queue_server.realtime import rating_tablets, sms_sender
 from queue_server.tickets.positions import forecast_all, waiting_numbers
 from queue_server.tickets.queue_state import QueueState
 
@@ -33,7 +33,7 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
     """Announce what a committed change means for waiting citizens; never raises."""
     try:
         if finished is not None:
-            rating_desk.ticket_finished(finished, now())
+            rating_tablets.ticket_finished(finished, now())
             if called is None:
                 return  # a finish alone moves no one: nobody's "ahead" changes
         forecasts = forecast_all(state)
@@ -44,6 +44,6 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
             "office": office.slug, "day": state.day.isoformat(), "positions": positions,
             "generated_at": iso_local(state.now, office.timezone)}, to=positions_room(office))
         near = delivery.near_tickets(office, forecasts, called)
-        delivery.send_due(current_app._get_current_object(), db(), near)
+        sms_sender.send_due(current_app._get_current_object(), db(), near)
     except Exception:  # noqa: BLE001 - the action is committed; followers resync by snapshot
         log.exception("could not announce the new positions of office %s", office.slug)

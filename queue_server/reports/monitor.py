@@ -13,7 +13,7 @@ from queue_server.models import Counter, Office, Ticket, TicketStatus, User
 from queue_server.reports.stats import Period, Scope, empty_figures, figures_by
 
 
-def monitor_snapshot(session: Session, office: Office, now: datetime) -> dict:
+def live_monitor(session: Session, office: Office, now: datetime) -> dict:
     """What the dashboard's live part shows; refetched after every queue event."""
     day = local_day(now, office.timezone)
     services = _services(session, office, day, now)

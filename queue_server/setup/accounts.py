@@ -33,7 +33,7 @@ from queue_server.setup import (
     fields,
     messages,  # noqa: F401 - registers the messages
 )
-from queue_server.setup.audit_log import Changer, diff, record, snapshot
+from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import FormInvalid, Problem, Rule, refuse
 
 USER_RULES = (
@@ -86,7 +86,7 @@ def create_user(session: Session, raw: Mapping[str, object], *, office: Office |
 def log_user_created(session: Session, by: Changer, user: User, *, now: datetime) -> None:
     """The audit line of a new account (here and from `queue-server user add`)."""
     record(session, by, now=now, office_id=user.office_id, action=AdminAction.CREATED,
-           kind=AdminObject.USER, key=user.username, changes=diff({}, snapshot(user, USER_LOGGED)))
+           kind=AdminObject.USER, key=user.username, changes=diff({}, logged_values(user, USER_LOGGED)))
 
 
 def update_user(session: Session, user: User, raw: Mapping[str, object], *,
@@ -100,7 +100,7 @@ def update_user(session: Session, user: User, raw: Mapping[str, object], *,
     _check_allowed(by, user, role, office_id)
     if user.id == by.user_id and (role is not user.role or values.get("state") == "disabled"):
         raise refuse("state" if values.get("state") == "disabled" else "role", "own_account")
-    before = snapshot(user, USER_LOGGED)
+    before = logged_values(user, USER_LOGGED)
     user.role, user.office_id = role, office_id
     if "full_name" in values:
         user.full_name = values["full_name"]
@@ -147,7 +147,7 @@ def _new_password(raw: Mapping[str, object]) -> str:
 
 def _log(session: Session, by: Changer, now: datetime, user: User, action: AdminAction,
          before: dict) -> bool:
-    changes = diff(before, snapshot(user, USER_LOGGED))
+    changes = diff(before, logged_values(user, USER_LOGGED))
     if changes:
         session.flush()
         record(session, by, now=now, office_id=user.office_id, action=action,

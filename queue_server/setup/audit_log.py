@@ -47,7 +47,7 @@ def record(session: Session, changer: Changer, *, now: datetime, office_id: int 
     return entry
 
 
-def snapshot(instance: object, names: list[str] | tuple[str, ...]) -> dict:
+def logged_values(instance: object, names: list[str] | tuple[str, ...]) -> dict:
     """The named attributes of a model as JSON-ready values."""
     return {name: plain(getattr(instance, name)) for name in names}
 

@@ -30,7 +30,7 @@ from queue_server.setup import (
     fields,
     messages,  # noqa: F401 - registers the messages
 )
-from queue_server.setup.audit_log import Changer, diff, record, snapshot
+from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import Rule, refuse
 
 OFFICE_RULES = (
@@ -114,7 +114,7 @@ def create_office(session: Session, raw: Mapping[str, object], *, now: datetime,
     session.add(office)
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
-           kind=AdminObject.OFFICE, key=slug, changes=diff({}, snapshot(office, OFFICE_LOGGED)))
+           kind=AdminObject.OFFICE, key=slug, changes=diff({}, logged_values(office, OFFICE_LOGGED)))
     return office
 
 
@@ -122,10 +122,10 @@ def update_office(session: Session, office: Office, raw: Mapping[str, object], *
                   now: datetime, by: Changer) -> bool:
     """Change the office's settings (fields absent from raw keep their value); True if any."""
     values = fields.read(raw, OFFICE_RULES, partial=True)
-    before = snapshot(office, OFFICE_LOGGED)
+    before = logged_values(office, OFFICE_LOGGED)
     _set_office(office, values)
     return _log_update(session, by, now, office.id, AdminObject.OFFICE, office.slug, before,
-                       snapshot(office, OFFICE_LOGGED))
+                       logged_values(office, OFFICE_LOGGED))
 
 
 def _set_office(office: Office, values: dict) -> None:
@@ -163,7 +163,7 @@ def create_service(session: Session, office: Office, raw: Mapping[str, object], 
     session.add(service)
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
-           kind=AdminObject.SERVICE, key=code, changes=diff({}, snapshot(service, SERVICE_LOGGED)))
+           kind=AdminObject.SERVICE, key=code, changes=diff({}, logged_values(service, SERVICE_LOGGED)))
     return service
 
 
@@ -178,10 +178,10 @@ def update_service(session: Session, service: Service, raw: Mapping[str, object]
         _check_prefix(session, office, service, values.get("prefix", service.prefix))
     if values.get("state") == "retired" and service.is_active:
         _check_nobody_waits(session, service, now)
-    before = snapshot(service, SERVICE_LOGGED)
+    before = logged_values(service, SERVICE_LOGGED)
     _set_service(service, values)
     return _log_update(session, by, now, office.id, AdminObject.SERVICE, service.code, before,
-                       snapshot(service, SERVICE_LOGGED))
+                       logged_values(service, SERVICE_LOGGED))
 
 
 def _set_service(service: Service, values: dict) -> None:
@@ -241,7 +241,7 @@ def create_counter(session: Session, office: Office, raw: Mapping[str, object], 
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
            kind=AdminObject.COUNTER, key=str(number),
-           changes=diff({}, counter_snapshot(counter)))
+           changes=diff({}, counter_logged_values(counter)))
     return counter
 
 
@@ -251,10 +251,10 @@ def update_counter(session: Session, counter: Counter, raw: Mapping[str, object]
     values = fields.read(raw, COUNTER_RULES, partial=True)
     if values.get("state") == "retired" and counter.is_active and _is_serving(session, counter):
         raise Conflict("counter_busy", counter=counter.number)
-    before = counter_snapshot(counter)
+    before = counter_logged_values(counter)
     _set_counter(session, counter.office, counter, values)
     return _log_update(session, by, now, counter.office_id, AdminObject.COUNTER,
-                       str(counter.number), before, counter_snapshot(counter))
+                       str(counter.number), before, counter_logged_values(counter))
 
 
 def _set_counter(session: Session, office: Office, counter: Counter, values: dict) -> None:
@@ -282,7 +282,7 @@ def _is_serving(session: Session, counter: Counter) -> bool:
         Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)) > 0
 
 
-def counter_snapshot(counter: Counter) -> dict:
+def counter_logged_values(counter: Counter) -> dict:
     """What the log keeps of a counter (its services by code)."""
     return {"name": counter.name, "services": [s.code for s in counter.services],
             "is_active": counter.is_active}
@@ -308,7 +308,7 @@ def create_priority(session: Session, office: Office, raw: Mapping[str, object],
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
            kind=AdminObject.PRIORITY, key=code,
-           changes=diff({}, snapshot(category, PRIORITY_LOGGED)))
+           changes=diff({}, logged_values(category, PRIORITY_LOGGED)))
     return category
 
 
@@ -316,10 +316,10 @@ def update_priority(session: Session, category: PriorityCategory, raw: Mapping[s
                     *, now: datetime, by: Changer) -> bool:
     """Rename, reorder or retire a priority category; True if anything changed."""
     values = fields.read(raw, PRIORITY_RULES, partial=True)
-    before = snapshot(category, PRIORITY_LOGGED)
+    before = logged_values(category, PRIORITY_LOGGED)
     _set_priority(category, values)
     return _log_update(session, by, now, category.office_id, AdminObject.PRIORITY,
-                       category.code, before, snapshot(category, PRIORITY_LOGGED))
+                       category.code, before, logged_values(category, PRIORITY_LOGGED))
 
 
 def _set_priority(category: PriorityCategory, values: dict) -> None:

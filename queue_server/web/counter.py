@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from queue_server.api.common import db
+from queue_server.core.request_context import db
 from queue_server.models import Counter, Office, Role
 from queue_server.security.tokens import Principal
 from queue_server.tickets.lifecycle import current_ticket

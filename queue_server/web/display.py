@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import render_template
 
-import display
-from queue_server.api.common import db
+from queue_server.core.request_context import db
 from queue_server.tickets.queue_state import find_office
-from queue_server.web.frontends import frontend_blueprint
+from queue_server.web.frontends import DISPLAY_ROOT, frontend_blueprint
 
-blueprint = frontend_blueprint("display", display.ROOT)
+blueprint = frontend_blueprint("display", DISPLAY_ROOT)
 
 
 @blueprint.get("/display/<slug>")

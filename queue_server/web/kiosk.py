@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import render_template
 
-import kiosk
-from queue_server.api.common import db
+from queue_server.core.request_context import db
 from queue_server.tickets.queue_state import find_office
-from queue_server.web.frontends import frontend_blueprint
+from queue_server.web.frontends import KIOSK_ROOT, frontend_blueprint
 
 # No referrer: the pairing link carries the device token.
-blueprint = frontend_blueprint("kiosk", kiosk.ROOT, referrer_policy="no-referrer")
+blueprint = frontend_blueprint("kiosk", KIOSK_ROOT, referrer_policy="no-referrer")
 
 
 @blueprint.get("/kiosk/<slug>")

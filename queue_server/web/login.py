@@ -11,7 +11,10 @@ from flask import session as browser_session
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import delete
 
-from queue_server.api.common import (
+from queue_server.core.errors import Unauthorized
+from queue_server.core.i18n import LANGUAGES, message
+from queue_server.core.request_context import db
+from queue_server.edge.callers import (
     SESSION_CSRF,
     SESSION_EXPIRES_AT,
     SESSION_OFFICE_ID,
@@ -19,14 +22,12 @@ from queue_server.api.common import (
     SESSION_TOKEN,
     SESSION_USER_ID,
     csrf_matches,
-    db,
     forget_principals,
     session_principal,
 )
-from queue_server.api.throttling import TooManyAttempts, throttled_login
-from queue_server.core.errors import Unauthorized
-from queue_server.core.i18n import LANGUAGES, message
+from queue_server.edge.limits import throttled_login
 from queue_server.models import ApiToken, Office, Role
+from queue_server.security.limits import TooManyRequests
 from queue_server.security.tokens import IssuedToken, Principal, hash_token
 
 blueprint = Blueprint("login", __name__, template_folder="templates", static_folder="static",
@@ -141,7 +142,7 @@ def log_in():  # noqa: ANN201
                              username=username, status=400)
     try:
         issued = throttled_login(username, password)
-    except TooManyAttempts as refusal:
+    except TooManyRequests as refusal:
         page, status = _render_login(error=message(refusal.message_key, language,
                                                    **refusal.params),
                                      username=username, status=429)

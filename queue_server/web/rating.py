@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from queue_server.api.common import db
+from queue_server.core.request_context import db
 from queue_server.tickets.queue_state import find_counter_by_number, find_office
 from queue_server.web.citizen import ROOT
 from queue_server.web.frontends import frontend_blueprint

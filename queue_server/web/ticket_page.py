@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request
 
-from queue_server.api.common import db, now, public_url
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge import limits
 from queue_server.feedback.ratings import is_rated
-from queue_server.security import lookup_limits
+from queue_server.security.limits import TooManyRequests
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 from queue_server.tickets.serialize import ticket_json
 from queue_server.web.citizen import ROOT
@@ -35,15 +36,15 @@ def _refusal(status: int, title: str, text: str, english: str, headers: dict | N
 def ticket_page(code: str):  # noqa: ANN201
     """The ticket with its live position; a plain page for an unknown code (counted)."""
     try:
-        lookup_limits.check_lookup()
-    except lookup_limits.TooManyRequests as refusal:
+        limits.check_lookup()
+    except TooManyRequests as refusal:
         return _refusal(429, "Xin thử lại sau ít phút",
                         "Máy này đã mở quá nhiều địa chỉ phiếu không đúng.",
                         "Too many unknown ticket addresses from this device; try again later.",
                         refusal.headers)
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
-        lookup_limits.unknown_code()
+        limits.unknown_code()
         return _refusal(404, "Không tìm thấy phiếu",
                         "Địa chỉ này không đúng. Xin quét lại mã QR trên phiếu số thứ tự.",
                         "This ticket was not found. Please scan the QR code on your ticket again.")

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from queue_server.api.common import forget_principals
 from queue_server.core.db import BUSY_TIMEOUT_MS
 from queue_server.core.extensions import socketio
+from queue_server.edge.callers import forget_principals
 from queue_server.models import Device, DeviceKind
 from queue_server.security.tokens import DEVICE_SEEN_EVERY, add_device, record_device_seen
 from queue_server.tickets.queue_state import find_office

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from queue_server import create_app
-from queue_server.security.login_throttle import MAX_LOCK_S, LoginThrottle, lock_seconds
+from queue_server.security.limits import MAX_LOCK_S, LoginThrottle, lock_seconds
 
 PASSWORD = "correct-horse-battery"
 ATTACKER, OFFICER_PC = "10.0.0.66", "10.0.0.7"

@@ -57,7 +57,7 @@ def test_set_password_checks_strength_and_logs_the_user_out_everywhere(app, clie
         set_password(user, "mot-mat-khau-moi-dai")
         session.commit()
         assert session.scalar(select(ApiToken).where(ApiToken.user_id == user.id)) is None
-    from queue_server.api.common import forget_principals
+    from queue_server.edge.callers import forget_principals
 
     forget_principals()
     response = client.get("/api/v1/offices/test-office/counters/1",

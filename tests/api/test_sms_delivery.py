@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from queue_server.models import SmsRequest, SmsStatus
-from queue_server.notify.delivery import delivery_of
+from queue_server.realtime.sms_sender import delivery_of
 
 from ..conftest import bearer
 from ..gateway import FakeGateway

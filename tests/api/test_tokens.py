@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from queue_server.api.common import forget_principals
 from queue_server.core.extensions import socketio
+from queue_server.edge.callers import forget_principals
 from queue_server.models import ApiToken, Device, User
 from queue_server.security.tokens import revoke_device, revoke_user_tokens
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from queue_server.core.settings import SettingsError, load_settings
+from queue_server.core.errors import SettingsError
+from queue_server.core.settings import load_settings
 from queue_server.setup.office_file import (
     OfficeConfigError,
     load_office_file,

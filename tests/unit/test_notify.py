@@ -6,7 +6,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from queue_server.notify.gateway import HttpSmsGateway, NotifyError, message_text, template_problem
+from queue_server.core.text_templates import template_problem
+from queue_server.notify.gateway import HttpSmsGateway, NotifyError, message_text
 
 from ..gateway import FakeGateway
 

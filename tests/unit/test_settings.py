@@ -4,7 +4,8 @@ import dataclasses
 
 import pytest
 
-from queue_server.core.settings import Settings, SettingsError, load_settings
+from queue_server.core.errors import SettingsError
+from queue_server.core.settings import Settings, load_settings
 
 
 def test_environment_overrides_the_file(tmp_path):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from queue_server.core.errors import Conflict, InvalidInput
 from queue_server.models import SmsRequest, SmsStatus, Ticket
 from queue_server.notify import phones as phone_numbers
-from queue_server.notify.delivery import forget_phone_numbers
+from queue_server.realtime.sms_sender import forget_phone_numbers
 from queue_server.tickets import lifecycle
 from queue_server.tickets.lifecycle import Actor
 

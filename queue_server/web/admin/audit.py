@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from flask import Response, request
 from sqlalchemy import select
 
-from queue_server.api.common import db, now, state
 from queue_server.core.clock import local_day
+from queue_server.core.request_context import db, now, state
 from queue_server.models import Office
 from queue_server.setup.audit_view import (
     ADMIN_KINDS,

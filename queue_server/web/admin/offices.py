@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 
-from queue_server.api.common import db, now
+from queue_server.core.request_context import db, now
 from queue_server.models import Office, OfficeFileState
 from queue_server.setup import offices as office_setup
 from queue_server.web.admin.pages import (

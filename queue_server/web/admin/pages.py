@@ -12,9 +12,10 @@ from flask import session as browser_session
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from queue_server.api.common import csrf_matches, db
 from queue_server.core.errors import Conflict, DomainError, Forbidden
 from queue_server.core.i18n import message
+from queue_server.core.request_context import db
+from queue_server.edge.callers import csrf_matches
 from queue_server.models import Office, Role
 from queue_server.realtime import admin_changes
 from queue_server.security.tokens import Principal

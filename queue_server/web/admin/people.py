@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from flask import request, url_for
 from sqlalchemy import select
 
-from queue_server.api.common import db, device_idle_limit, now, public_url
 from queue_server.core.errors import DomainError
+from queue_server.core.request_context import db, now, public_url
+from queue_server.edge.callers import device_idle_limit
 from queue_server.models import Device, DeviceKind, Office, Role, User
 from queue_server.printing import jobs
 from queue_server.security.tokens import device_expires_at

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import request, url_for
 from sqlalchemy import func, select
 
-from queue_server.api.common import db, now
 from queue_server.core.clock import local_day
+from queue_server.core.request_context import db, now
 from queue_server.models import Counter, Office, PriorityCategory, Service, Ticket, TicketStatus
 from queue_server.setup import offices as office_setup
 from queue_server.web.admin.pages import (

@@ -8,9 +8,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from queue_server.api.common import db, now, reading
 from queue_server.core.clock import local_day
 from queue_server.core.errors import DomainError
+from queue_server.core.request_context import db, now, reading
 from queue_server.models import Office, Role, User
 from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
 from queue_server.reports.officers import month_period, officer_report

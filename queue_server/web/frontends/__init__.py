@@ -1,10 +1,17 @@
-"""What the kiosk and display pages share: a blueprint serving a front-end folder, safe headers."""
+"""The kiosk and display front-ends: where their files are, and a blueprint serving one.
+
+The folders live at the top of the repository (`kiosk/`, `display/`); the links beside this
+module make them package data of the server, so an installed server carries them along.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Blueprint, Response
+
+KIOSK_ROOT = Path(__file__).parent / "kiosk"
+DISPLAY_ROOT = Path(__file__).parent / "display"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "

@@ -1,0 +1,72 @@
+"""The per-client limits applied to requests: logins, ticket lookups by code and feedback posts."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from flask import current_app, request
+
+from queue_server.core.errors import Unauthorized
+from queue_server.core.i18n import MESSAGES
+from queue_server.core.request_context import db, now, state
+from queue_server.security.limits import LoginThrottle, TicketLimits, TooManyRequests
+from queue_server.security.tokens import IssuedToken, issue_user_token
+
+MESSAGES.update({
+    "too_many_attempts": (
+        "Đăng nhập sai quá nhiều lần từ máy này. Xin thử lại sau {seconds} giây.",
+        "Too many failed logins from this machine. Try again in {seconds} seconds."),
+})
+
+
+def client_address() -> str:
+    """The caller's address (the proxy's X-Forwarded-For when QUEUE_TRUSTED_PROXIES is set)."""
+    return request.remote_addr or "unknown"
+
+
+def login_throttle() -> LoginThrottle:
+    """This process's login throttle (see docs: why in-process is enough)."""
+    return current_app.extensions.setdefault("login_throttle", LoginThrottle())
+
+
+def ticket_limits() -> TicketLimits:
+    """This process's limits on the public ticket endpoints."""
+    return current_app.extensions.setdefault("ticket_limits", TicketLimits())
+
+
+def throttled_login(username: str, password: str) -> IssuedToken:
+    """issue_user_token, refused early while this (username, client) is locked out."""
+    throttle, client, moment = login_throttle(), client_address(), now().timestamp()
+    wait = throttle.retry_after(username, client, moment)
+    if wait is not None:
+        raise TooManyRequests(wait, "too_many_attempts")
+    lifetime = timedelta(seconds=state().settings.token_lifetime_s)
+    try:
+        issued = issue_user_token(db(), username, password, now=now(), lifetime=lifetime)
+    except Unauthorized:
+        throttle.failed(username, client, moment)
+        raise
+    throttle.succeeded(username, client)
+    return issued
+
+
+def check_lookup() -> None:
+    """Refuse any lookup by code from a client that guessed too many unknown codes."""
+    wait = ticket_limits().unknown_codes.retry_after(client_address(), time.monotonic())
+    if wait is not None:
+        raise TooManyRequests(wait)
+
+
+def unknown_code() -> None:
+    """Count a lookup of a code that does not exist."""
+    ticket_limits().unknown_codes.hit(client_address(), time.monotonic())
+
+
+def check_feedback() -> None:
+    """Count one feedback post from a phone; refuse beyond the limit."""
+    window, client, moment = ticket_limits().feedback, client_address(), time.monotonic()
+    wait = window.retry_after(client, moment)
+    if wait is not None:
+        raise TooManyRequests(wait)
+    window.hit(client, moment)
