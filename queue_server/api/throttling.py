@@ -32,7 +32,7 @@ class TooManyAttempts(DomainError):
 
 
 def login_throttle() -> LoginThrottle:
-    """This process's throttle (see README, Security: why in-process is enough)."""
+    """This process's throttle (docs/administration-and-security.md says why in-process will do)."""
     return current_app.extensions.setdefault("login_throttle", LoginThrottle())
 
 
