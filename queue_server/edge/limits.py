@@ -26,7 +26,7 @@ def client_address() -> str:
 
 
 def login_throttle() -> LoginThrottle:
-    """This process's login throttle (see docs: why in-process is enough)."""
+    """This process's login throttle (docs/administration-and-security.md: why in-process)."""
     return current_app.extensions.setdefault("login_throttle", LoginThrottle())
 
 

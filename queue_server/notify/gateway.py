@@ -1,5 +1,5 @@
 """Sending "your turn is near": a notifier interface and one real implementation, an HTTP
-POST to an SMS gateway configured by URL, headers and templates (see README).
+POST to an SMS gateway configured by URL, headers and templates (see docs/sms.md).
 """
 
 from __future__ import annotations

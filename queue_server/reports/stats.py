@@ -1,6 +1,6 @@
 """Report figures, aggregated by the database: counts, waiting and service times, ratings.
 
-Definitions (the README and the API description say the same):
+Definitions (docs/reports.md and the API description say the same):
 
 - issued: every ticket of the period's local days; called: tickets called at least once;
 - served: finished tickets; no_show: tickets marked absent; cancelled: cancelled tickets;

@@ -118,7 +118,7 @@ function renderButtons() {
   $("no-show-hint").textContent = ticket && blocker
     ? format(t.no_show_hint, { needed: minRecalls(), done: ticket.recall_count }) : "";
   $("call-next").classList.toggle("is-busy", state.busy);
-  // Call next finishes the current ticket first (see README); say so where the eyes are.
+  // Call next finishes the current ticket first (see docs/queue.md); say so where the eyes are.
   $("call-next-hint").textContent = ticket ? format(t.call_next_hint, { number: ticket.number }) : "";
 }
 
