@@ -20,9 +20,9 @@ from queue_server.core.request_context import db, now, reading
 from queue_server.edge.callers import principal
 from queue_server.models import Counter, Office, Role, Service, User
 from queue_server.reports import officers, spreadsheets
+from queue_server.reports.figures import Filters, Period, Scope
 from queue_server.reports.monitor import live_monitor
-from queue_server.reports.stats import Filters, Period, Scope
-from queue_server.reports.summary import office_report, province_report
+from queue_server.reports.period_reports import office_report, province_report
 from queue_server.reports.ticket_export import tickets_table
 from queue_server.security.tokens import Principal
 

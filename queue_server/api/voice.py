@@ -14,7 +14,7 @@ from queue_server.core.errors import DomainError, InvalidInput
 from queue_server.core.request_context import state
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
-from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
+from queue_server.voice.library import AnnouncementLibrary, Audio, VoiceUnavailableError
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999

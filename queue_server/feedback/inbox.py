@@ -18,7 +18,7 @@ from queue_server.core.errors import Conflict, InvalidInput, NotFound
 from queue_server.core.sqltime import local_date
 from queue_server.feedback.ratings import LOW_RATING
 from queue_server.models import Counter, Feedback, FeedbackCase, Office, Role, Service, Ticket, User
-from queue_server.reports.stats import Scope, share
+from queue_server.reports.figures import Scope, share
 from queue_server.tickets.workdays import WorkCalendar
 
 MAX_ANSWER_LENGTH = 1000

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from queue_server.core.clock import iso_local, local_day
 from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Ticket, TicketStatus, User
-from queue_server.reports.stats import Period, Scope, empty_figures, figures_by
+from queue_server.reports.figures import Period, Scope, empty_figures, figures_by
 
 
 def live_monitor(session: Session, office: Office, now: datetime) -> dict:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from queue_server.core.errors import InvalidInput
 from queue_server.core.sqltime import local_date
 from queue_server.models import Office, Role, TicketEvent, TicketEventKind, User
-from queue_server.reports.stats import Period, Scope, empty_figures, figures_by, share
+from queue_server.reports.figures import Period, Scope, empty_figures, figures_by, share
 
 # What counts as working at a counter that day.
 WORK_EVENTS = (TicketEventKind.CALLED, TicketEventKind.RECALLED, TicketEventKind.FINISHED,

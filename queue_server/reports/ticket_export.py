@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from queue_server.models import Counter, Feedback, Office, PriorityCategory, Service, Ticket, User
+from queue_server.reports.figures import Scope
 from queue_server.reports.labels import CHANNELS, REASONS, STATUSES, VISITS, vi
 from queue_server.reports.spreadsheets import Table, minutes
-from queue_server.reports.stats import Scope
 
 HEADERS = ["Ngày", "Số", "Lĩnh vực lấy số", "Lĩnh vực cuối", "Ưu tiên", "Kênh", "Trạng thái",
            "Giờ lấy số", "Giờ gọi lần đầu", "Giờ gọi cuối", "Giờ kết thúc", "Chờ (phút)",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from queue_server.tickets.queue_state import find_office
-from queue_server.voice import SpeechUnavailableError, assemble_announcement, audio, audio_cache
+from queue_server.voice import SpeechUnavailableError, assemble_announcement, audio, library
 
 ANNOUNCEMENT = "/api/v1/offices/test-office/announcement.wav"
 
@@ -100,8 +100,8 @@ def test_without_clips_or_speech_engine_the_answer_is_503_voice_unavailable(clie
     def no_engine(*_args, **_kwargs):
         raise SpeechUnavailableError("no espeak-ng here")
 
-    monkeypatch.setattr(audio_cache, "build_pack", no_engine)
-    monkeypatch.setattr(audio_cache, "synthesize_announcement", no_engine)
+    monkeypatch.setattr(library, "build_pack", no_engine)
+    monkeypatch.setattr(library, "synthesize_announcement", no_engine)
     response = client.get(f"{ANNOUNCEMENT}?number=1005&counter=3")
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "voice_unavailable"
@@ -155,8 +155,8 @@ def test_the_sentence_is_available_as_text_for_browser_voices(app, client):
 
 
 def test_the_wav_cache_stays_within_its_byte_budget():
-    cache = audio_cache.WavCache(max_bytes=1000, max_entries=100)
+    cache = library.WavCache(max_bytes=1000, max_entries=100)
     for index in range(10):
-        cache.put(("call", index), audio_cache.Audio(b"x" * 300, str(index)))
+        cache.put(("call", index), library.Audio(b"x" * 300, str(index)))
     assert cache.size_bytes <= 1000 and len(cache) == 3
     assert cache.get(("call", 9)) is not None and cache.get(("call", 0)) is None

@@ -8,8 +8,8 @@ from sqlalchemy import inspect, text
 
 from queue_server.core.db import make_engine, make_session_factory
 from queue_server.core.migrate import upgrade_database
-from queue_server.reports.stats import Period
-from queue_server.reports.summary import office_report
+from queue_server.reports.figures import Period
+from queue_server.reports.period_reports import office_report
 from queue_server.setup.seeding import apply_office_specs
 
 from ..conftest import office_spec

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from queue_server.reports.stats import Filters, Period
-from queue_server.reports.summary import office_report
+from queue_server.reports.figures import Filters, Period
+from queue_server.reports.period_reports import office_report
 
 from ..reports_day import at, script_day
 

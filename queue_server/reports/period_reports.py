@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Service, User
-from queue_server.reports.stats import Filters, Period, Scope, empty_figures, figures_by
+from queue_server.reports.figures import Filters, Period, Scope, empty_figures, figures_by
 
 
 def office_report(session: Session, office: Office, period: Period, now: datetime,
