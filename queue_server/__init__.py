@@ -120,6 +120,7 @@ def _async_mode() -> str:
 
 
 def _register(app: Flask) -> None:
+    # The edges load here, not at the top: importing any queue_server module stays light.
     from queue_server.api import api
     from queue_server.api.errors import register_error_handlers
     from queue_server.realtime import broadcasts

@@ -1,1 +1,1 @@
-"""Infrastructure every feature stands on: database, settings, errors, messages, the clock, messaging."""
+"""Infrastructure every feature stands on: database, settings, errors, messages, clock."""

@@ -15,6 +15,7 @@ from queue_server.core.extensions import socketio
 from queue_server.core.i18n import message
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge import limits
+from queue_server.edge.callers import check_token, session_principal
 from queue_server.models import (
     Counter,
     Device,
@@ -89,16 +90,11 @@ def _on_connect(auth: dict | None = None) -> bool:
 
 
 def _browser_session_principal() -> Principal | None:
-    # Imported here: the api package imports this module.
-    from queue_server.edge.callers import session_principal
-
     return session_principal()
 
 
 def _token_principal(token: str) -> Principal:
     # Checked as for HTTP: an idle device is refused, a device is noted as seen.
-    from queue_server.edge.callers import check_token
-
     return check_token(token)
 
 

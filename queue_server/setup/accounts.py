@@ -86,7 +86,8 @@ def create_user(session: Session, raw: Mapping[str, object], *, office: Office |
 def log_user_created(session: Session, by: Changer, user: User, *, now: datetime) -> None:
     """The audit line of a new account (here and from `queue-server user add`)."""
     record(session, by, now=now, office_id=user.office_id, action=AdminAction.CREATED,
-           kind=AdminObject.USER, key=user.username, changes=diff({}, logged_values(user, USER_LOGGED)))
+           kind=AdminObject.USER, key=user.username,
+           changes=diff({}, logged_values(user, USER_LOGGED)))
 
 
 def update_user(session: Session, user: User, raw: Mapping[str, object], *,

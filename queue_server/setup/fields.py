@@ -1,7 +1,7 @@
 """Reading administration input: each field parsed and checked, every mistake with a code.
 
 Values come as form text or as typed values (tests, scripts); both go through the same rules,
-which mirror the office file's (queue_server.setup.office_file) so /admin and `init` accept the same.
+which mirror the office file's (setup.office_file) so /admin and `init` accept the same.
 """
 
 from __future__ import annotations

@@ -114,7 +114,8 @@ def create_office(session: Session, raw: Mapping[str, object], *, now: datetime,
     session.add(office)
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
-           kind=AdminObject.OFFICE, key=slug, changes=diff({}, logged_values(office, OFFICE_LOGGED)))
+           kind=AdminObject.OFFICE, key=slug,
+           changes=diff({}, logged_values(office, OFFICE_LOGGED)))
     return office
 
 
@@ -163,7 +164,8 @@ def create_service(session: Session, office: Office, raw: Mapping[str, object], 
     session.add(service)
     session.flush()
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
-           kind=AdminObject.SERVICE, key=code, changes=diff({}, logged_values(service, SERVICE_LOGGED)))
+           kind=AdminObject.SERVICE, key=code,
+           changes=diff({}, logged_values(service, SERVICE_LOGGED)))
     return service
 
 

@@ -1,1 +1,1 @@
-"""The queue itself: issuing, calling, finishing, the order of calls, forecasts and the read models of the queue."""
+"""The queue itself: issue, call, finish, the calling order, forecasts, the queue's read models."""

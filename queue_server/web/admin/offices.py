@@ -39,7 +39,8 @@ def home(visitor: Visitor):  # noqa: ANN201
 @admin_page(admins_only=True)
 def new_office(visitor: Visitor):  # noqa: ANN201
     """The form for a new office."""
-    return render("admin.office_new.html", visitor, values=office_setup.NEW_OFFICE_DEFAULTS, errors={})
+    return render("admin.office_new.html", visitor, values=office_setup.NEW_OFFICE_DEFAULTS,
+                  errors={})
 
 
 @blueprint.post("/admin/offices")
