@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +17,8 @@ from queue_server.models import DeviceKind, Role
 from queue_server.security.tokens import add_device, add_user
 from queue_server.setup.office_file import CounterSpec, OfficeSpec, PrioritySpec, ServiceSpec
 from queue_server.setup.seeding import apply_office_specs
+
+pytest_plugins = ["tests.support.harness"]
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 # A Thursday morning, office open.
@@ -177,37 +178,3 @@ def accounts(app, clock):
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, if installed."""
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-
-
-def require_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0")
-
-
-def pytest_runtest_setup(item):
-    """Skip browser and service tests when their tools are missing; fail when required."""
-    checks = {"browser": ("REQUIRE_BROWSER", lambda: chromium_path() is not None,
-                          "Chromium not found (apt-get install chromium)"),
-              "services": ("REQUIRE_SERVICES", _services_reachable,
-                           "PostgreSQL or Redis not reachable on 127.0.0.1")}
-    for marker, (flag, available, reason) in checks.items():
-        if item.get_closest_marker(marker) and not available():
-            if require_flag(flag):
-                pytest.fail(f"{flag}=1 but {reason}", pytrace=False)
-            pytest.skip(reason)
-
-
-def _services_reachable() -> bool:
-    import socket
-
-    for port in (5432, 6379):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return False
-    return True

@@ -30,7 +30,7 @@ from queue_server.web.login import TEXTS as LOGIN_TEXTS
 from queue_server.web.login import texts
 
 from ..conftest import bearer
-from .callers import PASSWORD, every_caller
+from ..support.callers import PASSWORD, every_caller
 
 USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",

@@ -23,9 +23,9 @@ from queue_server.tickets import lifecycle
 from queue_server.tickets.lifecycle import Actor
 from queue_server.tickets.queue_state import find_office
 
-from ..browsing import Browser
 from ..conftest import bearer
-from ..reports_day import at, script_day
+from ..support.browsing import Browser
+from ..support.reports_day import at, script_day
 
 OFFICE = "/api/v1/offices/test-office"
 THURSDAY = "from=2026-11-26&to=2026-11-26"

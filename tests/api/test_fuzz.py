@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from queue_server.api.openapi import build_spec
 
-from .callers import every_caller
+from ..support.callers import every_caller
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

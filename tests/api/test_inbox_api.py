@@ -8,7 +8,7 @@ import pytest
 from queue_server.tickets.workdays import WorkCalendar
 
 from ..conftest import bearer, local
-from ..reports_day import at
+from ..support.reports_day import at
 from .test_stats_api import OFFICE, THURSDAY, day  # noqa: F401 - the scripted-day fixture
 
 

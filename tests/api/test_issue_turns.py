@@ -16,7 +16,7 @@ from queue_server.setup.seeding import apply_office_specs
 from queue_server.tickets import queue_state
 
 from ..conftest import THURSDAY_9AM, Clock, bearer, office_spec
-from ..migrations import DATABASES, scratch_engine
+from ..support.migrations import DATABASES, scratch_engine
 
 THREADS, EACH = 8, 12
 TICKETS = "/api/v1/offices/test-office/tickets"

@@ -76,7 +76,7 @@ def test_the_check_finds_a_full_scan_when_there_is_one(app):
 
 def test_the_audit_page_never_scans_history(app, client, accounts):
     """A year of print jobs (one per ticket) and pauses must not be read to list a week."""
-    from ..browsing import Browser
+    from ..support.browsing import Browser
 
     engine, staff = app.extensions["queue"].engine, bearer(accounts["staff1"])
     response = client.post(OFFICE + "/tickets", json={"service": "dat-dai"},

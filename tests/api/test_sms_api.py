@@ -8,7 +8,7 @@ from sqlalchemy import select
 from queue_server.models import SmsRequest, SmsStatus
 
 from ..conftest import bearer
-from ..gateway import FakeGateway
+from ..support.gateway import FakeGateway
 
 OFFICE = "/api/v1/offices/test-office"
 

@@ -12,7 +12,7 @@ from queue_server.models import SmsRequest, SmsStatus
 from queue_server.realtime.sms_sender import delivery_of
 
 from ..conftest import bearer
-from ..gateway import FakeGateway
+from ..support.gateway import FakeGateway
 
 OFFICE = "/api/v1/offices/test-office"
 

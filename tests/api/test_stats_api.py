@@ -5,7 +5,7 @@ import pytest
 from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
-from ..reports_day import at, script_day
+from ..support.reports_day import at, script_day
 
 OFFICE = "/api/v1/offices/test-office"
 THURSDAY = "from=2026-11-26&to=2026-11-26"
@@ -161,7 +161,7 @@ def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, 
     kiosks issuing meanwhile do not wait behind it (requests start with BEGIN IMMEDIATE)."""
     from sqlalchemy import event
 
-    from ..browsing import Browser
+    from ..support.browsing import Browser
 
     manager, statements = Browser(app, "manager1"), []
     engine = app.extensions["queue"].engine

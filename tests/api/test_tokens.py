@@ -11,7 +11,7 @@ from queue_server.models import ApiToken, Device, User
 from queue_server.security.tokens import revoke_device, revoke_user_tokens
 
 from ..conftest import bearer
-from .callers import every_caller
+from ..support.callers import every_caller
 
 TICKETS = "/api/v1/offices/test-office/tickets"
 COUNTER = "/api/v1/offices/test-office/counters/1"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ..browser.conftest import OFFICE_TOML, STAFF_PASSWORD, start_office_server
+from ..support.servers import OFFICE_TOML, STAFF_PASSWORD, start_office_server
 
 pytestmark = pytest.mark.slow
 TICKETS = "/api/v1/offices/thu-nghiem/tickets"

@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from ..browser.conftest import OFFICE_TOML, STAFF_PASSWORD, start_office_server
+from ..support.servers import OFFICE_TOML, STAFF_PASSWORD, start_office_server
 
 pytestmark = pytest.mark.slow
 

@@ -1,1 +1,1 @@
-"""Print jobs, the printing API and the queue-printer agent."""
+"""The print jobs and slips the server builds."""

@@ -4,7 +4,7 @@ import pytest
 
 from queue_server.voice import pack, speech
 
-from .wavs import make_tone
+from ..support.wavs import make_tone
 
 CLIP_MS = 100
 

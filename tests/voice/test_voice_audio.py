@@ -8,7 +8,7 @@ import pytest
 
 from queue_server.voice import audio
 
-from .wavs import make_tone, read_wav
+from ..support.wavs import make_tone, read_wav
 
 
 def wav_bytes(frames, width, rate=22050, channels=1):

@@ -5,8 +5,8 @@ import pytest
 from queue_server.voice import audio, pack
 from queue_server.voice.numbers import PAUSE, announcement_text, announcement_words
 
+from ..support.wavs import duration_seconds, make_tone, read_wav
 from .conftest import CLIP_MS
-from .wavs import duration_seconds, make_tone, read_wav
 
 
 def frames_of(path):

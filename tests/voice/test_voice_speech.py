@@ -7,7 +7,7 @@ import pytest
 from queue_server.voice import speech
 from queue_server.voice.numbers import announcement_text
 
-from .wavs import duration_seconds, read_wav
+from ..support.wavs import duration_seconds, read_wav
 
 
 def test_speech_produces_a_16_bit_mono_wav_of_the_sentence(engine):
