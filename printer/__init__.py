@@ -20,7 +20,7 @@ _LAZY = {
     "parse_printer_uri": "printer.devices",
 }
 
-__all__ = ["PROFILES", "PrinterProfile", "Slip", "get_profile", *_LAZY]
+__all__ = ["PROFILES", "PrinterProfile", "Slip", "get_profile", *_LAZY]  # noqa: PLE0604 - names too
 
 
 def __getattr__(name: str):

@@ -110,7 +110,7 @@ class ServerLink:
         self._closing = True
         try:
             self._sio.shutdown()
-        except Exception:  # noqa: BLE001 - closing on the way out must not fail the exit
+        except Exception:  # closing on the way out must not fail the exit
             log.debug("closing the Socket.IO client failed", exc_info=True)
         self._http.close()
 

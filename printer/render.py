@@ -130,7 +130,7 @@ def raster_bands(image: Image.Image) -> Iterator[Image.Image]:
     top = 0
     while top < len(widths):
         bottom = _band_end(widths, top)
-        right = max(max(widths[top:bottom]), 1) * 8
+        right = max(*widths[top:bottom], 1) * 8
         yield image.crop((0, top, right, bottom))
         top = bottom
 

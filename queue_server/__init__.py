@@ -64,7 +64,7 @@ def _socketio_only_on_its_path(app: Flask) -> None:
     middleware = app.wsgi_app
     pages, prefix = middleware.wsgi_app, middleware.engineio_path
 
-    def route(environ: dict, start_response):  # noqa: ANN202
+    def route(environ: dict, start_response):
         if environ.get("PATH_INFO", "").startswith(prefix):
             # Every browser offers permessage-deflate and simple-websocket accepts it: a
             # zlib compressor per WebSocket (2,000 screens: 485 MB instead of 231 MB) and
@@ -91,7 +91,7 @@ def _housekeeping(app: Flask) -> None:
                 for office in session.query(Office).filter(Office.is_active).order_by(Office.id):
                     close_previous_days(session, office, state.clock())
                 session.commit()
-        except Exception:  # noqa: BLE001 - a database outage must not kill the loop
+        except Exception:  # a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
         socketio.sleep(600)
@@ -103,7 +103,7 @@ def _forget_phone_numbers(app: Flask) -> None:
 
     try:
         forget_phone_numbers(app)
-    except Exception:  # noqa: BLE001 - retried at the next round
+    except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
 
 

@@ -51,20 +51,20 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+    def process_bind_param(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; pass an aware datetime")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+    def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy's own hook
 
 
 def _enum(enum_class: type[enum.Enum]) -> Enum:
@@ -445,7 +445,7 @@ class AppendOnlyError(RuntimeError):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_event_log_append_only(session, _context, _instances):  # noqa: ANN001
+def _keep_event_log_append_only(session, _context, _instances):
     for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, TicketEvent) and (
             instance in session.deleted or session.is_modified(instance)
@@ -598,7 +598,7 @@ class OfficeFileState(Base):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_admin_audit_append_only(session, _context, _instances):  # noqa: ANN001
+def _keep_admin_audit_append_only(session, _context, _instances):
     for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, AdminAuditEntry) and (
             instance in session.deleted or session.is_modified(instance)

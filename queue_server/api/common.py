@@ -48,7 +48,7 @@ def read_fields(body: dict, required: dict[str, type], optional: dict[str, type]
                 raise InvalidInput("invalid_field", field=name, reason="required")
             values[name] = None
             continue
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise InvalidInput("invalid_field", field=name, reason=f"must be {kind.__name__}")
         _check_storable(name, value)
         values[name] = value

@@ -14,7 +14,7 @@ from queue_server.tickets import lifecycle
 
 
 @api.get("/devices/me")
-def current_device():  # noqa: ANN201
+def current_device():
     """The device behind the bearer token: name, kind and office; 403 for a user token."""
     caller = principal()
     if not caller.is_device:
@@ -25,7 +25,7 @@ def current_device():  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/opening")
-def office_opening(slug: str):  # noqa: ANN201
+def office_opening(slug: str):
     """Whether the office takes tickets now and, when not, when it reopens (public)."""
     office = office_or_404(slug)
     schedule = lifecycle.schedule_of(office)

@@ -177,6 +177,6 @@ def _spec() -> dict:
 
 
 @api.get("/openapi.json")
-def openapi_document():  # noqa: ANN201
+def openapi_document():
     """The OpenAPI 3 description of API v1."""
     return jsonify(build_spec())

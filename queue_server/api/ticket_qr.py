@@ -26,7 +26,7 @@ def qr_svg(text: str) -> bytes:
 
 
 @api.get("/tickets/<code>/qr.svg")
-def ticket_qr(code: str):  # noqa: ANN201
+def ticket_qr(code: str):
     """The QR code of the ticket's track_url, for the kiosk screen."""
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:

@@ -37,7 +37,7 @@ def library() -> AnnouncementLibrary:
 
 
 @api.get("/offices/<slug>/announcement.wav")
-def announcement_audio(slug: str):  # noqa: ANN201
+def announcement_audio(slug: str):
     """Chime then "Mời công dân có số … đến quầy số …" in the office's reading, as WAV."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
@@ -50,7 +50,7 @@ def announcement_audio(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/announcement")
-def announcement_sentence(slug: str):  # noqa: ANN201
+def announcement_sentence(slug: str):
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
@@ -59,7 +59,7 @@ def announcement_sentence(slug: str):  # noqa: ANN201
 
 
 @api.get("/chime.wav")
-def chime_audio():  # noqa: ANN201
+def chime_audio():
     """The chime played before announcements (and alone when there is no voice)."""
     return _wav_response(library().chime(), CHIME_MAX_AGE_S)
 

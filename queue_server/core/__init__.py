@@ -1,1 +1,1 @@
-"""Infrastructure every feature stands on: database, settings, errors, messages, the clock, messaging."""
+"""What every feature stands on: database, settings, errors, messages, the clock, messaging."""

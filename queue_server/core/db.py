@@ -70,7 +70,7 @@ def noted_queue_version(connection: Connection, office_id: int) -> int | None:
 def _track_writes(engine: Engine) -> None:
     # What a transaction read after its own writes may never commit: caches must not keep it.
     @event.listens_for(engine, "before_cursor_execute")
-    def _note_write(connection, _cursor, statement, *_rest):  # noqa: ANN001
+    def _note_write(connection, _cursor, statement, *_rest):
         if statement.lstrip()[:6].upper() in _WRITES:
             connection.info[_WROTE] = True
             connection.info.pop(_VERSIONS, None)  # a write may move a version
@@ -82,7 +82,7 @@ def _track_writes(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
-    def _forget_writes(connection):  # noqa: ANN001
+    def _forget_writes(connection):
         connection.info.pop(_WROTE, None)
         connection.info.pop(_VERSIONS, None)
 
@@ -107,7 +107,7 @@ def _ensure_sqlite_folder(url: str) -> None:
 CHECKPOINT_EVERY_S = 1.0
 
 
-def _checkpoint_forever(path: str, sleep) -> None:  # noqa: ANN001
+def _checkpoint_forever(path: str, sleep) -> None:
     """Fold the WAL into the database every second, from a thread of its own."""
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA busy_timeout=10000")
@@ -137,7 +137,7 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
     # A deferred transaction that reads then writes fails at once with SQLITE_BUSY when
     # another connection writes, ignoring busy_timeout; BEGIN IMMEDIATE queues instead.
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -152,7 +152,7 @@ def _install_sqlite_hooks(engine: Engine, *, autocheckpoint: bool = True) -> Non
     cooperative = under_gevent()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
+    def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         if mode == "IMMEDIATE" and cooperative:
             _begin_immediate(connection)
@@ -167,7 +167,7 @@ WRITE_WAIT_S = 10.0
 BUSY_TIMEOUT_MS = int(WRITE_WAIT_S * 1000)
 
 
-def _begin_immediate(connection) -> None:  # noqa: ANN001
+def _begin_immediate(connection) -> None:
     """Take SQLite's write lock under gevent, waiting for another writer with gevent sleeps.
 
     SQLite's own busy handler sleeps inside C, which freezes every greenlet of the worker,

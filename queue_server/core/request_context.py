@@ -8,7 +8,7 @@ from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 
-def state():  # noqa: ANN201
+def state():
     """The app's shared state (settings, sessions, clock)."""
     return current_app.extensions["queue"]
 

@@ -6,6 +6,7 @@ wall-clock time, computed by the database so that rows never travel to Python on
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,7 @@ def _sqlite_shift(moment: ColumnElement, timezone: str, start: datetime,
     if len(spans) == 1:
         return literal(_modifier(spans[0][1]))
     whens = [(moment < literal(until, UTCDateTime()), _modifier(minutes))
-             for (_since, minutes), (until, _next) in zip(spans, spans[1:], strict=False)]
+             for (_since, minutes), (until, _next) in itertools.pairwise(spans)]
     return case(*whens, else_=_modifier(spans[-1][1]))
 
 
@@ -68,7 +69,7 @@ def _sqlite_shift_minutes(moment: ColumnElement, timezone: str, start: datetime,
     if len(spans) == 1:
         return literal(spans[0][1], Integer)
     whens = [(moment < literal(until, UTCDateTime()), literal(minutes, Integer))
-             for (_since, minutes), (until, _next) in zip(spans, spans[1:], strict=False)]
+             for (_since, minutes), (until, _next) in itertools.pairwise(spans)]
     return case(*whens, else_=literal(spans[-1][1], Integer))
 
 

@@ -1,1 +1,1 @@
-"""Citizens' ratings of a visit, the rating tablet at the counter and the manager's feedback inbox."""
+"""Citizens' ratings of a visit, the rating tablet at the counter, the manager's inbox."""

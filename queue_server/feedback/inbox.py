@@ -27,10 +27,10 @@ LIST_LIMIT = 500
 STATES = ("open", "closed", "all")
 
 
-def _lands_in_inbox(rating, comment):  # noqa: ANN001, ANN202
+def _lands_in_inbox(rating, comment):
     # One rule for both sides: on columns it builds the SQL condition, on a rating's values
     # it answers True or False (`|` and `!= None` mean the same in both).
-    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711
+    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711 - builds SQL on columns
 
 
 IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.comment)

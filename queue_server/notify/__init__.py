@@ -1,1 +1,1 @@
-"""Messages to citizens' phones: the numbers given at the kiosk, the gateways and background delivery."""
+"""Messages to citizens' phones: numbers given at the kiosk, gateways, background delivery."""

@@ -65,7 +65,7 @@ def _deliver(app: Flask, request_id: int, ahead: int) -> None:
         claimed = _claim(app, request_id, ahead)
         if claimed is not None:
             _send_with_retries(app, request_id, *claimed)
-    except Exception:  # noqa: BLE001 - a background sender must never die loudly
+    except Exception:  # a background sender must never die loudly
         log.exception("SMS request %s: delivery stopped", request_id)
 
 

@@ -81,7 +81,7 @@ class HttpSmsGateway:
                                                             text=escape(text))
 
 
-def _escaper(content_type: str):  # noqa: ANN202
+def _escaper(content_type: str):
     if "json" in content_type:
         return lambda value: json.dumps(value, ensure_ascii=False)[1:-1]
     if "x-www-form-urlencoded" in content_type:
@@ -91,7 +91,7 @@ def _escaper(content_type: str):  # noqa: ANN202
     return lambda value: value
 
 
-def notifier_from(settings) -> Notifier | None:  # noqa: ANN001
+def notifier_from(settings) -> Notifier | None:
     """The configured gateway; None when no SMS gateway URL is set."""
     if not settings.sms_gateway_url:
         return None

@@ -156,7 +156,7 @@ def _subscribe_board(data: dict) -> dict:
     return board_snapshot(db(), office, now())
 
 
-def _user_of_connection():  # noqa: ANN202
+def _user_of_connection():
     """The account this Socket.IO connection logged in with, or Unauthorized."""
     principal = _principals.get(request.sid)
     if principal is None or not principal.is_user:
@@ -223,7 +223,7 @@ def _subscribe_printer() -> dict:
 def _emit(event: str, payload: dict, room: str) -> None:
     try:
         socketio.emit(event, payload, to=room)
-    except Exception:  # noqa: BLE001 - a message-queue outage must not fail a committed action
+    except Exception:  # a message-queue outage must not fail a committed action
         log.exception("could not broadcast %s to %s", event, room)
 
 
@@ -321,7 +321,7 @@ def close_connections_of(*, user_id: int | None = None, device_id: int | None = 
                 or (device_id is not None and principal.device_id == device_id)):
             try:
                 socketio.server.disconnect(sid)
-            except Exception:  # noqa: BLE001 - already gone; the token is refused anyway
+            except Exception:  # already gone; the token is refused anyway
                 log.warning("could not close connection %s", sid, exc_info=True)
 
 

@@ -45,5 +45,5 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
             "generated_at": iso_local(state.now, office.timezone)}, to=positions_room(office))
         near = delivery.near_tickets(office, forecasts, called)
         delivery.send_due(current_app._get_current_object(), db(), near)
-    except Exception:  # noqa: BLE001 - the action is committed; followers resync by snapshot
+    except Exception:  # the action is committed; followers resync by snapshot
         log.exception("could not announce the new positions of office %s", office.slug)

@@ -1,1 +1,1 @@
-"""What managers read: figures, percentiles, the live monitor, monthly officer reports and exports."""
+"""What managers read: figures, percentiles, the live monitor, officer reports, exports."""

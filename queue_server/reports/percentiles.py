@@ -143,7 +143,7 @@ def _targets(coarse: Sequence, percentiles: Sequence[int]) -> dict:
     return targets
 
 
-def _fine_histogram(facts: Table, dim: str, column: str | None, metric: str,  # noqa: ANN202
+def _fine_histogram(facts: Table, dim: str, column: str | None, metric: str,
                     targets: dict):
     """Per second, the durations of the minutes that hold a percentile of a group."""
     key, value = _key(facts, column), facts.c[metric]

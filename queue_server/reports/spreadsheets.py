@@ -160,7 +160,7 @@ def xlsx_bytes(tables: Iterable[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def _bold(sheet, text: str):  # noqa: ANN001, ANN202
+def _bold(sheet, text: str):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 

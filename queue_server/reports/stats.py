@@ -210,7 +210,7 @@ def _whole_seconds(dialect: str, later: ColumnElement, earlier: ColumnElement) -
     return cast(func.round(seconds_between(dialect, later, earlier)), Integer)
 
 
-def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
+def _facts(session: Session, scope: Scope, with_hour: bool):
     """One row per ticket of the scope: group keys, status, durations, its rating."""
     dialect = _dialect(session)
     start, end = scope.period.utc_bounds(scope.timezone)
@@ -242,7 +242,7 @@ def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
         .where(*scope.conditions()))
 
 
-def _totals(dimension: str):  # noqa: ANN202
+def _totals(dimension: str):
     """Every group's counts, means, maxima, ratings and repeat visits, from the summed groups."""
     g = _GROUPS.c
     added = {name: (func.max if name.endswith("_max") else func.sum)(g[name]).label(name)
@@ -269,16 +269,16 @@ def _seconds(value: float | None, digits: int = 0) -> float | int | None:
     # Durations go through floating point (julianday): round off its last-digit noise.
     if value is None:
         return None
-    return round(float(value), digits) if digits else int(round(float(value)))
+    return round(float(value), digits) if digits else round(float(value))
 
 
-def _durations(row, name: str) -> dict:  # noqa: ANN001
+def _durations(row, name: str) -> dict:
     return {"mean": _seconds(row.get(f"{name}_mean"), 1),
             **{f"p{p}": _seconds(row.get(f"{name}_p{p}")) for p in PERCENTILES},
             "max": _seconds(row.get(f"{name}_max"))}
 
 
-def figures_json(row) -> dict:  # noqa: ANN001
+def figures_json(row) -> dict:
     """One group's figures as the API gives them."""
     row = dict(row)
     count = {name: int(row.get(name) or 0) for name in (
@@ -295,7 +295,7 @@ def figures_json(row) -> dict:  # noqa: ANN001
     }
 
 
-def _satisfaction(row, responses: int, comments: int) -> dict:  # noqa: ANN001
+def _satisfaction(row, responses: int, comments: int) -> dict:
     levels = {str(level): int(row.get(f"rating_{level}") or 0) for level in range(1, 6)}
     satisfied = sum(levels[str(level)] for level in range(SATISFIED_FROM, 6))
     return {"responses": responses, "satisfied_share": share(satisfied, responses),
@@ -304,7 +304,7 @@ def _satisfaction(row, responses: int, comments: int) -> dict:  # noqa: ANN001
             "comments": comments}
 
 
-def _repeat_visits(row, count: dict) -> dict:  # noqa: ANN001
+def _repeat_visits(row, count: dict) -> dict:
     visits = {visit.value: int(row.get(f"visits_{visit.value}") or 0) for visit in VisitCount}
     answered = sum(visits.values())
     repeated = visits["second"] + visits["three_or_more"]

@@ -1,1 +1,1 @@
-"""An office's set-up: the office file, administration of offices, services, counters and people, the audit log."""
+"""An office's set-up: the office file, offices, services, counters, people, the audit log."""

@@ -1,7 +1,8 @@
 """Reading administration input: each field parsed and checked, every mistake with a code.
 
 Values come as form text or as typed values (tests, scripts); both go through the same rules,
-which mirror the office file's (queue_server.setup.office_file) so /admin and `init` accept the same.
+which mirror the office file's (queue_server.setup.office_file) so /admin and `init` accept
+the same.
 """
 
 from __future__ import annotations
@@ -202,9 +203,9 @@ def holidays(value: object) -> list[str]:
     items = value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", _text(value))
     days = set()
     for item in items:
-        item = item.isoformat() if isinstance(item, date) else _text(item)
-        if item:
-            days.add(_date(item).isoformat())
+        text = item.isoformat() if isinstance(item, date) else _text(item)
+        if text:
+            days.add(_date(text).isoformat())
     if len(days) > 400:
         raise _Refusal("field_too_many_dates", maximum=400)
     return sorted(days)

@@ -82,7 +82,7 @@ class _Reader:
     def _problem(self, key: str, reason: str) -> None:
         self.problems.append(f"{self.place}.{key}: {reason}")
 
-    def get(self, key: str, kind: type, default: object = ..., check=None, hint: str = ""):  # noqa: ANN001, ANN201
+    def get(self, key: str, kind: type, default: object = ..., check=None, hint: str = ""):
         """One key of the expected type; records a problem and returns None when wrong."""
         self.seen.add(key)
         if key not in self.table:
@@ -91,7 +91,7 @@ class _Reader:
                 return None
             return default
         value = self.table[key]
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             self._problem(key, f"must be {_kind_name(kind)}, got {value!r}")
             return None
         if check is not None and not check(value):
@@ -282,7 +282,7 @@ def _parse_priority(table: dict, place: str, problems: list[str]) -> PrioritySpe
     return PrioritySpec(code=code, name=name.strip())
 
 
-def _check_office_links(place, declared, services, counters, priorities,  # noqa: ANN001
+def _check_office_links(place, declared, services, counters, priorities,
                         problems) -> None:
     services = [s for s in services if s]
     if not declared:

@@ -149,7 +149,7 @@ def prepare(session: Session, spec: OfficeSpec) -> FileSync:
     return FileSync(spec, replace(spec, **office_values, **items), current, retired_edits)
 
 
-def _merged_items(attribute: str, current: dict, now_in_file: dict, pick,  # noqa: ANN001
+def _merged_items(attribute: str, current: dict, now_in_file: dict, pick,
                   retired_edits: dict) -> tuple:
     kind, spec_class, key_name = _ITEMS[attribute]
     keys = {key.split(".")[1] for key in (*current, *now_in_file)

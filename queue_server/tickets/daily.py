@@ -35,6 +35,6 @@ def close_previous_days(session: Session, office: Office, now: datetime) -> int:
     return len(leftovers)
 
 
-def _end_of(day, timezone: str) -> datetime:  # noqa: ANN001
+def _end_of(day, timezone: str) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(),
                             tzinfo=ZoneInfo(timezone)) - timedelta(seconds=1)

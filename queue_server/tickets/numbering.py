@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from queue_server.models import DailySequence, Service
 
 
-def _upsert(dialect) -> object:  # noqa: ANN001
+def _upsert(dialect) -> object:
     # Built once per dialect: building the statement cost more than running it.
     return (
         dialect.insert(DailySequence)

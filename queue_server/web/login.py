@@ -119,7 +119,7 @@ blueprint.after_request(secure_headers)
 
 
 @blueprint.get("/login")
-def login_page():  # noqa: ANN201
+def login_page():
     """The login form; a logged-in visitor goes straight on."""
     user = logged_in_user()
     if user is not None:
@@ -128,7 +128,7 @@ def login_page():  # noqa: ANN201
 
 
 @blueprint.post("/login")
-def log_in():  # noqa: ANN201
+def log_in():
     """Check the username and password, then start a browser session."""
     language = page_language()
     username = request.form.get("username", "").strip()[:MAX_USERNAME]
@@ -169,7 +169,7 @@ def _start_session(issued: IssuedToken, language: str) -> None:
 
 
 @blueprint.get("/logout")
-def logout_page():  # noqa: ANN201
+def logout_page():
     """A one-button page: logging out changes state, so it is a POST with the CSRF token."""
     if logged_in_user() is None:
         return redirect(url_for("login.login_page"))
@@ -181,7 +181,7 @@ def logout_page():  # noqa: ANN201
 
 
 @blueprint.post("/logout")
-def log_out():  # noqa: ANN201
+def log_out():
     """End the session: forget the cookie and revoke the token behind it."""
     submitted = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
     if browser_session.get(SESSION_TOKEN) and not csrf_matches(submitted):
@@ -198,7 +198,7 @@ def log_out():  # noqa: ANN201
     return redirect(url_for("login.login_page", done="1"))
 
 
-def _render_login(*, error: str | None = None, username: str = "", status: int = 200):  # noqa: ANN202
+def _render_login(*, error: str | None = None, username: str = "", status: int = 200):
     language = page_language()
     t = texts(TEXTS, language)
     next_target = _safe_next(request.args.get("next"))

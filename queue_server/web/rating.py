@@ -14,7 +14,7 @@ blueprint = frontend_blueprint("rating", ROOT, referrer_policy="no-referrer")
 
 
 @blueprint.get("/rate/<slug>/<int:number>")
-def rating_page(slug: str, number: int):  # noqa: ANN201
+def rating_page(slug: str, number: int):
     """The tablet of one counter; a plain 404 page for an unknown office or counter."""
     office = find_office(db(), slug)
     counter = find_counter_by_number(db(), office, number) if office else None
