@@ -29,7 +29,7 @@ class ServerUnreachable(Exception):
 class ServerLink:
     """One printer device's connection: receives jobs, reports state, acknowledges jobs."""
 
-    def __init__(self, server_url: str, token: str, *, on_job: Callable[[object], None],
+    def __init__(self, server_url: str, token: str, *, on_job: Callable[[object], object],
                  reconnect_max_s: float = 30) -> None:
         self.server_url = server_url.rstrip("/")
         self._token = token
@@ -155,7 +155,8 @@ class ServerLink:
 
 def _error_code(response: requests.Response) -> str:
     try:
-        return response.json()["error"]["code"]
+        code: str = response.json()["error"]["code"]
+        return code
     except (ValueError, KeyError, TypeError):
         return response.reason or ""
 

@@ -99,7 +99,8 @@ def render_escpos(slip: Slip, profile: PrinterProfile) -> bytes:
         else:
             print_raster(printer, block)
     printer.cut()
-    return printer.output
+    output: bytes = printer.output
+    return output
 
 
 def ticket_blocks(slip: Slip, profile: PrinterProfile) -> list[Raster | NativeQr]:
@@ -296,7 +297,8 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def _wrapped(text: str, font, profile: PrinterProfile, *, space: int) -> list[_Line]:
+def _wrapped(text: str, font: ImageFont.FreeTypeFont, profile: PrinterProfile, *,
+             space: int) -> list[_Line]:
     """The text broken into lines that fit the paper; none if it is empty."""
     words = _clean(text).split()
     rows = _balanced_rows(words, font, _text_width(profile)) if words else []
@@ -304,7 +306,7 @@ def _wrapped(text: str, font, profile: PrinterProfile, *, space: int) -> list[_L
     return [_Line(row, font, space if index == 0 else gap) for index, row in enumerate(rows)]
 
 
-def _balanced_rows(words: list[str], font, width: int) -> list[str]:
+def _balanced_rows(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Word-wrapped rows of even length, so no line is left with a lone word."""
     rows = _wrap_words(words, font, width)
     narrowest, widest = width // 2, width
@@ -318,7 +320,7 @@ def _balanced_rows(words: list[str], font, width: int) -> list[str]:
     return _wrap_words(words, font, widest) if len(rows) > 1 else rows
 
 
-def _wrap_words(words: list[str], font, width: int) -> list[str]:
+def _wrap_words(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Greedy word wrap; a word wider than the line is split between letters."""
     rows: list[str] = []
     for word in words:
@@ -330,7 +332,7 @@ def _wrap_words(words: list[str], font, width: int) -> list[str]:
     return rows
 
 
-def _split_long_word(word: str, font, width: int) -> list[str]:
+def _split_long_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """A word cut into pieces no wider than the line (a long code or URL)."""
     pieces = [""]
     for letter in word:

@@ -10,7 +10,11 @@ from flask import g, request
 from flask import session as browser_session
 
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
-from queue_server.core.request_context import db, now, public_url, state  # noqa: F401 - re-exported
+# Re-exported for the views (the `x as x` form says so to ruff and mypy).
+from queue_server.core.request_context import db as db
+from queue_server.core.request_context import now as now
+from queue_server.core.request_context import public_url as public_url
+from queue_server.core.request_context import state as state
 from queue_server.models import Office, Role
 from queue_server.security.tokens import (
     Principal,

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import socketio
 
@@ -34,7 +36,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
         if not self.write_only:
             self.server.start_background_task(self._watch)
 
-    def _redis_listen_with_retries(self):
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
         """python-socketio's listening loop, noting each lost connection."""
         retry_sleep = 1
         while True:
@@ -51,7 +53,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
             # Whether it failed or ended, the connection is gone and so is what it missed.
             self.lost_messages = True
 
-    def _listen(self):
+    def _listen(self) -> Iterator[Any]:
         for message in super()._listen():
             self.last_heard = time.monotonic()
             if self.lost_messages:

@@ -92,7 +92,9 @@ def utc_offsets(timezone: str, start: datetime, end: datetime) -> list[tuple[dat
 
 
 def _offset_minutes(moment: datetime, zone: ZoneInfo) -> int:
-    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds() // 60)
 
 
 def _first_change(low: datetime, high: datetime, zone: ZoneInfo, before: int) -> datetime:

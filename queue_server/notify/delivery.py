@@ -89,7 +89,7 @@ def _send_with_retries(app: Flask, request_id: int, phone: str, text: str, numbe
     delays = (0.0, *delivery.retry_delays_s)
     for attempt, delay in enumerate(delays, 1):
         if delay:
-            socketio.sleep(delay)
+            socketio.sleep(delay)  # type: ignore[arg-type]  # the stub says int; it takes seconds
         error = None
         try:
             delivery.notifier.send(phone, text)

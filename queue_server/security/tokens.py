@@ -16,7 +16,7 @@ from queue_server.core.db import BUSY_TIMEOUT_MS
 from queue_server.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from queue_server.models import ApiToken, Device, DeviceKind, Office, Role, User
 from queue_server.security.hashing import dummy_hash, hash_password, needs_rehash, password_matches
-from queue_server.security.password_rule import MIN_PASSWORD_LENGTH, check_password_strength  # noqa: F401 - re-exported
+from queue_server.security.password_rule import check_password_strength
 
 USER_TOKEN_PREFIX = "u_"
 DEVICE_TOKEN_PREFIX = "d_"
