@@ -10,6 +10,7 @@ from flask import g, request
 from flask import session as browser_session
 
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+
 # Re-exported for the views (the `x as x` form says so to ruff and mypy).
 from queue_server.core.request_context import db as db
 from queue_server.core.request_context import now as now

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 from flask import Response, current_app, jsonify, request
 
@@ -13,6 +14,7 @@ from queue_server.core.errors import DomainError, InvalidInput
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
 from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
+from queue_server.voice.numbers import Region, Style
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999
@@ -42,8 +44,7 @@ def announcement_audio(slug: str):
     office = office_or_404(slug)
     number, counter = _call_of(office)
     try:
-        audio = library().announcement(number, counter, office.number_reading,
-                                       office.number_region)
+        audio = library().announcement(number, counter, *_reading(office))
     except VoiceUnavailableError as error:
         raise VoiceUnavailable() from error
     return _wav_response(audio, ANNOUNCEMENT_MAX_AGE_S)
@@ -54,7 +55,7 @@ def announcement_sentence(slug: str):
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
-    text = announcement_text(number, counter, office.number_reading, office.number_region)
+    text = announcement_text(number, counter, *_reading(office))
     return jsonify({"number": number, "counter": counter, "text": text})
 
 
@@ -62,6 +63,11 @@ def announcement_sentence(slug: str):
 def chime_audio():
     """The chime played before announcements (and alone when there is no voice)."""
     return _wav_response(library().chime(), CHIME_MAX_AGE_S)
+
+
+def _reading(office: Office) -> tuple[Style, Region]:
+    """How the office reads numbers; the voice functions refuse any other value."""
+    return cast("Style", office.number_reading), cast("Region", office.number_region)
 
 
 def _call_of(office: Office) -> tuple[str, int]:
@@ -76,7 +82,7 @@ def _call_of(office: Office) -> tuple[str, int]:
                            reason=f"an integer from 0 to {MAX_COUNTER}")
     counter = int(raw_counter)
     try:
-        announcement_words(number, counter, office.number_reading, office.number_region)
+        announcement_words(number, counter, *_reading(office))
     except ValueError:
         raise InvalidInput("invalid_field", field="number",
                            reason="letters then at most 6 digits") from None

@@ -5,13 +5,17 @@ POST to an SMS gateway configured by URL, headers and templates (see README).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote_plus
 from xml.sax.saxutils import escape as xml_escape
 
 import requests
+
+if TYPE_CHECKING:
+    from queue_server.core.settings import Settings
 
 MESSAGE_FIELDS = frozenset({"number", "office", "service", "ahead"})
 BODY_FIELDS = frozenset({"phone", "text"})
@@ -81,7 +85,7 @@ class HttpSmsGateway:
                                                             text=escape(text))
 
 
-def _escaper(content_type: str):
+def _escaper(content_type: str) -> Callable[[str], str]:
     if "json" in content_type:
         return lambda value: json.dumps(value, ensure_ascii=False)[1:-1]
     if "x-www-form-urlencoded" in content_type:
@@ -91,7 +95,7 @@ def _escaper(content_type: str):
     return lambda value: value
 
 
-def notifier_from(settings) -> Notifier | None:
+def notifier_from(settings: Settings) -> Notifier | None:
     """The configured gateway; None when no SMS gateway URL is set."""
     if not settings.sms_gateway_url:
         return None

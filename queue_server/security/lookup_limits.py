@@ -41,7 +41,8 @@ class Limits:
 
 def limits() -> Limits:
     """This app's limits (one set per process)."""
-    return current_app.extensions.setdefault("ticket_limits", Limits())
+    found: Limits = current_app.extensions.setdefault("ticket_limits", Limits())
+    return found
 
 
 def client() -> str:
