@@ -12,8 +12,8 @@ retired. Accounts, devices, service open/closed and the ticket header exist only
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -58,10 +58,11 @@ def file_values(spec: OfficeSpec) -> dict[str, object]:
 def database_values(session: Session, office: Office) -> dict[str, object]:
     """The same keys as file_values, read from the database (what /admin shows)."""
     values = {f"office.{name}": _json(getattr(office, name, None)) for name in _OFFICE_FIELDS}
-    rows: dict[str, Iterable[Any]] = {"services": session.scalars(select(Service).where(Service.office_id == office.id)),
-            "counters": session.scalars(select(Counter).where(Counter.office_id == office.id)),
-            "priorities": session.scalars(select(PriorityCategory).where(
-                PriorityCategory.office_id == office.id))}
+    rows: dict[str, Iterable[Any]] = {
+        "services": session.scalars(select(Service).where(Service.office_id == office.id)),
+        "counters": session.scalars(select(Counter).where(Counter.office_id == office.id)),
+        "priorities": session.scalars(select(PriorityCategory).where(
+            PriorityCategory.office_id == office.id))}
     for attribute, (kind, spec_class, key_name) in _ITEMS.items():
         for row in rows[attribute]:
             prefix = f"{kind}.{getattr(row, key_name)}"
@@ -146,8 +147,9 @@ def prepare(session: Session, spec: OfficeSpec) -> FileSync:
     office_values["holidays"] = tuple(date.fromisoformat(day)
                                       for day in office_values["holidays"] or ())
     retired_edits: dict[str, object] = {}
-    items: dict[str, Any] = {attribute: _merged_items(attribute, current, now_in_file, pick, retired_edits)
-             for attribute in _ITEMS}
+    items: dict[str, Any] = {
+        attribute: _merged_items(attribute, current, now_in_file, pick, retired_edits)
+        for attribute in _ITEMS}
     return FileSync(spec, replace(spec, **office_values, **items), current, retired_edits)
 
 
@@ -179,8 +181,9 @@ def _merged_items(attribute: str, current: dict, now_in_file: dict,
 
 
 def _apply_retired_edits(session: Session, office: Office, edits: dict[str, Any]) -> None:
-    models: dict[str, tuple[Any, str]] = {"service": (Service, "code"), "counter": (Counter, "number"),
-              "priority": (PriorityCategory, "code")}
+    models: dict[str, tuple[Any, str]] = {
+        "service": (Service, "code"), "counter": (Counter, "number"),
+        "priority": (PriorityCategory, "code")}
     for name, value in edits.items():
         kind, key, attribute = name.split(".")
         model, key_name = models[kind]
