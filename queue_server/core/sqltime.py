@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, case, cast, func, literal
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from queue_server.models import UTCDateTime
 
+# A stored instant: a mapped column (Ticket.issued_at) or any SQL expression.
+Instant = ColumnElement[Any] | InstrumentedAttribute[Any]
 
-def seconds_between(dialect: str, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+
+def seconds_between(dialect: str, later: Instant, earlier: Instant) -> ColumnElement:
     """later − earlier in seconds, as a float."""
     if dialect == "postgresql":
         # date_part gives a float; EXTRACT gives a numeric (PostgreSQL 14+), slower per row.
@@ -24,7 +29,7 @@ def seconds_between(dialect: str, later: ColumnElement, earlier: ColumnElement) 
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def local_hour(dialect: str, moment: ColumnElement, timezone: str, start: datetime,
+def local_hour(dialect: str, moment: Instant, timezone: str, start: datetime,
                end: datetime) -> ColumnElement:
     """The hour (0-23) of a stored instant on the office's wall clock."""
     if dialect == "postgresql":
@@ -38,7 +43,7 @@ def local_hour(dialect: str, moment: ColumnElement, timezone: str, start: dateti
             + minutes_per_day) // 60 % 24
 
 
-def local_date(dialect: str, moment: ColumnElement, timezone: str, start: datetime,
+def local_date(dialect: str, moment: Instant, timezone: str, start: datetime,
                end: datetime) -> ColumnElement:
     """The office's calendar day of a stored instant, as 'YYYY-MM-DD' text."""
     if dialect == "postgresql":
@@ -46,12 +51,12 @@ def local_date(dialect: str, moment: ColumnElement, timezone: str, start: dateti
     return func.date(moment, _sqlite_shift(moment, timezone, start, end))
 
 
-def _pg_local(moment: ColumnElement, timezone: str) -> ColumnElement:
+def _pg_local(moment: Instant, timezone: str) -> ColumnElement:
     # The column holds UTC without a zone: read it as UTC, then view it in the office's zone.
     return func.timezone(timezone, func.timezone("UTC", moment))
 
 
-def _sqlite_shift(moment: ColumnElement, timezone: str, start: datetime,
+def _sqlite_shift(moment: Instant, timezone: str, start: datetime,
                   end: datetime) -> ColumnElement:
     """SQLite's '+N minutes' modifier; a CASE over the zone's changes when it has DST."""
     spans = utc_offsets(timezone, start, end)
@@ -62,7 +67,7 @@ def _sqlite_shift(moment: ColumnElement, timezone: str, start: datetime,
     return case(*whens, else_=_modifier(spans[-1][1]))
 
 
-def _sqlite_shift_minutes(moment: ColumnElement, timezone: str, start: datetime,
+def _sqlite_shift_minutes(moment: Instant, timezone: str, start: datetime,
                           end: datetime) -> ColumnElement:
     """The zone's UTC offset in minutes at each instant; a CASE when it has DST."""
     spans = utc_offsets(timezone, start, end)

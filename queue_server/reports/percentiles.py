@@ -47,7 +47,7 @@ BUCKET_S = 60
 Found = dict[tuple[str, str, int | None], dict[int, int]]
 
 
-def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str, str],
+def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str, str | None],
                   metrics: Sequence[str], percentiles: Sequence[int]) -> Found:
     """{(dimension, metric, group key): {p: value}} over the facts' non-null durations.
 
