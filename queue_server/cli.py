@@ -10,9 +10,11 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from queue_server.core.clock import utc_now
 from queue_server.core.db import make_engine, make_session_factory
@@ -122,7 +124,7 @@ def _sessions(settings: Settings):
     return engine, make_session_factory(engine)
 
 
-def _in_session(work: Callable) -> object:
+def _in_session(work: Callable[..., Any]) -> Any:
     settings = load_settings()
     engine, sessions = _sessions(settings)
     try:
@@ -177,7 +179,7 @@ def _safe_url(url: str) -> str:
     return url
 
 
-def _office(session, slug: str | None) -> Office | None:
+def _office(session: Session, slug: str | None) -> Office | None:
     if slug is None:
         return None
     office = session.scalar(select(Office).where(Office.slug == slug))
@@ -208,8 +210,9 @@ def _device_add(arguments: argparse.Namespace) -> int:
         raise CommandError("--kiosk pairs a printer with a kiosk; use it with --kind printer")
 
     def work(session, _settings) -> str:
-        device, token = add_device(session, arguments.name, kind,
-                                   _office(session, arguments.office), now=utc_now(),
+        office = _office(session, arguments.office)
+        assert office is not None  # --office is required
+        device, token = add_device(session, arguments.name, kind, office, now=utc_now(),
                                    kiosk_name=arguments.kiosk)
         log_device_created(session, _operator("device add"), device, arguments.kiosk,
                            now=utc_now())
@@ -222,6 +225,7 @@ def _device_add(arguments: argparse.Namespace) -> int:
 def _device_revoke(arguments: argparse.Namespace) -> int:
     def work(session, _settings) -> bool:
         office = _office(session, arguments.office)
+        assert office is not None  # --office is required
         device = session.scalar(select(Device).where(Device.office_id == office.id,
                                                      Device.name == arguments.name))
         if device is None:

@@ -86,6 +86,7 @@ def _claim(app: Flask, request_id: int, ahead: int) -> tuple[str, str, str] | No
 
 def _send_with_retries(app: Flask, request_id: int, phone: str, text: str, number: str) -> None:
     delivery, state = delivery_of(app), app.extensions["queue"]
+    assert delivery.notifier is not None  # only started when SMS is on
     delays = (0.0, *delivery.retry_delays_s)
     for attempt, delay in enumerate(delays, 1):
         if delay:

@@ -85,7 +85,7 @@ def _on_connect(auth: dict | None = None) -> bool:
             return False
     elif _is_same_origin():
         principal = _browser_session_principal()
-    _principals[request.sid] = principal
+    _principals[_sid()] = principal
     return True
 
 
@@ -110,7 +110,7 @@ def _is_same_origin() -> bool:
 
 
 def _on_disconnect(*_args: object) -> None:
-    _principals.pop(request.sid, None)
+    _principals.pop(_sid(), None)
 
 
 def _on_subscribe(data: object) -> dict:
@@ -134,8 +134,8 @@ def _on_subscribe(data: object) -> dict:
         raise _bad("invalid_field", field="channel",
                    reason="board, counter, ticket, printer, rating or dashboard")
     except DomainError as error:
-        return {"error": {"code": error.code, "message": message(error.message_key,
-                                                                 **error.params)}}
+        text = message(error.message_key, **error.params)  # type: ignore[arg-type]  # no `language`
+        return {"error": {"code": error.code, "message": text}}
 
 
 def _bad(key: str, **params: object) -> DomainError:
@@ -156,9 +156,15 @@ def _subscribe_board(data: dict) -> dict:
     return board_snapshot(db(), office, now())
 
 
-def _user_of_connection():
+def _sid() -> str:
+    """This Socket.IO connection's id (Flask-SocketIO sets it; the stubs do not say so)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
+def _user_of_connection() -> Principal:
     """The account this Socket.IO connection logged in with, or Unauthorized."""
-    principal = _principals.get(request.sid)
+    principal = _principals.get(_sid())
     if principal is None or not principal.is_user:
         raise Unauthorized("missing_token")
     return principal
@@ -201,17 +207,19 @@ def _subscribe_dashboard(data: dict) -> dict:
 
 def _subscribe_rating(data: dict) -> dict:
     """A counter's rating tablet: the ticket it should ask about now (see rating_desk)."""
-    return rating_desk.subscribe(data, _principals.get(request.sid))
+    return rating_desk.subscribe(data, _principals.get(_sid()))
 
 
 def _subscribe_printer() -> dict:
     """A print agent: its room, then its unacknowledged jobs (marked sent, committed)."""
-    principal = _principals.get(request.sid)
+    principal = _principals.get(_sid())
     if principal is None or principal.device_kind is not DeviceKind.PRINTER:
         raise Forbidden("not_a_printer")
     # Join first: a job queued meanwhile arrives twice at worst, and agents skip repeats.
+    assert principal.device_id is not None  # a device's principal
     join_room(printer_room(principal.device_id))
     printer = db().get(Device, principal.device_id)
+    assert printer is not None  # it has just authenticated
     jobs = print_jobs.deliver_pending(db(), printer, now=now())
     db().commit()
     return {"printer": {"name": printer.name, "office": printer.office.slug},
@@ -320,7 +328,7 @@ def close_connections_of(*, user_id: int | None = None, device_id: int | None = 
                 (user_id is not None and principal.user_id == user_id)
                 or (device_id is not None and principal.device_id == device_id)):
             try:
-                socketio.server.disconnect(sid)
+                socketio.server.disconnect(sid)  # type: ignore[attr-defined]  # set by init_app
             except Exception:  # already gone; the token is refused anyway
                 log.warning("could not close connection %s", sid, exc_info=True)
 
