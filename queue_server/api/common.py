@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import time
 from datetime import timedelta
+from typing import Any
 
 from flask import g, request
 from flask import session as browser_session
@@ -45,7 +46,7 @@ def read_fields(body: dict, required: dict[str, type], optional: dict[str, type]
     for name in body:
         if name not in required and name not in optional:
             raise InvalidInput("unknown_field", "unknown_field", field=name)
-    values = {}
+    values: dict[str, Any] = {}
     for name, kind in {**required, **optional}.items():
         value = body.get(name, _MISSING)
         if value is _MISSING or (value is None and name in optional):
@@ -98,14 +99,16 @@ def principal() -> Principal:
     if "principal" not in g:
         header = request.headers.get("Authorization", "")
         if not header and SESSION_TOKEN in browser_session:
-            g.principal = _session_caller()
-            return g.principal
+            caller: Principal = _session_caller()
+            g.principal = caller
+            return caller
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing_token")
         g.principal = _checked(token)
-    return g.principal
+    known: Principal = g.principal
+    return known
 
 
 def session_principal() -> Principal | None:

@@ -61,8 +61,9 @@ def register_error_handlers(app: Flask) -> None:
         _rollback()
         code = _HTTP_CODES.get(error.code or 500, "invalid_request")
         response = error_response(error.code or 500, code)
-        if error.code == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        allowed = getattr(error, "valid_methods", None)  # MethodNotAllowed's
+        if error.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(OperationalError)

@@ -20,6 +20,7 @@ def current_device():
     if not caller.is_device:
         raise Forbidden("forbidden")
     device = db().get(Device, caller.device_id)
+    assert device is not None  # its token has just been checked
     return jsonify({"name": device.name, "kind": device.kind.value,
                     "office": device.office.slug})
 

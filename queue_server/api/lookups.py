@@ -9,7 +9,7 @@ from queue_server.security import lookup_limits
 
 
 def _has_code() -> bool:
-    return bool(request.view_args) and "code" in request.view_args
+    return "code" in (request.view_args or {})
 
 
 @api.before_request

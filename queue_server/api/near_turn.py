@@ -92,8 +92,8 @@ def _send_if_already_near(ticket: Ticket) -> None:
     # Registered with the threshold already reached: no queue change may come to trigger it.
     forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
     if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
-        delivery.send_due(current_app._get_current_object(), db(),
-                              {ticket.id: forecast.ahead})
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own
+        delivery.send_due(app, db(), {ticket.id: forecast.ahead})
 
 
 _REQUEST = {"type": "object", "required": ["phone", "consent"], "properties": {

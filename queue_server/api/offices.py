@@ -114,10 +114,11 @@ def _issue_ticket(slug: str):
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
         db().rollback()
-        ticket = key and db().scalar(select(Ticket).where(
-            Ticket.office_id == office.id, Ticket.idempotency_key == key))
-        if not ticket:
+        winner = db().scalar(select(Ticket).where(
+            Ticket.office_id == office.id, Ticket.idempotency_key == key)) if key else None
+        if winner is None:
             raise
+        ticket = winner
         state = load_queue(db(), office, moment)
         forecast = state.forecast(ticket)
         issued = printing.IssuePrint(

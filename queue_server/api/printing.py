@@ -104,7 +104,9 @@ def _printer_caller() -> Device:
     caller = principal()
     if caller.device_kind is not DeviceKind.PRINTER:
         raise Forbidden("not_a_printer")
-    return db().get(Device, caller.device_id)
+    printer = db().get(Device, caller.device_id)
+    assert printer is not None  # its token has just been checked
+    return printer
 
 
 @api.post("/print-jobs/<int:job_id>/ack")

@@ -33,7 +33,9 @@ class TooManyAttempts(DomainError):
 
 def login_throttle() -> LoginThrottle:
     """This process's throttle (see README, Security: why in-process is enough)."""
-    return current_app.extensions.setdefault("login_throttle", LoginThrottle())
+    throttle: LoginThrottle = current_app.extensions.setdefault("login_throttle",
+                                                                LoginThrottle())
+    return throttle
 
 
 def client_address() -> str:

@@ -22,7 +22,8 @@ def qr_svg(text: str) -> bytes:
                          border=QUIET_ZONE_MODULES, image_factory=SvgPathFillImage)
     code.add_data(text)
     code.make(fit=True)
-    return code.make_image().to_string(encoding="utf-8")
+    svg: bytes = code.make_image().to_string(encoding="utf-8")
+    return svg
 
 
 @api.get("/tickets/<code>/qr.svg")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import cast
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from queue_server.api import api, openapi
 from queue_server.api.common import office_or_404, state
@@ -35,7 +36,8 @@ def library() -> AnnouncementLibrary:
         settings = state().settings
         pack_dir = settings.voice_dir or Path(settings.var_dir) / "voice"
         extensions.setdefault("announcements", AnnouncementLibrary(pack_dir))
-    return extensions["announcements"]
+    found: AnnouncementLibrary = extensions["announcements"]
+    return found
 
 
 @api.get("/offices/<slug>/announcement.wav")
@@ -89,7 +91,7 @@ def _call_of(office: Office) -> tuple[str, int]:
     return number, counter
 
 
-def _wav_response(audio: Audio, max_age_s: int) -> Response:
+def _wav_response(audio: Audio, max_age_s: int) -> BaseResponse:
     """The WAV with an ETag, public caching and byte ranges (media elements ask for them)."""
     response = Response(audio.wav, mimetype="audio/wav")
     response.set_etag(audio.etag)

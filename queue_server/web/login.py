@@ -10,6 +10,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask import session as browser_session
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import delete
+from werkzeug.wrappers import Response as BaseResponse
 
 from queue_server.api.common import (
     SESSION_CSRF,
@@ -96,7 +97,7 @@ def logged_in_user() -> Principal | None:
     return session_principal()
 
 
-def login_redirect() -> Response:
+def login_redirect() -> BaseResponse:
     """Send the visitor to the login page, coming back here afterwards."""
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("login.login_page") + "?" + urlencode({"next": target}))
@@ -213,6 +214,7 @@ def _render_login(*, error: str | None = None, username: str = "", status: int =
 
 
 def _destination(user: Principal) -> str:
+    assert user.role is not None  # a user's principal, not a device's
     return _safe_next(request.args.get("next")) or _home(user.office_id, user.role)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request
@@ -57,7 +58,7 @@ def admin_page(*, admins_only: bool = False) -> Callable:
     """Login, role, office (from <slug>) and, for a POST, the CSRF token, in that order."""
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
-        def guarded(**kwargs: object):
+        def guarded(**kwargs: Any):
             user = logged_in_user()
             if user is None or not user.is_user:
                 return login_redirect()
@@ -131,7 +132,7 @@ def refusal_status(error: DomainError) -> int:
     return 409 if isinstance(error, Conflict) else 400
 
 
-def attempt(change: Callable[[], object]) -> tuple[object, DomainError | None]:
+def attempt(change: Callable[[], Any]) -> tuple[Any, DomainError | None]:
     """Run a domain change and commit; on a refusal roll back and hand the refusal back."""
     try:
         result = change()

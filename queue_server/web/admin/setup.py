@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request, url_for
 from sqlalchemy import func, select
 
@@ -131,9 +133,9 @@ def _counter_list(visitor: Visitor, office: Office, values, errors: dict, status
                   values=values, chosen=_chosen(values), errors=errors)
 
 
-def _chosen(values) -> list[str]:
+def _chosen(values: Any) -> list[str]:
     if hasattr(values, "getlist"):
-        return values.getlist("services")
+        return list(values.getlist("services"))
     return list(values.get("services", []))
 
 
