@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import requests
 import socketio
@@ -49,7 +50,7 @@ class ServerLink:
 
     # HTTP
 
-    def post(self, path: str, body: dict) -> dict:
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST JSON to the API; TokenRejected on 401, ServerUnreachable on failures."""
         try:
             response = self._http.post(self.server_url + "/api/v1" + path, json=body,
@@ -67,7 +68,7 @@ class ServerLink:
     def report_status(self, state: str, error: str | None = None,
                       job_id: int | None = None) -> None:
         """Tell the server how the printer is; raises like post()."""
-        body: dict = {"state": state}
+        body: dict[str, Any] = {"state": state}
         if error:
             body["error"] = error[:300]
         if job_id is not None:
@@ -78,7 +79,7 @@ class ServerLink:
 
     def acknowledge(self, job_id: int, printed: bool, error: str | None = None) -> None:
         """Report a job's outcome; a job the server no longer knows counts as acknowledged."""
-        body: dict = {"status": "printed" if printed else "failed"}
+        body: dict[str, Any] = {"status": "printed" if printed else "failed"}
         if error:
             body["error"] = error[:300]
         answer = self.post(f"/print-jobs/{job_id}/ack", body)

@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 import qrcode
 from escpos.constants import QR_ECLEVEL_M
@@ -212,7 +213,7 @@ def _qr_image(payload: str, module: int, width: int) -> Image.Image:
     return image
 
 
-def _new_qr(payload: str) -> qrcode.QRCode:
+def _new_qr(payload: str) -> qrcode.QRCode[Any]:
     """A QR code in one byte-mode segment, as printers encode GS ( k data."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_MODULES)
     code.add_data(payload, optimize=0)

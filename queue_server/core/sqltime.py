@@ -21,7 +21,7 @@ from queue_server.models import UTCDateTime
 Instant = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
-def seconds_between(dialect: str, later: Instant, earlier: Instant) -> ColumnElement:
+def seconds_between(dialect: str, later: Instant, earlier: Instant) -> ColumnElement[Any]:
     """later − earlier in seconds, as a float."""
     if dialect == "postgresql":
         # date_part gives a float; EXTRACT gives a numeric (PostgreSQL 14+), slower per row.
@@ -30,7 +30,7 @@ def seconds_between(dialect: str, later: Instant, earlier: Instant) -> ColumnEle
 
 
 def local_hour(dialect: str, moment: Instant, timezone: str, start: datetime,
-               end: datetime) -> ColumnElement:
+               end: datetime) -> ColumnElement[Any]:
     """The hour (0-23) of a stored instant on the office's wall clock."""
     if dialect == "postgresql":
         return cast(func.date_part("hour", _pg_local(moment, timezone)), Integer)
@@ -44,20 +44,20 @@ def local_hour(dialect: str, moment: Instant, timezone: str, start: datetime,
 
 
 def local_date(dialect: str, moment: Instant, timezone: str, start: datetime,
-               end: datetime) -> ColumnElement:
+               end: datetime) -> ColumnElement[Any]:
     """The office's calendar day of a stored instant, as 'YYYY-MM-DD' text."""
     if dialect == "postgresql":
         return func.to_char(_pg_local(moment, timezone), "YYYY-MM-DD")
     return func.date(moment, _sqlite_shift(moment, timezone, start, end))
 
 
-def _pg_local(moment: Instant, timezone: str) -> ColumnElement:
+def _pg_local(moment: Instant, timezone: str) -> ColumnElement[Any]:
     # The column holds UTC without a zone: read it as UTC, then view it in the office's zone.
     return func.timezone(timezone, func.timezone("UTC", moment))
 
 
 def _sqlite_shift(moment: Instant, timezone: str, start: datetime,
-                  end: datetime) -> ColumnElement:
+                  end: datetime) -> ColumnElement[Any]:
     """SQLite's '+N minutes' modifier; a CASE over the zone's changes when it has DST."""
     spans = utc_offsets(timezone, start, end)
     if len(spans) == 1:
@@ -68,7 +68,7 @@ def _sqlite_shift(moment: Instant, timezone: str, start: datetime,
 
 
 def _sqlite_shift_minutes(moment: Instant, timezone: str, start: datetime,
-                          end: datetime) -> ColumnElement:
+                          end: datetime) -> ColumnElement[Any]:
     """The zone's UTC offset in minutes at each instant; a CASE when it has DST."""
     spans = utc_offsets(timezone, start, end)
     if len(spans) == 1:
