@@ -1,4 +1,5 @@
-# make run: a working desk on this machine.  make test: the whole test suite.
+# make run: a working desk on this machine.  make test: the whole test suite.  make lint: ruff,
+# mypy and the import contracts.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
