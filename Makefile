@@ -1,4 +1,5 @@
-# make run: a working desk on this machine.  make test: the whole test suite.
+# make run: a working desk on this machine.  make test: the whole test suite.  make lint: ruff,
+# mypy and the import contracts.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.install-stamp
 VENDOR := queue_server/static/vendor
 export QUEUE_PUBLIC_URL ?=
 
-.PHONY: install run test bench clean-demo
+.PHONY: install run test lint bench clean-demo
 
 install: $(STAMP) $(VENDOR)/.stamp
 
@@ -35,6 +36,12 @@ run: install
 # from a skip into a failure (CI sets both).
 test: install
 	REQUIRE_BROWSER=$(REQUIRE_BROWSER) REQUIRE_SERVICES=$(REQUIRE_SERVICES) $(BIN)/python -m pytest
+
+# Ruff, mypy and the import contracts, all configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/issue_and_call.py

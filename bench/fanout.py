@@ -54,7 +54,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, free_port, running_server, wait_until_up  # noqa: E402
+from _server import ROOT, free_port, running_server, wait_until_up
 
 GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
 
@@ -219,9 +219,9 @@ class Swarm:
                 self.compressed += 1
             del client.buffer[:end + 4]
             client.stage = "opening"
-        for opcode, compressed, payload in server_frames(client.buffer):
-            if compressed:
-                payload = client.inflater.decompress(payload + b"\x00\x00\xff\xff")
+        for opcode, compressed, frame in server_frames(client.buffer):
+            payload = (client.inflater.decompress(frame + b"\x00\x00\xff\xff") if compressed
+                       else frame)
             if opcode == 0x1:
                 self._on_packet(descriptor, client, payload, kernel_ns, user_ns)
             elif opcode == 0x8:

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, free_port, running_server, wait_until_up  # noqa: E402
+from _server import ROOT, free_port, running_server, wait_until_up
 
 GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
 
@@ -54,7 +54,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def load(clients: int, work) -> tuple[int, float, list[float], int]:  # noqa: ANN001
+def load(clients: int, work) -> tuple[int, float, list[float], int]:
     """Run work(index) -> status repeatedly from N threads; return counts and latencies."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -109,7 +109,7 @@ def minimal_server():
 
 def main() -> None:
     with minimal_server() as base:
-        def poster(_index: int):  # noqa: ANN202
+        def poster(_index: int):
             client = Client(base, "none")
             return lambda: client.post("/tickets")
         report("minimal Flask+SQLite insert, 8", *load(8, poster))
@@ -117,7 +117,7 @@ def main() -> None:
         print(f"queue-server serve (gunicorn, 1 gevent worker) on SQLite; {len(OFFICES)} offices,"
               f" {DURATION_S:.0f} s per row")
         for clients in (1, 8, 32):
-            def issuer(index: int):  # noqa: ANN202
+            def issuer(index: int):
                 # Each client goes round the offices, so every row spreads its tickets.
                 client, turns = Client(base, "none"), itertools.count(index)
 
@@ -128,7 +128,7 @@ def main() -> None:
                 return step
             report(f"issue, {clients} client(s)", *load(clients, issuer))
 
-        def counter(index: int):  # noqa: ANN202
+        def counter(index: int):
             slug = OFFICES[0]
             client = Client(base, staff[slug])
             path = f"/api/v1/offices/{slug}/counters/{index + 1}"

@@ -18,7 +18,7 @@ _connection.execute("CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY,
 
 
 @app.post("/tickets")
-def issue():  # noqa: ANN201
+def issue():
     """Insert one row and return its id."""
     cursor = _connection.execute("INSERT INTO tickets (service) VALUES ('s0')")
     return jsonify(id=cursor.lastrowid), 201

@@ -24,13 +24,13 @@ def subscribe(data: dict) -> dict:
 
 
 @app.get("/api/v1/offices")
-def offices():  # noqa: ANN201
+def offices():
     """What the start-up poll asks for."""
     return jsonify([])
 
 
 @app.post("/api/v1/offices/<office>/tickets")
-def issue(office: str):  # noqa: ANN201
+def issue(office: str):
     """A number, broadcast to the office's board."""
     number = str(next(_numbers))
     _issued.append(number)
@@ -39,7 +39,7 @@ def issue(office: str):  # noqa: ANN201
 
 
 @app.post("/api/v1/offices/<office>/counters/<int:counter>/call-next")
-def call_next(office: str, counter: int):  # noqa: ANN201
+def call_next(office: str, counter: int):
     """The oldest number, broadcast to the office's board."""
     number = _issued.pop(0)
     socketio.emit("ticket_called", {"office": office, "number": number, "counter": counter,

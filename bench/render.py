@@ -13,9 +13,9 @@ from pathlib import Path
 # Allow `python bench/render.py` as well as `python -m bench.render`.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from printer.profiles import PROFILES  # noqa: E402
-from printer.render import render_escpos, render_png  # noqa: E402
-from printer.slip import Slip  # noqa: E402
+from printer.profiles import PROFILES
+from printer.render import render_escpos, render_png
+from printer.slip import Slip
 
 SAMPLE = Slip(
     office_name="Trung tâm Phục vụ hành chính công tỉnh Đồng Nai",

@@ -25,22 +25,22 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from queue_server import create_app  # noqa: E402
-from queue_server.core.db import make_engine, make_session_factory  # noqa: E402
-from queue_server.core.migrate import upgrade_database  # noqa: E402
-from queue_server.core.settings import Settings  # noqa: E402
-from queue_server.feedback.ratings import REASONS  # noqa: E402
+from queue_server import create_app
+from queue_server.core.db import make_engine, make_session_factory
+from queue_server.core.migrate import upgrade_database
+from queue_server.core.settings import Settings
+from queue_server.feedback.ratings import REASONS
 from queue_server.models import (
     Feedback,
     Role,
     Ticket,
     TicketEvent,
 )
-from queue_server.security.tokens import add_user  # noqa: E402
-from queue_server.setup.office_file import CounterSpec, OfficeSpec, ServiceSpec  # noqa: E402
-from queue_server.setup.seeding import apply_office_specs  # noqa: E402
+from queue_server.security.tokens import add_user
+from queue_server.setup.office_file import CounterSpec, OfficeSpec, ServiceSpec
+from queue_server.setup.seeding import apply_office_specs
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 TICKETS_PER_DAY, DAYS = 250, 250
@@ -87,7 +87,7 @@ class Seeder:
         self.by_service = {sid: [cid for cid, served in self.counters.items() if sid in served]
                            for sid in self.services}
 
-    def day(self, day: date, next_id: int):  # noqa: ANN201
+    def day(self, day: date, next_id: int):
         """(tickets, events, feedback) of one day; ticket ids start at next_id."""
         tickets, events, ratings = [], [], []
         sequences = dict.fromkeys(self.services, 0)
@@ -109,7 +109,7 @@ class Seeder:
         start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
         return (start + timedelta(seconds=self.random.randrange(1800))).astimezone(UTC)
 
-    def _ticket(self, ticket_id, day, service_id, sequence, issued_at):  # noqa: ANN001, ANN202
+    def _ticket(self, ticket_id, day, service_id, sequence, issued_at):
         rnd = self.random
         outcome = rnd.choices(["done", "no_show", "cancelled"], weights=[90, 6, 4])[0]
         counter_id = rnd.choice(self.by_service[service_id])
@@ -144,7 +144,7 @@ class Seeder:
         rating = self._rating(row) if outcome == "done" and rnd.random() < 0.35 else None
         return row, events, rating
 
-    def _event(self, ticket_id, kind, at, counter_id, user_id):  # noqa: ANN001, ANN202
+    def _event(self, ticket_id, kind, at, counter_id, user_id):
         return dict(ticket_id=ticket_id, office_id=self.office_id, kind=kind, at=at,
                     user_id=user_id, device_id=None, counter_id=counter_id, details={})
 
@@ -161,7 +161,7 @@ class Seeder:
                     rated_at=ticket["finished_at"] + timedelta(minutes=2))
 
 
-def setup_offices(session_factory, slugs: list[str]) -> list[dict]:  # noqa: ANN001
+def setup_offices(session_factory, slugs: list[str]) -> list[dict]:
     """The offices, their officers, a manager of the first and an admin, as plain data."""
     with session_factory() as session:
         offices = apply_office_specs(session, [office_spec(slug) for slug in slugs])
@@ -180,7 +180,7 @@ def setup_offices(session_factory, slugs: list[str]) -> list[dict]:  # noqa: ANN
     return result
 
 
-def seed_sqlite(engine, offices) -> int:  # noqa: ANN001
+def seed_sqlite(engine, offices) -> int:
     next_id, count = 1, 0
     with engine.begin() as connection:
         for seed, office in enumerate(offices):
@@ -196,11 +196,11 @@ def seed_sqlite(engine, offices) -> int:  # noqa: ANN001
     return count
 
 
-def seed_postgres(engine, offices) -> int:  # noqa: ANN001
+def seed_postgres(engine, offices) -> int:
     """COPY, the fast path for millions of rows."""
     tables = {"tickets": list(Ticket.__table__.c.keys()),
-              "ticket_events": [c for c in TicketEvent.__table__.c.keys() if c != "id"],
-              "feedback": [c for c in Feedback.__table__.c.keys() if c != "id"]}
+              "ticket_events": [c.key for c in TicketEvent.__table__.c if c.key != "id"],
+              "feedback": [c.key for c in Feedback.__table__.c if c.key != "id"]}
     next_id, count = 1, 0
     raw = engine.raw_connection()
     try:
@@ -232,7 +232,7 @@ def seed_postgres(engine, offices) -> int:  # noqa: ANN001
     return count
 
 
-def replicate_postgres(engine, offices) -> int:  # noqa: ANN001
+def replicate_postgres(engine, offices) -> int:
     """Every other office gets a copy of the first one's year, in one statement per table.
 
     Generating rows in Python took 10-45 s per office; PostgreSQL copies them in a few
@@ -307,7 +307,7 @@ def replicate_postgres(engine, offices) -> int:  # noqa: ANN001
 TICKET_COLUMNS = ", ".join(Ticket.__table__.c.keys())
 
 
-def _pg_value(value):  # noqa: ANN001, ANN202
+def _pg_value(value):
     import json
 
     if isinstance(value, datetime):

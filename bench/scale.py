@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import fanout  # noqa: E402
-from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up  # noqa: E402
+import fanout
+from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up
 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16

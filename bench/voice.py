@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from queue_server.voice import audio, pack, speech  # noqa: E402
+from queue_server.voice import audio, pack, speech
 
 REPEATS = 50
 CALLS = [("A1024", 12, "numeral", "north"), ("B005", 3, "digits", "south")]

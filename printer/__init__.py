@@ -5,6 +5,7 @@ builds slips; the renderer and devices (Pillow, escpos) load on first use.
 """
 
 from importlib import import_module
+from typing import Any
 
 from printer.profiles import PROFILES, PrinterProfile, get_profile
 from printer.slip import Slip
@@ -20,10 +21,10 @@ _LAZY = {
     "parse_printer_uri": "printer.devices",
 }
 
-__all__ = ["PROFILES", "PrinterProfile", "Slip", "get_profile", *_LAZY]
+__all__ = ["PROFILES", "PrinterProfile", "Slip", "get_profile", *_LAZY]  # noqa: PLE0604 - names too
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import the renderer and devices only when one of their names is used."""
     if name not in _LAZY:
         raise AttributeError(f"module 'printer' has no attribute {name!r}")

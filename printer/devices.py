@@ -30,7 +30,7 @@ STATUS_TIMEOUT = 2.0
 # Ticket names become file names: no separators, no leading dot.
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _HEX_ID = r"(?:0x)?([0-9a-fA-F]{1,4})"
-_KIND_BY_ERRNO = {
+_KIND_BY_ERRNO: dict[int | None, str] = {
     errno.ECONNREFUSED: "refused",
     errno.ETIMEDOUT: "timeout",
     errno.ENOENT: "not_found",
@@ -52,7 +52,7 @@ def _optional_exception(module: str, name: str) -> tuple[type[BaseException], ..
 # pyusb raises NoBackendError (a ValueError) when libusb itself is missing.
 _NO_USB_BACKEND = _optional_exception("usb.core", "NoBackendError")
 _LINK_ERRORS = (EscposError, OSError, RuntimeError, *_NO_USB_BACKEND)
-_TIMEOUT_ERRORS = (
+_TIMEOUT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
     *_optional_exception("serial", "SerialTimeoutException"),
     *_optional_exception("usb.core", "USBTimeoutError"),
@@ -127,6 +127,8 @@ class EscposDevice(Device):
 
 class _Network(Network):
     """escpos's Network printer, connecting without leaking a socket when that fails."""
+
+    device: socket.socket | None
 
     def open(self, raise_not_found: bool = True) -> None:
         """Connect with create_connection, which closes its socket on failure (3.1 does not)."""

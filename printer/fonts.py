@@ -75,7 +75,7 @@ def renders_as_notdef(font: ImageFont.FreeTypeFont, char: str) -> bool:
 
 def glyph_bitmap(font: ImageFont.FreeTypeFont, text: str) -> tuple[tuple[int, int], bytes]:
     """The size and 1-bit pixels FreeType draws for the text, cropped to its ink box."""
-    left, top, right, bottom = font.getbbox(text, mode="1")
+    left, top, right, bottom = map(int, font.getbbox(text, mode="1"))
     image = Image.new("1", (max(right - left, 1), max(bottom - top, 1)), 0)
     draw = ImageDraw.Draw(image)
     draw.fontmode = "1"
@@ -108,7 +108,7 @@ def glyph(font: ImageFont.FreeTypeFont, char: str) -> Glyph:
     # A FreeType face is not safe to use from two threads; misses are rare, so lock them.
     with _FREETYPE_LOCK:
         advance = round(font.getlength(char))
-        left, top, right, bottom = font.getbbox(char, mode="1", anchor="ls")
+        left, top, right, bottom = map(int, font.getbbox(char, mode="1", anchor="ls"))
         if right <= left or bottom <= top:
             return Glyph(None, 0, 0, advance)
         mask = Image.new("1", (right - left, bottom - top), 0)
@@ -138,7 +138,8 @@ def ink_box(font: ImageFont.FreeTypeFont, text: str) -> tuple[int, int, int, int
     return min(lefts), min(tops), max(rights), max(bottoms)
 
 
-def draw_line(image: Image.Image, origin: tuple[int, int], text: str, font, ink: int = 0) -> None:
+def draw_line(image: Image.Image, origin: tuple[int, int], text: str,
+              font: ImageFont.FreeTypeFont, ink: int = 0) -> None:
     """Draw a line with its pen starting at origin on the baseline, without anti-aliasing."""
     pen, baseline = origin
     for char in text:

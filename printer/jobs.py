@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from printer.slip import Slip
 
@@ -18,7 +19,7 @@ class Job:
     id: int
     key: str
     number: str
-    slip: dict
+    slip: dict[str, Any]
     deadline: float
 
     @classmethod

@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import requests
 import socketio
@@ -29,7 +30,7 @@ class ServerUnreachable(Exception):
 class ServerLink:
     """One printer device's connection: receives jobs, reports state, acknowledges jobs."""
 
-    def __init__(self, server_url: str, token: str, *, on_job: Callable[[object], None],
+    def __init__(self, server_url: str, token: str, *, on_job: Callable[[object], object],
                  reconnect_max_s: float = 30) -> None:
         self.server_url = server_url.rstrip("/")
         self._token = token
@@ -49,7 +50,7 @@ class ServerLink:
 
     # HTTP
 
-    def post(self, path: str, body: dict) -> dict:
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST JSON to the API; TokenRejected on 401, ServerUnreachable on failures."""
         try:
             response = self._http.post(self.server_url + "/api/v1" + path, json=body,
@@ -67,7 +68,7 @@ class ServerLink:
     def report_status(self, state: str, error: str | None = None,
                       job_id: int | None = None) -> None:
         """Tell the server how the printer is; raises like post()."""
-        body: dict = {"state": state}
+        body: dict[str, Any] = {"state": state}
         if error:
             body["error"] = error[:300]
         if job_id is not None:
@@ -78,7 +79,7 @@ class ServerLink:
 
     def acknowledge(self, job_id: int, printed: bool, error: str | None = None) -> None:
         """Report a job's outcome; a job the server no longer knows counts as acknowledged."""
-        body: dict = {"status": "printed" if printed else "failed"}
+        body: dict[str, Any] = {"status": "printed" if printed else "failed"}
         if error:
             body["error"] = error[:300]
         answer = self.post(f"/print-jobs/{job_id}/ack", body)
@@ -110,7 +111,7 @@ class ServerLink:
         self._closing = True
         try:
             self._sio.shutdown()
-        except Exception:  # noqa: BLE001 - closing on the way out must not fail the exit
+        except Exception:  # closing on the way out must not fail the exit
             log.debug("closing the Socket.IO client failed", exc_info=True)
         self._http.close()
 
@@ -155,7 +156,8 @@ class ServerLink:
 
 def _error_code(response: requests.Response) -> str:
     try:
-        return response.json()["error"]["code"]
+        code: str = response.json()["error"]["code"]
+        return code
     except (ValueError, KeyError, TypeError):
         return response.reason or ""
 

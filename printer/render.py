@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import Any
 
 import qrcode
 from escpos.constants import QR_ECLEVEL_M
@@ -99,7 +100,8 @@ def render_escpos(slip: Slip, profile: PrinterProfile) -> bytes:
         else:
             print_raster(printer, block)
     printer.cut()
-    return printer.output
+    output: bytes = printer.output
+    return output
 
 
 def ticket_blocks(slip: Slip, profile: PrinterProfile) -> list[Raster | NativeQr]:
@@ -130,7 +132,7 @@ def raster_bands(image: Image.Image) -> Iterator[Image.Image]:
     top = 0
     while top < len(widths):
         bottom = _band_end(widths, top)
-        right = max(max(widths[top:bottom]), 1) * 8
+        right = max(*widths[top:bottom], 1) * 8
         yield image.crop((0, top, right, bottom))
         top = bottom
 
@@ -211,7 +213,7 @@ def _qr_image(payload: str, module: int, width: int) -> Image.Image:
     return image
 
 
-def _new_qr(payload: str) -> qrcode.QRCode:
+def _new_qr(payload: str) -> qrcode.QRCode[Any]:
     """A QR code in one byte-mode segment, as printers encode GS ( k data."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_MODULES)
     code.add_data(payload, optimize=0)
@@ -296,7 +298,8 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def _wrapped(text: str, font, profile: PrinterProfile, *, space: int) -> list[_Line]:
+def _wrapped(text: str, font: ImageFont.FreeTypeFont, profile: PrinterProfile, *,
+             space: int) -> list[_Line]:
     """The text broken into lines that fit the paper; none if it is empty."""
     words = _clean(text).split()
     rows = _balanced_rows(words, font, _text_width(profile)) if words else []
@@ -304,7 +307,7 @@ def _wrapped(text: str, font, profile: PrinterProfile, *, space: int) -> list[_L
     return [_Line(row, font, space if index == 0 else gap) for index, row in enumerate(rows)]
 
 
-def _balanced_rows(words: list[str], font, width: int) -> list[str]:
+def _balanced_rows(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Word-wrapped rows of even length, so no line is left with a lone word."""
     rows = _wrap_words(words, font, width)
     narrowest, widest = width // 2, width
@@ -318,7 +321,7 @@ def _balanced_rows(words: list[str], font, width: int) -> list[str]:
     return _wrap_words(words, font, widest) if len(rows) > 1 else rows
 
 
-def _wrap_words(words: list[str], font, width: int) -> list[str]:
+def _wrap_words(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """Greedy word wrap; a word wider than the line is split between letters."""
     rows: list[str] = []
     for word in words:
@@ -330,7 +333,7 @@ def _wrap_words(words: list[str], font, width: int) -> list[str]:
     return rows
 
 
-def _split_long_word(word: str, font, width: int) -> list[str]:
+def _split_long_word(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """A word cut into pieces no wider than the line (a long code or URL)."""
     pieces = [""]
     for letter in word:

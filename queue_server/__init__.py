@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Literal, cast
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +32,11 @@ class AppState:
     clock: Callable[[], datetime] = utc_now
 
 
-def create_app(settings: Settings | None = None, *, async_mode: str | None = None) -> Flask:
+AsyncMode = Literal["threading", "gevent"]
+
+
+def create_app(settings: Settings | None = None, *,
+               async_mode: AsyncMode | None = None) -> Flask:
     """Build the Flask app: settings, database, Socket.IO, blueprints, error handlers."""
     settings = settings or load_settings()
     logging.basicConfig(level=settings.log_level,
@@ -38,8 +44,9 @@ def create_app(settings: Settings | None = None, *, async_mode: str | None = Non
     app = Flask(__name__, static_folder="static")
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       TESTING=settings.testing)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    json = cast(DefaultJSONProvider, app.json)  # Flask's default, with its two switches
+    json.ensure_ascii = False
+    json.sort_keys = False
     engine = make_engine(settings.database_url, background_checkpoints=not settings.testing)
     app.extensions["queue"] = AppState(settings, engine, make_session_factory(engine))
     manager = client_manager(settings.redis_url, settings.redis_channel)
@@ -61,10 +68,10 @@ def _socketio_only_on_its_path(app: Flask) -> None:
     For every request that middleware copies the environ and defines a class (a shim for
     eventlet under gunicorn): time on every ticket, and cyclic garbage for the collector.
     """
-    middleware = app.wsgi_app
+    middleware: Any = app.wsgi_app  # engine.io's middleware, installed by init_app
     pages, prefix = middleware.wsgi_app, middleware.engineio_path
 
-    def route(environ: dict, start_response):  # noqa: ANN202
+    def route(environ: dict, start_response: Any) -> Any:
         if environ.get("PATH_INFO", "").startswith(prefix):
             # Every browser offers permessage-deflate and simple-websocket accepts it: a
             # zlib compressor per WebSocket (2,000 screens: 485 MB instead of 231 MB) and
@@ -91,7 +98,7 @@ def _housekeeping(app: Flask) -> None:
                 for office in session.query(Office).filter(Office.is_active).order_by(Office.id):
                     close_previous_days(session, office, state.clock())
                 session.commit()
-        except Exception:  # noqa: BLE001 - a database outage must not kill the loop
+        except Exception:  # a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
         socketio.sleep(600)
@@ -103,11 +110,11 @@ def _forget_phone_numbers(app: Flask) -> None:
 
     try:
         forget_phone_numbers(app)
-    except Exception:  # noqa: BLE001 - retried at the next round
+    except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
 
 
-def _async_mode() -> str:
+def _async_mode() -> AsyncMode:
     # gunicorn's gevent worker patches the standard library before loading the app.
     try:
         from gevent import monkey

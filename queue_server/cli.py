@@ -10,9 +10,11 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from queue_server.core.clock import utc_now
 from queue_server.core.db import make_engine, make_session_factory
@@ -117,12 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _sessions(settings: Settings):  # noqa: ANN202
+def _sessions(settings: Settings):
     engine = make_engine(settings.database_url)
     return engine, make_session_factory(engine)
 
 
-def _in_session(work: Callable) -> object:
+def _in_session(work: Callable[..., Any]) -> Any:
     settings = load_settings()
     engine, sessions = _sessions(settings)
     try:
@@ -177,7 +179,7 @@ def _safe_url(url: str) -> str:
     return url
 
 
-def _office(session, slug: str | None) -> Office | None:  # noqa: ANN001
+def _office(session: Session, slug: str | None) -> Office | None:
     if slug is None:
         return None
     office = session.scalar(select(Office).where(Office.slug == slug))
@@ -191,7 +193,7 @@ def _user_add(arguments: argparse.Namespace) -> int:
     if not password:
         raise CommandError("no password on standard input")
 
-    def work(session, _settings) -> None:  # noqa: ANN001
+    def work(session, _settings) -> None:
         user = add_user(session, arguments.username, password, Role(arguments.role),
                         _office(session, arguments.office), now=utc_now(),
                         full_name=arguments.full_name)
@@ -207,9 +209,10 @@ def _device_add(arguments: argparse.Namespace) -> int:
     if arguments.kiosk and kind is not DeviceKind.PRINTER:
         raise CommandError("--kiosk pairs a printer with a kiosk; use it with --kind printer")
 
-    def work(session, _settings) -> str:  # noqa: ANN001
-        device, token = add_device(session, arguments.name, kind,
-                                   _office(session, arguments.office), now=utc_now(),
+    def work(session, _settings) -> str:
+        office = _office(session, arguments.office)
+        assert office is not None  # --office is required
+        device, token = add_device(session, arguments.name, kind, office, now=utc_now(),
                                    kiosk_name=arguments.kiosk)
         log_device_created(session, _operator("device add"), device, arguments.kiosk,
                            now=utc_now())
@@ -220,8 +223,9 @@ def _device_add(arguments: argparse.Namespace) -> int:
 
 
 def _device_revoke(arguments: argparse.Namespace) -> int:
-    def work(session, _settings) -> bool:  # noqa: ANN001
+    def work(session, _settings) -> bool:
         office = _office(session, arguments.office)
+        assert office is not None  # --office is required
         device = session.scalar(select(Device).where(Device.office_id == office.id,
                                                      Device.name == arguments.name))
         if device is None:
@@ -290,7 +294,7 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text + "\n")
 
 
-def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
+def _refresh_demo_accounts(session, _settings) -> dict:
     # New random passwords and kiosk token at every start: a demo never has a fixed password.
     office = session.scalar(select(Office).order_by(Office.id))
     by = _operator("demo")
@@ -314,7 +318,7 @@ def _refresh_demo_accounts(session, _settings) -> dict:  # noqa: ANN001
             "rating_token": _rotate_device(session, office, "rating-1", DeviceKind.RATING, by)}
 
 
-def _rotate_device(session, office: Office, name: str, kind: DeviceKind,  # noqa: ANN001
+def _rotate_device(session, office: Office, name: str, kind: DeviceKind,
                    by: Changer) -> str:
     device = session.scalar(select(Device).where(Device.office_id == office.id,
                                                  Device.name == name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -51,20 +53,20 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; pass an aware datetime")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012 - SQLAlchemy's own hook
 
 
 def _enum(enum_class: type[enum.Enum]) -> Enum:
@@ -445,7 +447,7 @@ class AppendOnlyError(RuntimeError):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_event_log_append_only(session, _context, _instances):  # noqa: ANN001
+def _keep_event_log_append_only(session: Session, _context: Any, _instances: Any) -> None:
     for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, TicketEvent) and (
             instance in session.deleted or session.is_modified(instance)
@@ -598,7 +600,7 @@ class OfficeFileState(Base):
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_admin_audit_append_only(session, _context, _instances):  # noqa: ANN001
+def _keep_admin_audit_append_only(session: Session, _context: Any, _instances: Any) -> None:
     for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, AdminAuditEntry) and (
             instance in session.deleted or session.is_modified(instance)

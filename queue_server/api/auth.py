@@ -10,7 +10,7 @@ from queue_server.edge.limits import throttled_login
 
 
 @api.post("/auth/token")
-def create_token():  # noqa: ANN201
+def create_token():
     """Exchange a username and password for a bearer token."""
     fields = read_fields(json_body(), {"username": str, "password": str}, {})
     issued = throttled_login(fields["username"], fields["password"])

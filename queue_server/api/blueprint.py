@@ -14,7 +14,7 @@ api.teardown_app_request(record_device_seen_after_request)
 
 
 def _has_code() -> bool:
-    return bool(request.view_args) and "code" in request.view_args
+    return "code" in (request.view_args or {})
 
 
 @api.before_request

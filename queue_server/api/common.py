@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 
 from queue_server.core.errors import InvalidInput, NotFound
@@ -27,7 +29,7 @@ def read_fields(body: dict, required: dict[str, type], optional: dict[str, type]
     for name in body:
         if name not in required and name not in optional:
             raise InvalidInput("unknown_field", "unknown_field", field=name)
-    values = {}
+    values: dict[str, Any] = {}
     for name, kind in {**required, **optional}.items():
         value = body.get(name, _MISSING)
         if value is _MISSING or (value is None and name in optional):
@@ -35,7 +37,7 @@ def read_fields(body: dict, required: dict[str, type], optional: dict[str, type]
                 raise InvalidInput("invalid_field", field=name, reason="required")
             values[name] = None
             continue
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             raise InvalidInput("invalid_field", field=name, reason=f"must be {kind.__name__}")
         _check_storable(name, value)
         values[name] = value

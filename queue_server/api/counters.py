@@ -21,13 +21,13 @@ from queue_server.tickets.serialize import counter_json, ticket_json
 COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 
 
-def _counter_for_staff(slug: str, number: int):  # noqa: ANN202
+def _counter_for_staff(slug: str, number: int):
     office = office_or_404(slug)
     caller = require_staff_of(office)
     return lifecycle.find_counter(db(), office, number), actor_of(caller)
 
 
-def _ticket_response(ticket: Ticket):  # noqa: ANN202
+def _ticket_response(ticket: Ticket):
     return jsonify(ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url()))
 
 
@@ -40,14 +40,14 @@ def _act(slug: str, number: int, action: Callable[..., Ticket], announce: Callab
 
 
 @api.get(COUNTER_URL)
-def get_counter(slug: str, number: int):  # noqa: ANN201
+def get_counter(slug: str, number: int):
     """The counter's state, its current ticket and the waiting list it can call from."""
     counter, _actor = _counter_for_staff(slug, number)
     return jsonify(counter_snapshot(db(), counter, now(), public_url()))
 
 
 @api.post(COUNTER_URL + "/call-next")
-def call_next(slug: str, number: int):  # noqa: ANN201
+def call_next(slug: str, number: int):
     """Finish the current ticket, then call the next; 204 when nobody waits."""
     counter, actor = _counter_for_staff(slug, number)
     key = request.headers.get("Idempotency-Key")
@@ -63,7 +63,7 @@ def call_next(slug: str, number: int):  # noqa: ANN201
 
 
 @api.post(COUNTER_URL + "/call")
-def call_specific(slug: str, number: int):  # noqa: ANN201
+def call_specific(slug: str, number: int):
     """Call one waiting ticket out of order, by its number."""
     fields = read_fields(json_body(), {"number": str}, {})
     counter, actor = _counter_for_staff(slug, number)
@@ -75,28 +75,28 @@ def call_specific(slug: str, number: int):  # noqa: ANN201
 
 
 @api.post(COUNTER_URL + "/recall")
-def recall(slug: str, number: int):  # noqa: ANN201
+def recall(slug: str, number: int):
     """Call the current ticket again."""
     return _act(slug, number, lifecycle.recall,
                 lambda counter, ticket: broadcasts.counter_changed(counter, recalled=ticket))
 
 
 @api.post(COUNTER_URL + "/finish")
-def finish(slug: str, number: int):  # noqa: ANN201
+def finish(slug: str, number: int):
     """Mark the current ticket served."""
     return _act(slug, number, lifecycle.finish,
                 lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/no-show")
-def no_show(slug: str, number: int):  # noqa: ANN201
+def no_show(slug: str, number: int):
     """Mark the current ticket absent (after the minimum recalls)."""
     return _act(slug, number, lifecycle.mark_no_show,
                 lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/transfer")
-def transfer(slug: str, number: int):  # noqa: ANN201
+def transfer(slug: str, number: int):
     """Send the current ticket to another service or counter, ahead of ordinary tickets."""
     fields = read_fields(json_body(), {}, {"service": str, "counter": int})
     counter, actor = _counter_for_staff(slug, number)
@@ -108,7 +108,7 @@ def transfer(slug: str, number: int):  # noqa: ANN201
 
 
 @api.post(COUNTER_URL + "/pause")
-def pause(slug: str, number: int):  # noqa: ANN201
+def pause(slug: str, number: int):
     """Pause the counter with a reason."""
     fields = read_fields(json_body(), {"reason": str}, {})
     counter, actor = _counter_for_staff(slug, number)
@@ -119,7 +119,7 @@ def pause(slug: str, number: int):  # noqa: ANN201
 
 
 @api.post(COUNTER_URL + "/resume")
-def resume(slug: str, number: int):  # noqa: ANN201
+def resume(slug: str, number: int):
     """Resume a paused counter."""
     counter, actor = _counter_for_staff(slug, number)
     lifecycle.resume_counter(db(), counter, now=now(), actor=actor)

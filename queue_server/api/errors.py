@@ -26,7 +26,7 @@ _HTTP_CODES = {
 
 
 def error_response(status: int, code: str, message_key: str | None = None, /,
-                   **params: object):  # noqa: ANN201
+                   **params: object):
     """A JSON error in the visitor's language."""
     language = pick_language(request.headers.get("Accept-Language"))
     text = message(message_key or code, language, **params)
@@ -42,7 +42,7 @@ def _rollback() -> None:
     if session is not None:
         try:
             session.rollback()
-        except Exception:  # noqa: BLE001 - the database may be gone; the answer matters more
+        except Exception:  # the database may be gone; the answer matters more
             log.warning("rollback failed", exc_info=True)
 
 
@@ -50,24 +50,25 @@ def register_error_handlers(app: Flask) -> None:
     """Install the handlers: domain errors, HTTP errors, database outages, anything else."""
 
     @app.errorhandler(DomainError)
-    def _domain(error: DomainError):  # noqa: ANN202
+    def _domain(error: DomainError):
         _rollback()
         response = error_response(error.status, error.code, error.message_key, **error.params)
         response.headers.update(getattr(error, "headers", None) or {})  # e.g. Retry-After
         return response
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # noqa: ANN202
+    def _http(error: HTTPException):
         _rollback()
         code = _HTTP_CODES.get(error.code or 500, "invalid_request")
         response = error_response(error.code or 500, code)
-        if error.code == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        allowed = getattr(error, "valid_methods", None)  # MethodNotAllowed's
+        if error.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
-    def _database(error: Exception):  # noqa: ANN202
+    def _database(error: Exception):
         _rollback()
         log.error("database unavailable: %s", error)
         response = error_response(503, "unavailable")
@@ -75,7 +76,7 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # noqa: ANN202
+    def _unexpected(error: Exception):
         _rollback()
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.error("unexpected error on %s %s", request.method, request.path, exc_info=error)
         return error_response(500, "internal_error")

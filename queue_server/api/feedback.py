@@ -61,7 +61,7 @@ def _ticket_or_404(code: str) -> Ticket:
 
 
 @api.post("/tickets/<code>/feedback")
-def create_feedback(code: str):  # noqa: ANN201
+def create_feedback(code: str):
     """Rate a finished ticket once: 201; 409 when not finished or already rated."""
     tablet = _rating_tablet()
     if tablet is None:
@@ -103,7 +103,7 @@ openapi.document_paths({
         **openapi.operation(
             "Rate a finished ticket, once (public by code; a rating tablet sends its token)",
             {201: "number, rating, reasons, visits, rated_at",
-             **{status: openapi.ERROR for status in (400, 401, 403, 404, 409, 429)}},
+             **dict.fromkeys((400, 401, 403, 404, 409, 429), openapi.ERROR)},
             parameters=[openapi.path_param("code")]),
         "requestBody": {"required": True,
                         "content": {"application/json": {"schema": _REQUEST}}}}},

@@ -28,14 +28,14 @@ MESSAGES.update({
 })
 
 
-def _item_request(slug: str, item_id: int):  # noqa: ANN202
+def _item_request(slug: str, item_id: int):
     office = office_or_404(slug)
     caller = require_manager_of(office)
     return office, caller, inbox.find_item(db(), office, item_id)
 
 
 @api.get("/offices/<slug>/inbox")
-def list_inbox(slug: str):  # noqa: ANN201
+def list_inbox(slug: str):
     """Open items oldest first (?state=open), or closed, or all; with the live summary."""
     office = office_or_404(slug)
     require_manager_of(office)
@@ -45,7 +45,7 @@ def list_inbox(slug: str):  # noqa: ANN201
 
 
 @api.post("/offices/<slug>/inbox/<int:item>/assign")
-def assign_inbox_item(slug: str, item: int):  # noqa: ANN201
+def assign_inbox_item(slug: str, item: int):
     """Make a person of the office responsible for an item: {"assignee": username}."""
     office, caller, found = _item_request(slug, item)
     fields = read_fields(json_body(), {"assignee": str}, {})
@@ -55,7 +55,7 @@ def assign_inbox_item(slug: str, item: int):  # noqa: ANN201
 
 
 @api.post("/offices/<slug>/inbox/<int:item>/answer")
-def answer_inbox_item(slug: str, item: int):  # noqa: ANN201
+def answer_inbox_item(slug: str, item: int):
     """Write the answer the citizen reads on the ticket page: {"answer": text}."""
     office, caller, found = _item_request(slug, item)
     fields = read_fields(json_body(), {"answer": str}, {})
@@ -65,7 +65,7 @@ def answer_inbox_item(slug: str, item: int):  # noqa: ANN201
 
 
 @api.post("/offices/<slug>/inbox/<int:item>/close")
-def close_inbox_item(slug: str, item: int):  # noqa: ANN201
+def close_inbox_item(slug: str, item: int):
     """Mark an item handled, with an optional internal note: {"note"?: text}."""
     office, caller, found = _item_request(slug, item)
     fields = read_fields(json_body(), {}, {"note": str})
@@ -75,7 +75,7 @@ def close_inbox_item(slug: str, item: int):  # noqa: ANN201
 
 
 @api.get("/tickets/<code>/reply")
-def ticket_reply(code: str):  # noqa: ANN201
+def ticket_reply(code: str):
     """The office's answer to this ticket's rating: {"answer", "answered_at"}, null until then."""
     # Guessing is limited for every /tickets/{code} route at once (api/lookups.py).
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
@@ -86,7 +86,7 @@ def ticket_reply(code: str):  # noqa: ANN201
 
 def _document() -> None:
     office, item = openapi.path_param("office"), openapi.path_param("item", "integer")
-    errors = {status: openapi.ERROR for status in (400, 401, 403, 404, 409)}
+    errors = dict.fromkeys((400, 401, 403, 404, 409), openapi.ERROR)
 
     def change(summary: str, schema: dict) -> dict:
         return {"post": {**openapi.operation(summary, {200: "the item", **errors}, secure=True,

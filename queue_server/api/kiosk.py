@@ -17,18 +17,19 @@ from queue_server.tickets import lifecycle
 
 
 @api.get("/devices/me")
-def current_device():  # noqa: ANN201
+def current_device():
     """The device behind the bearer token: name, kind and office; 403 for a user token."""
     caller = principal()
     if not caller.is_device:
         raise Forbidden("forbidden")
     device = db().get(Device, caller.device_id)
+    assert device is not None  # its token has just been checked
     return jsonify({"name": device.name, "kind": device.kind.value,
                     "office": device.office.slug})
 
 
 @api.get("/offices/<slug>/opening")
-def office_opening(slug: str):  # noqa: ANN201
+def office_opening(slug: str):
     """Whether the office takes tickets now and, when not, when it reopens (public)."""
     office = office_or_404(slug)
     schedule = lifecycle.schedule_of(office)

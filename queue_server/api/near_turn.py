@@ -36,7 +36,7 @@ def _sms_enabled() -> bool:
 
 
 @api.get("/offices/<slug>/near-turn")
-def near_turn_options(slug: str):  # noqa: ANN201
+def near_turn_options(slug: str):
     """When the office says "your turn is near", and whether the kiosk may offer an SMS."""
     office = office_or_404(slug)
     return jsonify({"near_threshold": office.near_threshold, "sms_enabled": _sms_enabled(),
@@ -60,7 +60,7 @@ def _ticket_or_404(code: str) -> Ticket:
 
 
 @api.post("/tickets/<code>/sms")
-def register_sms(code: str):  # noqa: ANN201
+def register_sms(code: str):
     """Keep a phone number for one "your turn is near" SMS (the office's kiosk or staff)."""
     principal()  # 401 before anything else
     fields = read_fields(json_body(), {"phone": str, "consent": bool}, {})
@@ -88,14 +88,14 @@ def _send_if_already_near(ticket: Ticket) -> None:
     # Registered with the threshold already reached: no queue change may come to trigger it.
     forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
     if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
-        sms_sender.send_due(current_app._get_current_object(), db(),
-                              {ticket.id: forecast.ahead})
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own
+        sms_sender.send_due(app, db(), {ticket.id: forecast.ahead})
 
 
 _REQUEST = {"type": "object", "required": ["phone", "consent"], "properties": {
     "phone": {"type": "string", "description": "a Vietnamese mobile number: 09…, +849…"},
     "consent": {"const": True, "description": "the citizen agreed to the one-line purpose"}}}
-_ERRORS = {status: openapi.ERROR for status in (400, 401, 403, 404, 409, 429)}
+_ERRORS = dict.fromkeys((400, 401, 403, 404, 409, 429), openapi.ERROR)
 
 openapi.document_paths({
     "/api/v1/offices/{office}/near-turn": {"get": openapi.operation(

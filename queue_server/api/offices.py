@@ -22,14 +22,14 @@ from queue_server.tickets.serialize import ticket_json
 
 
 @api.get("/offices")
-def list_offices():  # noqa: ANN201
+def list_offices():
     """Every active office: slug and name (public)."""
     offices = db().scalars(select(Office).where(Office.is_active).order_by(Office.slug))
     return jsonify([{"slug": o.slug, "name": o.name} for o in offices])
 
 
 @api.get("/offices/<slug>/services")
-def list_services(slug: str):  # noqa: ANN201
+def list_services(slug: str):
     """Each active service with whether it takes tickets now, its queue and its forecast."""
     office = office_or_404(slug)
     is_open = lifecycle.schedule_of(office).is_open(now())
@@ -51,14 +51,14 @@ def list_services(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/priorities")
-def list_priorities(slug: str):  # noqa: ANN201
+def list_priorities(slug: str):
     """The office's priority categories (for the kiosk's priority path)."""
     office = office_or_404(slug)
     return jsonify([{"code": p.code, "name": p.name} for p in office.priorities if p.is_active])
 
 
 @api.get("/offices/<slug>/board")
-def get_board(slug: str):  # noqa: ANN201
+def get_board(slug: str):
     """The waiting-room display's snapshot."""
     office = office_or_404(slug)
     return jsonify(board_snapshot(db(), office, now()))
@@ -76,7 +76,7 @@ ISSUE_TURN_WAIT_S = 1.0
 
 
 @api.post("/offices/<slug>/tickets")
-def issue_ticket(slug: str):  # noqa: ANN201
+def issue_ticket(slug: str):
     """Issue a ticket (kiosk device of the office, or staff and up)."""
     turn = _ISSUE_TURNS[hash(slug) % len(_ISSUE_TURNS)]
     has_turn = turn.acquire(timeout=ISSUE_TURN_WAIT_S)
@@ -87,7 +87,7 @@ def issue_ticket(slug: str):  # noqa: ANN201
             turn.release()
 
 
-def _issue_ticket(slug: str):  # noqa: ANN202
+def _issue_ticket(slug: str):
     office = office_or_404(slug)
     caller = _issuer_of(office)
     fields = read_fields(json_body(), {"service": str}, {"priority": str})
@@ -107,10 +107,11 @@ def _issue_ticket(slug: str):  # noqa: ANN202
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
         db().rollback()
-        ticket = key and db().scalar(select(Ticket).where(
-            Ticket.office_id == office.id, Ticket.idempotency_key == key))
-        if not ticket:
+        winner = db().scalar(select(Ticket).where(
+            Ticket.office_id == office.id, Ticket.idempotency_key == key)) if key else None
+        if winner is None:
             raise
+        ticket = winner
         state = load_queue(db(), office, moment)
         forecast = state.forecast(ticket)
         issued = printing.IssuePrint(
@@ -121,7 +122,7 @@ def _issue_ticket(slug: str):  # noqa: ANN202
     return jsonify({**body, "print": printing.print_field(ticket, issued)}), 201
 
 
-def _issuer_of(office: Office):  # noqa: ANN202
+def _issuer_of(office: Office):
     caller = principal()
     if caller.is_device:
         if caller.device_kind is not DeviceKind.KIOSK or caller.office_id != office.id:
@@ -130,7 +131,7 @@ def _issuer_of(office: Office):  # noqa: ANN202
     return require_staff_of(office)
 
 
-def _idempotency_key(caller) -> str | None:  # noqa: ANN001
+def _idempotency_key(caller) -> str | None:
     raw = request.headers.get("Idempotency-Key")
     if raw is None:
         return None

@@ -1,14 +1,16 @@
 """GET /openapi.json: the OpenAPI 3 description of this API (a test keeps it in step)."""
 
+from collections.abc import Callable
+
 from flask import jsonify
 
 from queue_server.api.blueprint import api
 
-_ERROR = {"$ref": "#/components/responses/Error"}
-ERROR = _ERROR
+_ERROR: dict[str, str] = {"$ref": "#/components/responses/Error"}
+ERROR: dict[str, str] = _ERROR
 # Paths contributed by other API modules through document_paths().
 _EXTRA_PATHS: dict[str, dict] = {}
-_BEARER = [{"bearer": []}]
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def _operation(summary: str, responses: dict, *, secure: bool = False, body: str | None = None,
@@ -35,14 +37,14 @@ def document_paths(paths: dict[str, dict]) -> None:
     _EXTRA_PATHS.update(paths)
 
 
-operation = _operation
+operation: Callable[..., dict] = _operation
 
 
 def _path_param(name: str, kind: str = "string") -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
 
 
-path_param = _path_param
+path_param: Callable[..., dict] = _path_param
 _OFFICE = _path_param("office")
 _COUNTER = _path_param("counter", "integer")
 _CODE = _path_param("code")
@@ -177,6 +179,6 @@ def _spec() -> dict:
 
 
 @api.get("/openapi.json")
-def openapi_document():  # noqa: ANN201
+def openapi_document():
     """The OpenAPI 3 description of API v1."""
     return jsonify(build_spec())

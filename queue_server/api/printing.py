@@ -63,7 +63,7 @@ def queue_print(ticket: Ticket, forecast: Forecast | None) -> IssuePrint:
             slip = _slip_of(ticket, forecast)
             job = print_jobs.queue_ticket_print(session, ticket, slip, now=now(), printer=printer)
             return IssuePrint(printer, job)
-    except Exception:  # noqa: BLE001 - the ticket matters more than its paper copy
+    except Exception:  # the ticket matters more than its paper copy
         log.exception("could not queue the print of ticket %s", ticket.number)
         return IssuePrint(printer, None)
 
@@ -98,11 +98,13 @@ def _printer_caller() -> Device:
     caller = principal()
     if caller.device_kind is not DeviceKind.PRINTER:
         raise Forbidden("not_a_printer")
-    return db().get(Device, caller.device_id)
+    printer = db().get(Device, caller.device_id)
+    assert printer is not None  # its token has just been checked
+    return printer
 
 
 @api.post("/print-jobs/<int:job_id>/ack")
-def acknowledge_print_job(job_id: int):  # noqa: ANN201
+def acknowledge_print_job(job_id: int):
     """The agent's outcome for one job: printed, or failed with the reason."""
     printer = _printer_caller()
     fields = read_fields(json_body(), {"status": str}, {"error": str})
@@ -115,7 +117,7 @@ def acknowledge_print_job(job_id: int):  # noqa: ANN201
 
 
 @api.post("/printers/status")
-def report_printer_status():  # noqa: ANN201
+def report_printer_status():
     """The agent's report on its printer (also its heartbeat); `job` counts a failed try."""
     printer = _printer_caller()
     fields = read_fields(json_body(), {"state": str}, {"error": str, "job": int})
@@ -130,7 +132,7 @@ def report_printer_status():  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/printers")
-def list_printers(slug: str):  # noqa: ANN201
+def list_printers(slug: str):
     """The office's printers: state, last error, last report and unprinted jobs (staff)."""
     office = office_or_404(slug)
     require_staff_of(office)
@@ -139,7 +141,7 @@ def list_printers(slug: str):  # noqa: ANN201
 
 
 @api.post("/tickets/<code>/reprint")
-def reprint_ticket(code: str):  # noqa: ANN201
+def reprint_ticket(code: str):
     """Print a ticket again (staff of its office), optionally on a named printer."""
     ticket = _ticket_or_404(code)
     caller = require_staff_of(ticket.office)
@@ -153,7 +155,7 @@ def reprint_ticket(code: str):  # noqa: ANN201
 
 
 @api.get("/tickets/<code>/slip.png")
-def slip_preview(code: str):  # noqa: ANN201
+def slip_preview(code: str):
     """The ticket as the paper shows it (public: the code is the secret, as for the ticket)."""
     ticket = _ticket_or_404(code)
     name = request.args.get("profile", PREVIEW_PROFILE)
@@ -182,7 +184,7 @@ def _with_body(operation: dict, schema: dict, *, required: bool = True) -> dict:
 def _documentation() -> dict:
     code, office = openapi.path_param("code"), openapi.path_param("office")
     job = openapi.path_param("job_id", "integer")
-    errors = {status: openapi.ERROR for status in (400, 401, 403, 404, 409)}
+    errors = dict.fromkeys((400, 401, 403, 404, 409), openapi.ERROR)
     string = {"type": "string"}
     return {
         "/api/v1/print-jobs/{job_id}/ack": {"post": _with_body(openapi.operation(

@@ -126,7 +126,7 @@ def _counter_id(office: Office, text: str) -> int:
     return counter_id
 
 
-def _report_request(slug: str, extra: frozenset[str] = frozenset()):  # noqa: ANN202
+def _report_request(slug: str, extra: frozenset[str] = frozenset()):
     office = office_or_404(slug)
     require_manager_of(office)
     refuse_unknown_parameters(REPORT_PARAMETERS | extra)
@@ -148,7 +148,7 @@ def _name(kind: str, slug: str, period: Period, extension: str) -> str:
 
 
 @api.get("/offices/<slug>/stats")
-def office_stats(slug: str):  # noqa: ANN201
+def office_stats(slug: str):
     """Figures for a period: totals and by service, counter, officer and hour."""
     office, period, filters = _report_request(slug)
     return jsonify(office_report(db(), office, period, now(), filters))
@@ -161,7 +161,7 @@ def _report_tables(slug: str) -> tuple[Office, Period, dict]:
 
 
 @api.get("/offices/<slug>/stats.xlsx")
-def office_stats_xlsx(slug: str):  # noqa: ANN201
+def office_stats_xlsx(slug: str):
     """The same report as a workbook: one sheet per table, and how figures are computed."""
     office, period, tables = _report_tables(slug)
     body = spreadsheets.xlsx_bytes([*tables.values(), spreadsheets.definitions_table()])
@@ -169,7 +169,7 @@ def office_stats_xlsx(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/stats.csv")
-def office_stats_csv(slug: str):  # noqa: ANN201
+def office_stats_csv(slug: str):
     """One table of the report as CSV: ?table=summary|service|counter|staff|hour|reasons."""
     office, period, tables = _report_tables(slug)
     name = request.args.get("table", "summary")
@@ -186,7 +186,7 @@ def _tickets(slug: str) -> tuple[Office, Period, spreadsheets.Table]:
 
 
 @api.get("/offices/<slug>/tickets.xlsx")
-def tickets_xlsx(slug: str):  # noqa: ANN201
+def tickets_xlsx(slug: str):
     """Every ticket of the period, one row each, local times."""
     office, period, table = _tickets(slug)
     body = spreadsheets.xlsx_bytes([table, spreadsheets.definitions_table()])
@@ -194,7 +194,7 @@ def tickets_xlsx(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/tickets.csv")
-def tickets_csv(slug: str):  # noqa: ANN201
+def tickets_csv(slug: str):
     """Every ticket of the period as CSV."""
     office, period, table = _tickets(slug)
     return download(spreadsheets.table_csv(table), spreadsheets.CSV_TYPE,
@@ -202,7 +202,7 @@ def tickets_csv(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/monitor")
-def office_monitor(slug: str):  # noqa: ANN201
+def office_monitor(slug: str):
     """The live part of the dashboard: queues, longest waits, counters, today's figures."""
     office = office_or_404(slug)
     require_manager_of(office)
@@ -227,13 +227,13 @@ def _officer_report(slug: str) -> tuple[Office, Period, dict]:
 
 
 @api.get("/offices/<slug>/officer-report")
-def officer_report(slug: str):  # noqa: ANN201
+def officer_report(slug: str):
     """The monthly officer report: served, service times, no-shows, ratings, days worked."""
     return jsonify(_officer_report(slug)[2])
 
 
 @api.get("/offices/<slug>/officer-report.xlsx")
-def officer_report_xlsx(slug: str):  # noqa: ANN201
+def officer_report_xlsx(slug: str):
     """The monthly officer report as a workbook."""
     office, period, report = _officer_report(slug)
     body = spreadsheets.xlsx_bytes([spreadsheets.officer_table(report),
@@ -243,7 +243,7 @@ def officer_report_xlsx(slug: str):  # noqa: ANN201
 
 
 @api.get("/offices/<slug>/officer-report.csv")
-def officer_report_csv(slug: str):  # noqa: ANN201
+def officer_report_csv(slug: str):
     """The monthly officer report as CSV."""
     office, period, report = _officer_report(slug)
     return download(spreadsheets.table_csv(spreadsheets.officer_table(report)),
@@ -261,13 +261,13 @@ def _province() -> tuple[Period, dict]:
 
 
 @api.get("/stats")
-def province_stats():  # noqa: ANN201
+def province_stats():
     """Every office side by side on the same figures, and the province's total (admin)."""
     return jsonify(_province()[1])
 
 
 @api.get("/stats.xlsx")
-def province_stats_xlsx():  # noqa: ANN201
+def province_stats_xlsx():
     """The province view as a workbook (admin)."""
     period, report = _province()
     body = spreadsheets.xlsx_bytes([spreadsheets.province_table(report),
@@ -276,7 +276,7 @@ def province_stats_xlsx():  # noqa: ANN201
 
 
 @api.get("/stats.csv")
-def province_stats_csv():  # noqa: ANN201
+def province_stats_csv():
     """The province view as CSV (admin)."""
     period, report = _province()
     return download(spreadsheets.table_csv(spreadsheets.province_table(report)),
@@ -298,7 +298,7 @@ def _document() -> None:
     office = [openapi.path_param("office")]
     month = [query("month", "YYYY-MM (default: this month)")]
     table = [query("table", "summary, service, counter, staff, hour or reasons")]
-    errors = {status: openapi.ERROR for status in (400, 401, 403, 404)}
+    errors = dict.fromkeys((400, 401, 403, 404), openapi.ERROR)
 
     def get(summary: str, answer: str, parameters: list) -> dict:
         return {"get": openapi.operation(summary, {200: answer, **errors}, secure=True,

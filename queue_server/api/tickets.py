@@ -14,7 +14,7 @@ from queue_server.tickets.serialize import ticket_json
 MAX_CODE_LENGTH = 64
 
 
-def _ticket_or_404(code: str):  # noqa: ANN202
+def _ticket_or_404(code: str):
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
         raise NotFound("ticket_not_found")
@@ -22,14 +22,14 @@ def _ticket_or_404(code: str):  # noqa: ANN202
 
 
 @api.get("/tickets/<code>")
-def get_ticket(code: str):  # noqa: ANN201
+def get_ticket(code: str):
     """One ticket with its live position."""
     ticket = _ticket_or_404(code)
     return jsonify(ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url()))
 
 
 @api.post("/tickets/<code>/cancel")
-def cancel_ticket(code: str):  # noqa: ANN201
+def cancel_ticket(code: str):
     """Cancel a waiting ticket (staff of its office)."""
     ticket = _ticket_or_404(code)
     caller = require_staff_of(ticket.office)

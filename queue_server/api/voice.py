@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 from flask import Response, current_app, jsonify, request
+from werkzeug.wrappers import Response as BaseResponse
 
 from queue_server.api import openapi
 from queue_server.api.blueprint import api
@@ -15,6 +17,7 @@ from queue_server.core.request_context import state
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
 from queue_server.voice.library import AnnouncementLibrary, Audio, VoiceUnavailableError
+from queue_server.voice.numbers import Region, Style
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999
@@ -35,35 +38,40 @@ def library() -> AnnouncementLibrary:
         settings = state().settings
         pack_dir = settings.voice_dir or Path(settings.var_dir) / "voice"
         extensions.setdefault("announcements", AnnouncementLibrary(pack_dir))
-    return extensions["announcements"]
+    found: AnnouncementLibrary = extensions["announcements"]
+    return found
 
 
 @api.get("/offices/<slug>/announcement.wav")
-def announcement_audio(slug: str):  # noqa: ANN201
+def announcement_audio(slug: str):
     """Chime then "Mời công dân có số … đến quầy số …" in the office's reading, as WAV."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
     try:
-        audio = library().announcement(number, counter, office.number_reading,
-                                       office.number_region)
+        audio = library().announcement(number, counter, *_reading(office))
     except VoiceUnavailableError as error:
         raise VoiceUnavailable() from error
     return _wav_response(audio, ANNOUNCEMENT_MAX_AGE_S)
 
 
 @api.get("/offices/<slug>/announcement")
-def announcement_sentence(slug: str):  # noqa: ANN201
+def announcement_sentence(slug: str):
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
-    text = announcement_text(number, counter, office.number_reading, office.number_region)
+    text = announcement_text(number, counter, *_reading(office))
     return jsonify({"number": number, "counter": counter, "text": text})
 
 
 @api.get("/chime.wav")
-def chime_audio():  # noqa: ANN201
+def chime_audio():
     """The chime played before announcements (and alone when there is no voice)."""
     return _wav_response(library().chime(), CHIME_MAX_AGE_S)
+
+
+def _reading(office: Office) -> tuple[Style, Region]:
+    """How the office reads numbers; the voice functions refuse any other value."""
+    return cast("Style", office.number_reading), cast("Region", office.number_region)
 
 
 def _call_of(office: Office) -> tuple[str, int]:
@@ -78,14 +86,14 @@ def _call_of(office: Office) -> tuple[str, int]:
                            reason=f"an integer from 0 to {MAX_COUNTER}")
     counter = int(raw_counter)
     try:
-        announcement_words(number, counter, office.number_reading, office.number_region)
+        announcement_words(number, counter, *_reading(office))
     except ValueError:
         raise InvalidInput("invalid_field", field="number",
                            reason="letters then at most 6 digits") from None
     return number, counter
 
 
-def _wav_response(audio: Audio, max_age_s: int) -> Response:
+def _wav_response(audio: Audio, max_age_s: int) -> BaseResponse:
     """The WAV with an ETag, public caching and byte ranges (media elements ask for them)."""
     response = Response(audio.wav, mimetype="audio/wav")
     response.set_etag(audio.etag)

@@ -19,7 +19,7 @@ OLD_THRESHOLD = 100  # in effect no full collection on its own: the timer below 
 FULL_COLLECTION_EVERY_S = 300.0
 
 
-def tune_for_server(start_task: Callable, sleep: Callable[[float], None]) -> None:
+def tune_for_server(start_task: Callable[..., object], sleep: Callable[[float], None]) -> None:
     """Freeze what the app built at start, keep collections young, run full ones on a timer."""
     gc.collect()
     # The modules, models and compiled queries live as long as the process; frozen, no

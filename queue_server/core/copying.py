@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, Table, func, select, text
 
 from queue_server.models import Base
 
@@ -33,7 +33,7 @@ def copy_database(source: Engine, target: Engine) -> dict[str, int]:
     return counts
 
 
-def _switch_triggers(destination, tables, action: str) -> None:  # noqa: ANN001
+def _switch_triggers(destination: Connection, tables: list[Table], action: str) -> None:
     # Rows are copied as they are: the queue-version triggers (migrations 0008 and 0013)
     # would update each office's row once per copied event, millions of times in one
     # transaction, and the copied version would not be the source's.
@@ -41,7 +41,7 @@ def _switch_triggers(destination, tables, action: str) -> None:  # noqa: ANN001
         destination.execute(text(f"ALTER TABLE {table.name} {action} TRIGGER USER"))
 
 
-def _copy_table(origin, destination, table) -> int:  # noqa: ANN001
+def _copy_table(origin: Connection, destination: Connection, table: Table) -> int:
     result = origin.execute(select(table))
     copied = 0
     while rows := result.fetchmany(BATCH):
@@ -50,7 +50,7 @@ def _copy_table(origin, destination, table) -> int:  # noqa: ANN001
     return copied
 
 
-def _advance_sequences(destination, tables) -> None:  # noqa: ANN001
+def _advance_sequences(destination: Connection, tables: list[Table]) -> None:
     # Rows were inserted with explicit ids, so each id sequence must move past them.
     for table in tables:
         column = table.c.get("id")

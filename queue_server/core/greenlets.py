@@ -33,7 +33,7 @@ def off_the_loop(function: Callable[..., Result], *args: object) -> Result:
     """
     if not under_gevent():
         return function(*args)
-    global _pool
+    global _pool  # noqa: PLW0603 - one pool per process, made on first use
     if _pool is None:
         from gevent.threadpool import ThreadPool
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Request, Response, abort, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
@@ -20,7 +22,7 @@ _BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 class BoundedIntConverter(IntegerConverter):
     """<int:…> in URLs, up to what the database stores (a longer number is simply a 404)."""
 
-    def __init__(self, url_map: Map, *args: object, **kwargs: object) -> None:
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(url_map, *args, **kwargs)
 
@@ -90,7 +92,7 @@ def security_headers(response: Response) -> Response:
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """The session cookie is Secure when configured so, or whenever the request came by HTTPS."""
 
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         # API calls and screens carry no cookie: an empty session needs no signer built.
         if app.secret_key and self.get_cookie_name(app) not in request.cookies:
             return self.session_class()

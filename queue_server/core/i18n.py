@@ -106,7 +106,7 @@ def message(key: str, language: str = "vi", **params: object) -> str:
     text = texts[LANGUAGES.index(language) if language in LANGUAGES else 0]
     rendered = {name: _render(value, language) for name, value in params.items()}
     if "{reopens}" in text:
-        rendered["reopens"] = rendered.pop("reopens_at", None) or _NEXT_WORKING_DAY[language]
+        rendered["reopens"] = rendered.pop("reopens_at", "") or _NEXT_WORKING_DAY[language]
     try:
         return text.format(**rendered)
     except (KeyError, IndexError):

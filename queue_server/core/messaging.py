@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import socketio
 
@@ -34,7 +36,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
         if not self.write_only:
             self.server.start_background_task(self._watch)
 
-    def _redis_listen_with_retries(self):  # noqa: ANN202
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
         """python-socketio's listening loop, noting each lost connection."""
         retry_sleep = 1
         while True:
@@ -51,7 +53,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
             # Whether it failed or ended, the connection is gone and so is what it missed.
             self.lost_messages = True
 
-    def _listen(self):  # noqa: ANN202
+    def _listen(self) -> Iterator[Any]:
         for message in super()._listen():
             self.last_heard = time.monotonic()
             if self.lost_messages:
@@ -65,7 +67,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
         try:
             # The base manager's emit reaches this process's clients only, not the others'.
             socketio.manager.Manager.emit(self, "resync", {}, namespace="/")
-        except Exception:  # noqa: BLE001 - a periodic resync still catches them up
+        except Exception:  # a periodic resync still catches them up
             log.warning("could not ask clients to resync", exc_info=True)
 
     def _watch(self) -> None:
@@ -86,7 +88,7 @@ class SelfHealingRedisManager(socketio.RedisManager):
             connection = self.pubsub.connection
             if connection is not None:
                 connection.disconnect()
-        except Exception:  # noqa: BLE001 - whatever state it is in, the listener reconnects
+        except Exception:  # whatever state it is in, the listener reconnects
             log.debug("closing the listening connection failed", exc_info=True)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 
-def state():  # noqa: ANN201
+def state() -> Any:
     """The app's shared state (settings, sessions, clock)."""
     return current_app.extensions["queue"]
 
@@ -17,12 +18,14 @@ def db() -> Session:
     """This request's database session, opened on first use."""
     if "db_session" not in g:
         g.db_session = state().sessions()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def now() -> datetime:
     """The current instant from the app's clock."""
-    return state().clock()
+    moment: datetime = state().clock()
+    return moment
 
 
 def public_url() -> str:

@@ -8,6 +8,7 @@ import secrets
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from queue_server.core.errors import SettingsError
 from queue_server.core.text_templates import template_problem
@@ -73,7 +74,7 @@ _ENV_NAMES = {"QUEUE_" + name.upper(): name for name in _FIELDS} | {"QUEUE_CONFI
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Settings from QUEUE_CONFIG (a TOML file) overridden by QUEUE_* variables."""
     environ = dict(os.environ if environ is None else environ)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     config_path = environ.get("QUEUE_CONFIG")
     if config_path:
         values.update(_read_toml(config_path))
@@ -83,8 +84,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if name not in _ENV_NAMES:
             raise SettingsError(f"unknown environment variable {name}; known: "
                                 + ", ".join(sorted(_ENV_NAMES)))
-        if _ENV_NAMES[name]:
-            values[_ENV_NAMES[name]] = _coerce(_ENV_NAMES[name], value, name)
+        field = _ENV_NAMES[name]
+        if field:
+            values[field] = _coerce(field, value, name)
     return Settings(**values).validated()
 
 
@@ -102,7 +104,7 @@ def _read_toml(path: str) -> dict[str, object]:
     return {name: _coerce(name, value, f"{path}: {name}") for name, value in document.items()}
 
 
-def _coerce(name: str, value: object, where: str) -> object:
+def _coerce(name: str, value: Any, where: str) -> object:
     kind = _FIELDS[name].type
     if name == "sms_gateway_headers":
         return _headers(value, where)

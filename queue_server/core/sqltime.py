@@ -6,16 +6,22 @@ wall-clock time, computed by the database so that rows never travel to Python on
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, case, cast, func, literal
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from queue_server.models import UTCDateTime
 
+# A stored instant: a mapped column (Ticket.issued_at) or any SQL expression.
+Instant = ColumnElement[Any] | InstrumentedAttribute[Any]
 
-def seconds_between(dialect: str, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+
+def seconds_between(dialect: str, later: Instant, earlier: Instant) -> ColumnElement[Any]:
     """later − earlier in seconds, as a float."""
     if dialect == "postgresql":
         # date_part gives a float; EXTRACT gives a numeric (PostgreSQL 14+), slower per row.
@@ -23,8 +29,8 @@ def seconds_between(dialect: str, later: ColumnElement, earlier: ColumnElement) 
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
 
-def local_hour(dialect: str, moment: ColumnElement, timezone: str, start: datetime,
-               end: datetime) -> ColumnElement:
+def local_hour(dialect: str, moment: Instant, timezone: str, start: datetime,
+               end: datetime) -> ColumnElement[Any]:
     """The hour (0-23) of a stored instant on the office's wall clock."""
     if dialect == "postgresql":
         return cast(func.date_part("hour", _pg_local(moment, timezone)), Integer)
@@ -37,38 +43,38 @@ def local_hour(dialect: str, moment: ColumnElement, timezone: str, start: dateti
             + minutes_per_day) // 60 % 24
 
 
-def local_date(dialect: str, moment: ColumnElement, timezone: str, start: datetime,
-               end: datetime) -> ColumnElement:
+def local_date(dialect: str, moment: Instant, timezone: str, start: datetime,
+               end: datetime) -> ColumnElement[Any]:
     """The office's calendar day of a stored instant, as 'YYYY-MM-DD' text."""
     if dialect == "postgresql":
         return func.to_char(_pg_local(moment, timezone), "YYYY-MM-DD")
     return func.date(moment, _sqlite_shift(moment, timezone, start, end))
 
 
-def _pg_local(moment: ColumnElement, timezone: str) -> ColumnElement:
+def _pg_local(moment: Instant, timezone: str) -> ColumnElement[Any]:
     # The column holds UTC without a zone: read it as UTC, then view it in the office's zone.
     return func.timezone(timezone, func.timezone("UTC", moment))
 
 
-def _sqlite_shift(moment: ColumnElement, timezone: str, start: datetime,
-                  end: datetime) -> ColumnElement:
+def _sqlite_shift(moment: Instant, timezone: str, start: datetime,
+                  end: datetime) -> ColumnElement[Any]:
     """SQLite's '+N minutes' modifier; a CASE over the zone's changes when it has DST."""
     spans = utc_offsets(timezone, start, end)
     if len(spans) == 1:
         return literal(_modifier(spans[0][1]))
     whens = [(moment < literal(until, UTCDateTime()), _modifier(minutes))
-             for (_since, minutes), (until, _next) in zip(spans, spans[1:], strict=False)]
+             for (_since, minutes), (until, _next) in itertools.pairwise(spans)]
     return case(*whens, else_=_modifier(spans[-1][1]))
 
 
-def _sqlite_shift_minutes(moment: ColumnElement, timezone: str, start: datetime,
-                          end: datetime) -> ColumnElement:
+def _sqlite_shift_minutes(moment: Instant, timezone: str, start: datetime,
+                          end: datetime) -> ColumnElement[Any]:
     """The zone's UTC offset in minutes at each instant; a CASE when it has DST."""
     spans = utc_offsets(timezone, start, end)
     if len(spans) == 1:
         return literal(spans[0][1], Integer)
     whens = [(moment < literal(until, UTCDateTime()), literal(minutes, Integer))
-             for (_since, minutes), (until, _next) in zip(spans, spans[1:], strict=False)]
+             for (_since, minutes), (until, _next) in itertools.pairwise(spans)]
     return case(*whens, else_=literal(spans[-1][1], Integer))
 
 
@@ -91,7 +97,9 @@ def utc_offsets(timezone: str, start: datetime, end: datetime) -> list[tuple[dat
 
 
 def _offset_minutes(moment: datetime, zone: ZoneInfo) -> int:
-    return int(moment.astimezone(zone).utcoffset().total_seconds() // 60)
+    offset = moment.astimezone(zone).utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds() // 60)
 
 
 def _first_change(low: datetime, high: datetime, zone: ZoneInfo, before: int) -> datetime:

@@ -40,14 +40,16 @@ def principal() -> Principal:
     if "principal" not in g:
         header = request.headers.get("Authorization", "")
         if not header and SESSION_TOKEN in browser_session:
-            g.principal = _session_caller()
-            return g.principal
+            caller: Principal = _session_caller()
+            g.principal = caller
+            return caller
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("missing_token")
         g.principal = _checked(token)
-    return g.principal
+    known: Principal = g.principal
+    return known
 
 
 def session_principal() -> Principal | None:

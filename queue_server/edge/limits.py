@@ -27,12 +27,15 @@ def client_address() -> str:
 
 def login_throttle() -> LoginThrottle:
     """This process's login throttle (docs/administration-and-security.md: why in-process)."""
-    return current_app.extensions.setdefault("login_throttle", LoginThrottle())
+    throttle: LoginThrottle = current_app.extensions.setdefault("login_throttle",
+                                                                LoginThrottle())
+    return throttle
 
 
 def ticket_limits() -> TicketLimits:
     """This process's limits on the public ticket endpoints."""
-    return current_app.extensions.setdefault("ticket_limits", TicketLimits())
+    found: TicketLimits = current_app.extensions.setdefault("ticket_limits", TicketLimits())
+    return found
 
 
 def throttled_login(username: str, password: str) -> IssuedToken:

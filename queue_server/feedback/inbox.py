@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -27,10 +28,10 @@ LIST_LIMIT = 500
 STATES = ("open", "closed", "all")
 
 
-def _lands_in_inbox(rating, comment):  # noqa: ANN001, ANN202
+def _lands_in_inbox(rating: Any, comment: Any) -> Any:
     # One rule for both sides: on columns it builds the SQL condition, on a rating's values
     # it answers True or False (`|` and `!= None` mean the same in both).
-    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711
+    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711 - builds SQL on columns
 
 
 IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.comment)
@@ -38,7 +39,7 @@ IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.comment)
 
 def is_inbox_item(rating: Feedback) -> bool:
     """Whether a rating lands in the inbox (IS_INBOX_ITEM, for one rating in hand)."""
-    return _lands_in_inbox(rating.rating, rating.comment)
+    return bool(_lands_in_inbox(rating.rating, rating.comment))
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,11 @@ def assign(session: Session, office: Office, item: Feedback, username: str, *, b
 def answer(session: Session, item: Feedback, text: str, *, by_user_id: int,
            now: datetime) -> FeedbackCase:
     """Write (or correct) the answer the citizen sees on the ticket page."""
-    text = _checked_text(text, MAX_ANSWER_LENGTH, "answer")
-    if text is None:
+    checked = _checked_text(text, MAX_ANSWER_LENGTH, "answer")
+    if checked is None:
         raise InvalidInput("invalid_field", field="answer", reason="required")
     case = _case_of(session, item)
-    case.answer, case.answered_by_id, case.answered_at = text, by_user_id, now
+    case.answer, case.answered_by_id, case.answered_at = checked, by_user_id, now
     session.flush()
     return case
 
@@ -146,7 +147,9 @@ def list_items(session: Session, office: Office, now: datetime, state: str = "op
         if state == "closed":
             query = query.where(FeedbackCase.closed_at.is_not(None))
         query = query.order_by(Feedback.rated_at.desc())
-    return [_item_json(office, now, *row) for row in session.execute(query.limit(LIST_LIMIT))]
+    # The row is the ten columns _item_json takes after office and now.
+    return [_item_json(office, now, *row)  # type: ignore[call-arg]
+            for row in session.execute(query.limit(LIST_LIMIT))]
 
 
 def _item_json(office: Office, now: datetime, item: Feedback, case: FeedbackCase | None,
@@ -163,9 +166,10 @@ def _item_json(office: Office, now: datetime, item: Feedback, case: FeedbackCase
         "rated_at": iso_local(item.rated_at, zone), "state": _state(case),
         "due_on": due.due_on.isoformat(), "age_working_days": due.age_working_days,
         "is_overdue": due.is_overdue, "closed_within_target": due.closed_within_target,
-        "assignee": assignee, "assigned_at": iso_local(case and case.assigned_at, zone),
+        "assignee": assignee,
+        "assigned_at": iso_local(case.assigned_at if case else None, zone),
         "answer": case.answer if case else None,
-        "answered_at": iso_local(case and case.answered_at, zone),
+        "answered_at": iso_local(case.answered_at if case else None, zone),
         "note": case.note if case else None, "closed_at": iso_local(closed_at, zone),
     }
 
@@ -187,7 +191,9 @@ def item_json(session: Session, office: Office, item: Feedback, now: datetime) -
     counter = session.get(Counter, item.counter_id) if item.counter_id else None
     officer = session.get(User, item.officer_id) if item.officer_id else None
     assignee = session.get(User, case.assignee_id) if case and case.assignee_id else None
+    assert ticket is not None  # a rating's ticket is never deleted
     service = session.get(Service, ticket.issued_service_id)
+    assert service is not None
     return _item_json(office, now, item, case, ticket.number, ticket.day, service.code,
                       service.name, counter.number if counter else None,
                       officer.username if officer else None,

@@ -37,6 +37,7 @@ def pending_rating(session: Session, counter: Counter, moment: datetime) -> dict
 
 def rating_request(ticket: Ticket, moment: datetime) -> dict:
     """What the tablet needs to ask about one finished ticket (the code is how it answers)."""
+    assert ticket.finished_at is not None  # a finished ticket
     shown_until = ticket.finished_at + timedelta(seconds=RATING_WINDOW_S)
     return {"code": ticket.code, "number": ticket.number, "service": ticket.service.code,
             "service_name": ticket.service.name,

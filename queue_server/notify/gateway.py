@@ -5,6 +5,7 @@ POST to an SMS gateway configured by URL, headers and templates (see docs/sms.md
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
 from typing import Protocol
@@ -66,7 +67,7 @@ class HttpSmsGateway:
                                                             text=escape(text))
 
 
-def _escaper(content_type: str):  # noqa: ANN202
+def _escaper(content_type: str) -> Callable[[str], str]:
     if "json" in content_type:
         return lambda value: json.dumps(value, ensure_ascii=False)[1:-1]
     if "x-www-form-urlencoded" in content_type:
@@ -74,11 +75,3 @@ def _escaper(content_type: str):  # noqa: ANN202
     if "xml" in content_type:
         return lambda value: xml_escape(value, {'"': "&quot;", "'": "&apos;"})
     return lambda value: value
-
-
-def notifier_from(settings) -> Notifier | None:  # noqa: ANN001
-    """The configured gateway; None when no SMS gateway URL is set."""
-    if not settings.sms_gateway_url:
-        return None
-    return HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_headers,
-                          settings.sms_body_template)

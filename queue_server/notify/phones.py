@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, Result, delete, select, update
 from sqlalchemy.orm import Session
 
 from queue_server.core.errors import Conflict, InvalidInput
@@ -65,11 +66,11 @@ def pending_for(session: Session, ticket_ids: Iterable[int]) -> dict[int, int]:
 
 def claim(session: Session, request_id: int, *, now: datetime) -> SmsRequest | None:
     """Take a pending request for sending; None when another sender has it (sent once)."""
-    taken = session.execute(
+    taken = _changed(session.execute(
         update(SmsRequest)
         .where(SmsRequest.id == request_id, SmsRequest.status == SmsStatus.PENDING)
         .values(status=SmsStatus.SENDING, claimed_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
     if taken != 1:
         return None
     return session.get(SmsRequest, request_id, populate_existing=True)
@@ -95,18 +96,23 @@ def forget_expired(session: Session, now: datetime) -> int:
     """Delete every phone number older than its office's retention; how many went."""
     removed = 0
     for office_id, hours in session.execute(select(Office.id, Office.phone_retention_hours)):
-        removed += session.execute(
+        removed += _changed(session.execute(
             delete(SmsRequest)
             .where(SmsRequest.office_id == office_id,
                    SmsRequest.created_at <= now - timedelta(hours=hours))
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)))
     return removed
 
 
 def give_up_stuck(session: Session, now: datetime) -> int:
     """Mark as failed the messages whose sender stopped midway (never sent twice)."""
-    return session.execute(
+    return _changed(session.execute(
         update(SmsRequest)
         .where(SmsRequest.status == SmsStatus.SENDING, SmsRequest.claimed_at <= now - STUCK_AFTER)
         .values(status=SmsStatus.FAILED, last_error="interrupted (server restart)")
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
+
+
+def _changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (its result is a CursorResult)."""
+    return cast(CursorResult[Any], result).rowcount

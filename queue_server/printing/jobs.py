@@ -225,7 +225,7 @@ def printer_health(session: Session, printer: Device, *, now: datetime,
 def _problem(printer: Device, oldest_pending: datetime | None, now: datetime) -> str | None:
     """Why the printer is not printing: a reported fault, silence, or a stuck job."""
     if printer.printer_state in (PrinterState.ERROR, PrinterState.PAPER_OUT):
-        return printer.printer_state.value
+        return str(printer.printer_state.value)
     seen = printer.printer_seen_at
     if seen is None or now - seen > timedelta(seconds=STALE_AFTER_S):
         return "not_seen"

@@ -85,7 +85,7 @@ def _on_connect(auth: dict | None = None) -> bool:
             return False
     elif _is_same_origin():
         principal = _browser_session_principal()
-    _principals[request.sid] = principal
+    _principals[_sid()] = principal
     return True
 
 
@@ -105,7 +105,7 @@ def _is_same_origin() -> bool:
 
 
 def _on_disconnect(*_args: object) -> None:
-    _principals.pop(request.sid, None)
+    _principals.pop(_sid(), None)
 
 
 def _on_subscribe(data: object) -> dict:
@@ -129,8 +129,8 @@ def _on_subscribe(data: object) -> dict:
         raise _bad("invalid_field", field="channel",
                    reason="board, counter, ticket, printer, rating or dashboard")
     except DomainError as error:
-        return {"error": {"code": error.code, "message": message(error.message_key,
-                                                                 **error.params)}}
+        text = message(error.message_key, **error.params)  # type: ignore[arg-type]  # no `language`
+        return {"error": {"code": error.code, "message": text}}
 
 
 def _bad(key: str, **params: object) -> DomainError:
@@ -151,9 +151,15 @@ def _subscribe_board(data: dict) -> dict:
     return board_snapshot(db(), office, now())
 
 
-def _user_of_connection():  # noqa: ANN202
+def _sid() -> str:
+    """This Socket.IO connection's id (Flask-SocketIO sets it; the stubs do not say so)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
+def _user_of_connection() -> Principal:
     """The account this Socket.IO connection logged in with, or Unauthorized."""
-    principal = _principals.get(request.sid)
+    principal = _principals.get(_sid())
     if principal is None or not principal.is_user:
         raise Unauthorized("missing_token")
     return principal
@@ -196,17 +202,19 @@ def _subscribe_dashboard(data: dict) -> dict:
 
 def _subscribe_rating(data: dict) -> dict:
     """A counter's rating tablet: the ticket it should ask about now (see rating_desk)."""
-    return rating_tablets.subscribe(data, _principals.get(request.sid))
+    return rating_tablets.subscribe(data, _principals.get(_sid()))
 
 
 def _subscribe_printer() -> dict:
     """A print agent: its room, then its unacknowledged jobs (marked sent, committed)."""
-    principal = _principals.get(request.sid)
+    principal = _principals.get(_sid())
     if principal is None or principal.device_kind is not DeviceKind.PRINTER:
         raise Forbidden("not_a_printer")
     # Join first: a job queued meanwhile arrives twice at worst, and agents skip repeats.
+    assert principal.device_id is not None  # a device's principal
     join_room(printer_room(principal.device_id))
     printer = db().get(Device, principal.device_id)
+    assert printer is not None  # it has just authenticated
     jobs = print_jobs.deliver_pending(db(), printer, now=now())
     db().commit()
     return {"printer": {"name": printer.name, "office": printer.office.slug},
@@ -218,7 +226,7 @@ def _subscribe_printer() -> dict:
 def _emit(event: str, payload: dict, room: str) -> None:
     try:
         socketio.emit(event, payload, to=room)
-    except Exception:  # noqa: BLE001 - a message-queue outage must not fail a committed action
+    except Exception:  # a message-queue outage must not fail a committed action
         log.exception("could not broadcast %s to %s", event, room)
 
 
@@ -315,8 +323,8 @@ def close_connections_of(*, user_id: int | None = None, device_id: int | None = 
                 (user_id is not None and principal.user_id == user_id)
                 or (device_id is not None and principal.device_id == device_id)):
             try:
-                socketio.server.disconnect(sid)
-            except Exception:  # noqa: BLE001 - already gone; the token is refused anyway
+                socketio.server.disconnect(sid)  # type: ignore[attr-defined]  # set by init_app
+            except Exception:  # already gone; the token is refused anyway
                 log.warning("could not close connection %s", sid, exc_info=True)
 
 

@@ -11,10 +11,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from queue_server.core.extensions import socketio
+from queue_server.core.settings import Settings
 from queue_server.models import Ticket
 from queue_server.notify import phones
 from queue_server.notify.delivery import Delivery
-from queue_server.notify.gateway import NotifyError, message_text, notifier_from
+from queue_server.notify.gateway import HttpSmsGateway, Notifier, NotifyError, message_text
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _deliver(app: Flask, request_id: int, ahead: int) -> None:
         claimed = _claim(app, request_id, ahead)
         if claimed is not None:
             _send_with_retries(app, request_id, *claimed)
-    except Exception:  # noqa: BLE001 - a background sender must never die loudly
+    except Exception:
         log.exception("SMS request %s: delivery stopped", request_id)
 
 
@@ -64,10 +65,11 @@ def _claim(app: Flask, request_id: int, ahead: int) -> tuple[str, str, str] | No
 
 def _send_with_retries(app: Flask, request_id: int, phone: str, text: str, number: str) -> None:
     delivery, state = delivery_of(app), app.extensions["queue"]
+    assert delivery.notifier is not None  # only started when SMS is on
     delays = (0.0, *delivery.retry_delays_s)
     for attempt, delay in enumerate(delays, 1):
         if delay:
-            socketio.sleep(delay)
+            socketio.sleep(delay)  # type: ignore[arg-type]  # the stub says int; it takes seconds
         error = None
         try:
             delivery.notifier.send(phone, text)
@@ -96,3 +98,11 @@ def forget_phone_numbers(app: Flask) -> int:
     if removed:
         log.info("forgot %d phone number(s) past their retention", removed)
     return removed
+
+
+def notifier_from(settings: Settings) -> Notifier | None:
+    """The configured gateway; None when no SMS gateway URL is set."""
+    if not settings.sms_gateway_url:
+        return None
+    return HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_headers,
+                          settings.sms_body_template)

@@ -23,9 +23,10 @@ called it (the one that served it, or marked it absent).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -34,6 +35,7 @@ from sqlalchemy import (
     Float,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
@@ -50,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from queue_server.core.sqltime import local_hour, seconds_between
+from queue_server.core.sqltime import Instant, local_hour, seconds_between
 from queue_server.feedback.ratings import REASONS
 from queue_server.models import Feedback, Service, Ticket, TicketStatus, VisitCount
 from queue_server.reports.percentiles import nearest_ranks
@@ -206,11 +208,11 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _whole_seconds(dialect: str, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+def _whole_seconds(dialect: str, later: Instant, earlier: Instant) -> ColumnElement:
     return cast(func.round(seconds_between(dialect, later, earlier)), Integer)
 
 
-def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
+def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
     """One row per ticket of the scope: group keys, status, durations, its rating."""
     dialect = _dialect(session)
     start, end = scope.period.utc_bounds(scope.timezone)
@@ -242,7 +244,7 @@ def _facts(session: Session, scope: Scope, with_hour: bool):  # noqa: ANN202
         .where(*scope.conditions()))
 
 
-def _totals(dimension: str):  # noqa: ANN202
+def _totals(dimension: str) -> Select:
     """Every group's counts, means, maxima, ratings and repeat visits, from the summed groups."""
     g = _GROUPS.c
     added = {name: (func.max if name.endswith("_max") else func.sum)(g[name]).label(name)
@@ -269,16 +271,16 @@ def _seconds(value: float | None, digits: int = 0) -> float | int | None:
     # Durations go through floating point (julianday): round off its last-digit noise.
     if value is None:
         return None
-    return round(float(value), digits) if digits else int(round(float(value)))
+    return round(float(value), digits) if digits else round(float(value))
 
 
-def _durations(row, name: str) -> dict:  # noqa: ANN001
+def _durations(row: Mapping[str, Any], name: str) -> dict:
     return {"mean": _seconds(row.get(f"{name}_mean"), 1),
             **{f"p{p}": _seconds(row.get(f"{name}_p{p}")) for p in PERCENTILES},
             "max": _seconds(row.get(f"{name}_max"))}
 
 
-def figures_json(row) -> dict:  # noqa: ANN001
+def figures_json(row: Mapping[str, Any]) -> dict:
     """One group's figures as the API gives them."""
     row = dict(row)
     count = {name: int(row.get(name) or 0) for name in (
@@ -295,7 +297,7 @@ def figures_json(row) -> dict:  # noqa: ANN001
     }
 
 
-def _satisfaction(row, responses: int, comments: int) -> dict:  # noqa: ANN001
+def _satisfaction(row: Mapping[str, Any], responses: int, comments: int) -> dict:
     levels = {str(level): int(row.get(f"rating_{level}") or 0) for level in range(1, 6)}
     satisfied = sum(levels[str(level)] for level in range(SATISFIED_FROM, 6))
     return {"responses": responses, "satisfied_share": share(satisfied, responses),
@@ -304,7 +306,7 @@ def _satisfaction(row, responses: int, comments: int) -> dict:  # noqa: ANN001
             "comments": comments}
 
 
-def _repeat_visits(row, count: dict) -> dict:  # noqa: ANN001
+def _repeat_visits(row: Mapping[str, Any], count: dict) -> dict:
     visits = {visit.value: int(row.get(f"visits_{visit.value}") or 0) for visit in VisitCount}
     answered = sum(visits.values())
     repeated = visits["second"] + visits["three_or_more"]

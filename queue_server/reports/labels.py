@@ -38,7 +38,7 @@ def vi(table: dict, code: object) -> str:
     """The Vietnamese name of a code ('' for None, the code itself when unknown)."""
     if code is None:
         return ""
-    return table.get(code, (str(code),))[0]
+    return str(table.get(code, (str(code),))[0])
 
 
 def both(table: dict) -> dict:

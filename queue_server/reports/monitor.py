@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ def live_monitor(session: Session, office: Office, now: datetime) -> dict:
     }
 
 
-def _services(session: Session, office: Office, day, now: datetime) -> list[dict]:  # noqa: ANN001
+def _services(session: Session, office: Office, day: date, now: datetime) -> list[dict]:
     # Time in the current queue: since issue, or since the transfer that put it there.
     rows = {service_id: (count, oldest) for service_id, count, oldest in session.execute(
         select(Ticket.service_id, func.count(), func.min(Ticket.queued_at))
@@ -52,7 +52,7 @@ def _services(session: Session, office: Office, day, now: datetime) -> list[dict
     return result
 
 
-def _counters(session: Session, office: Office, day, now: datetime) -> list[dict]:  # noqa: ANN001
+def _counters(session: Session, office: Office, day: date, now: datetime) -> list[dict]:
     current = {counter_id: (number, called_at, name) for counter_id, number, called_at, name in
                session.execute(
                    select(Ticket.counter_id, Ticket.number, Ticket.last_called_at,

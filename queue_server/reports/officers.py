@@ -69,4 +69,4 @@ def days_worked(session: Session, office: Office, period: Period) -> dict[int, i
                TicketEvent.at < end, TicketEvent.user_id.is_not(None),
                TicketEvent.kind.in_(WORK_EVENTS))
         .group_by(TicketEvent.user_id))
-    return dict(rows.all())
+    return {user_id: days for user_id, days in rows if user_id is not None}

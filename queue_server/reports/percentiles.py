@@ -29,6 +29,7 @@ from sqlalchemy import (
     Float,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     cast,
@@ -46,7 +47,7 @@ BUCKET_S = 60
 Found = dict[tuple[str, str, int | None], dict[int, int]]
 
 
-def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str, str],
+def nearest_ranks(connection: Connection, facts: Table, dimensions: Mapping[str, str | None],
                   metrics: Sequence[str], percentiles: Sequence[int]) -> Found:
     """{(dimension, metric, group key): {p: value}} over the facts' non-null durations.
 
@@ -143,16 +144,18 @@ def _targets(coarse: Sequence, percentiles: Sequence[int]) -> dict:
     return targets
 
 
-def _fine_histogram(facts: Table, dim: str, column: str | None, metric: str,  # noqa: ANN202
-                    targets: dict):
+def _fine_histogram(facts: Table, dim: str, column: str | None, metric: str,
+                    targets: dict) -> Select:
     """Per second, the durations of the minutes that hold a percentile of a group."""
     key, value = _key(facts, column), facts.c[metric]
     places = sorted({_place(group[2], minute) for group, wanted in targets.items()
                      if group[:2] == (dim, metric) for _p, minute, _rank in wanted})
     # One number per (group, minute): PostgreSQL hashes a long IN list of numbers, and
     # compared a list of pairs one by one for every ticket.
+    place = _place(key, _minute(value))
+    assert isinstance(place, ColumnElement)  # a column key gives a column expression
     return (select(literal(dim), literal(metric), key, value, _minute(value), func.count())
-            .where(value.is_not(None), _place(key, _minute(value)).in_(places))
+            .where(value.is_not(None), place.in_(places))
             .group_by(key, value))
 
 

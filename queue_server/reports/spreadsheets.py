@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS
 from queue_server.reports.safe_cells import csv_text, safe_row
@@ -160,11 +161,11 @@ def xlsx_bytes(tables: Iterable[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def _bold(sheet, text: str):  # noqa: ANN001, ANN202
+def _bold(sheet: Any, text: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    cell = WriteOnlyCell(sheet, value=safe_row([text])[0])
+    cell = WriteOnlyCell(sheet, value=safe_row([text])[0])  # type: ignore[arg-type]  # a str
     cell.font = Font(bold=True)
     return cell
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -56,7 +57,7 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
         tzinfo=None, microsecond=0)
 
 
-def _row(row, zone: ZoneInfo) -> list:  # noqa: ANN001
+def _row(row: Sequence[Any], zone: ZoneInfo) -> list:
     (day, number, issued_name, service_name, priority, channel, status, issued_at, called_at,
      last_called_at, finished_at, target_s, recalls, transferred, counter, full_name, username,
      dossier, rating, reasons, comment, visits) = row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 from queue_server.core.errors import InvalidInput
@@ -81,5 +82,5 @@ def _normalised(text: str) -> str:
 
 def _is_sequence(plain: str) -> bool:
     """Keyboard or counting runs such as 2345678901 or abcdefghijk."""
-    steps = {ord(b) - ord(a) for a, b in zip(plain, plain[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(plain)}
     return len(plain) >= 3 and (steps == {1} or steps == {-1})

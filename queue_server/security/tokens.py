@@ -7,8 +7,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, object_session
 
@@ -16,7 +17,7 @@ from queue_server.core.db import BUSY_TIMEOUT_MS
 from queue_server.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from queue_server.models import ApiToken, Device, DeviceKind, Office, Role, User
 from queue_server.security.hashing import dummy_hash, hash_password, needs_rehash, password_matches
-from queue_server.security.password_rule import MIN_PASSWORD_LENGTH, check_password_strength  # noqa: F401 - re-exported
+from queue_server.security.password_rule import check_password_strength
 
 USER_TOKEN_PREFIX = "u_"
 DEVICE_TOKEN_PREFIX = "d_"
@@ -63,7 +64,8 @@ def set_password(user: User, password: str) -> None:
 
 def revoke_user_tokens(session: Session, user: User) -> int:
     """Log a user out everywhere (password reset, account disabled); returns how many."""
-    return session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount
+    result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    return cast(CursorResult[Any], result).rowcount  # a DELETE's result is a CursorResult
 
 
 def revoke_device(session: Session, device: Device) -> None:

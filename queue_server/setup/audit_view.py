@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
@@ -91,7 +92,7 @@ def audit_csv_chunks(sessions: Callable[[], Session], wanted: AuditFilter) -> It
     with sessions() as session:
         session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         batch: list[tuple] = []
-        header = CSV_HEADER
+        header: Iterable[str] | None = CSV_HEADER
         for row in _merged(session, wanted, None):
             batch.append(_csv_values(row))
             if len(batch) == 500:
@@ -104,11 +105,9 @@ def audit_csv_chunks(sessions: Callable[[], Session], wanted: AuditFilter) -> It
 def _csv(header: Iterable[str] | None, rows: list[tuple]) -> str:
     text = csv_text(header or (), rows)
     text = text.removeprefix("\ufeff")
-    if header is None:
-        text = text.split("\r\n", 1)[1]  # csv_text always writes a header line
-    else:
-        text = "\ufeff" + text
-    return text
+    if header is not None:
+        return "\ufeff" + text
+    return text.split("\r\n", 1)[1]  # csv_text always writes a header line
 
 
 def _csv_values(row: AuditRow) -> tuple:
@@ -134,7 +133,7 @@ def _merged(session: Session, wanted: AuditFilter, limit: int | None) -> Iterato
         yield row
 
 
-def _bounded(query: Select, column, wanted: AuditFilter, office_column) -> Select:  # noqa: ANN001
+def _bounded(query: Select, column: Any, wanted: AuditFilter, office_column: Any) -> Select:
     if wanted.office_ids is not None:
         query = query.where(office_column.in_(wanted.office_ids))
     if wanted.start is not None:

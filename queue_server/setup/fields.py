@@ -6,9 +6,10 @@ which mirror the office file's (setup.office_file) so /admin and `init` accept t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,7 +28,7 @@ class Problem:
 
     field: str
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict = dataclasses.field(default_factory=dict)  # `field` is taken above
     message_key: str | None = None  # when the message says more than the code
 
     @property
@@ -202,9 +203,9 @@ def holidays(value: object) -> list[str]:
     items = value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", _text(value))
     days = set()
     for item in items:
-        item = item.isoformat() if isinstance(item, date) else _text(item)
-        if item:
-            days.add(_date(item).isoformat())
+        text = item.isoformat() if isinstance(item, date) else _text(item)
+        if text:
+            days.add(_date(text).isoformat())
     if len(days) > 400:
         raise _Refusal("field_too_many_dates", maximum=400)
     return sorted(days)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
@@ -82,7 +84,8 @@ class _Reader:
     def _problem(self, key: str, reason: str) -> None:
         self.problems.append(f"{self.place}.{key}: {reason}")
 
-    def get(self, key: str, kind: type, default: object = ..., check=None, hint: str = ""):  # noqa: ANN001, ANN201
+    def get(self, key: str, kind: type | tuple[type, ...], default: object = ...,
+            check: Callable[..., object] | None = None, hint: str = "") -> Any:
         """One key of the expected type; records a problem and returns None when wrong."""
         self.seen.add(key)
         if key not in self.table:
@@ -91,7 +94,7 @@ class _Reader:
                 return None
             return default
         value = self.table[key]
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
             self._problem(key, f"must be {_kind_name(kind)}, got {value!r}")
             return None
         if check is not None and not check(value):
@@ -139,7 +142,7 @@ def parse_office_document(document: dict, path: str = "<config>") -> list[Office
     _check_unique([o.slug for o in offices if o], "office", "slug", problems)
     if problems:
         raise OfficeConfigError(path, problems)
-    return offices
+    return [office for office in offices if office]
 
 
 def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | None:
@@ -169,13 +172,15 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     _check_office_links(place, declared, services, counters, priorities, problems)
     if len(problems) > before:
         return None
+    assert hours is not None  # else a problem was recorded above
     return OfficeSpec(slug=slug, name=name.strip(), timezone=timezone, opening_hours=hours,
-                      holidays=tuple(holidays), services=tuple(services),
-                      counters=tuple(counters), priorities=tuple(priorities), **options)
+                      holidays=tuple(holidays), services=tuple(s for s in services if s),
+                      counters=tuple(c for c in counters if c),
+                      priorities=tuple(p for p in priorities if p), **options)
 
 
 def _read_opening_hours(reader: _Reader) -> str | None:
-    text = reader.get("opening_hours", str)
+    text: str | None = reader.get("opening_hours", str)
     if text is None:
         return None
     try:
@@ -261,7 +266,7 @@ def _parse_counter(table: dict, place: str, problems: list[str]) -> CounterSpec 
     reader = _Reader(table, place, problems)
     before = len(problems)
     number = reader.get("number", int, check=lambda v: 1 <= v <= 999, hint="1 to 999")
-    name = reader.get("name", str, None) or (f"Quầy {number}" if number else None)
+    name: str = reader.get("name", str, None) or (f"Quầy {number}" if number else "")
     services = reader.get("services", list, check=bool, hint="list at least one service code")
     if services and not all(isinstance(code, str) for code in services):
         reader._problem("services", "must be a list of service codes (strings)")
@@ -282,8 +287,8 @@ def _parse_priority(table: dict, place: str, problems: list[str]) -> PrioritySpe
     return PrioritySpec(code=code, name=name.strip())
 
 
-def _check_office_links(place, declared, services, counters, priorities,  # noqa: ANN001
-                        problems) -> None:
+def _check_office_links(place: str, declared: list[str], services: list[Any],
+                        counters: list[Any], priorities: list[Any], problems: list[str]) -> None:
     services = [s for s in services if s]
     if not declared:
         problems.append(f"{place}: an office needs at least one [[office.service]]")

@@ -280,8 +280,8 @@ def _services_by_code(session: Session, office: Office, codes: list[str]) -> lis
 
 
 def _is_serving(session: Session, counter: Counter) -> bool:
-    return session.scalar(select(func.count()).where(
-        Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)) > 0
+    return (session.scalar(select(func.count()).where(
+        Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)) or 0) > 0
 
 
 def counter_logged_values(counter: Counter) -> dict:

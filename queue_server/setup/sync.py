@@ -12,9 +12,11 @@ retired. Accounts, devices, service open/closed and the ticket header exist only
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,10 +58,11 @@ def file_values(spec: OfficeSpec) -> dict[str, object]:
 def database_values(session: Session, office: Office) -> dict[str, object]:
     """The same keys as file_values, read from the database (what /admin shows)."""
     values = {f"office.{name}": _json(getattr(office, name, None)) for name in _OFFICE_FIELDS}
-    rows = {"services": session.scalars(select(Service).where(Service.office_id == office.id)),
-            "counters": session.scalars(select(Counter).where(Counter.office_id == office.id)),
-            "priorities": session.scalars(select(PriorityCategory).where(
-                PriorityCategory.office_id == office.id))}
+    rows: dict[str, Iterable[Any]] = {
+        "services": session.scalars(select(Service).where(Service.office_id == office.id)),
+        "counters": session.scalars(select(Counter).where(Counter.office_id == office.id)),
+        "priorities": session.scalars(select(PriorityCategory).where(
+            PriorityCategory.office_id == office.id))}
     for attribute, (kind, spec_class, key_name) in _ITEMS.items():
         for row in rows[attribute]:
             prefix = f"{kind}.{getattr(row, key_name)}"
@@ -76,7 +79,7 @@ def row_number(row: object) -> int:
     return getattr(row, "number", 0)
 
 
-def _row_value(row: object, name: str) -> object:
+def _row_value(row: Any, name: str) -> object:
     if name == "services":
         return sorted(service.code for service in row.services)
     return _json(getattr(row, name, None))
@@ -88,7 +91,7 @@ def _json(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        items = [_json(item) for item in value]
+        items: list[Any] = [_json(item) for item in value]
         return sorted(items) if all(isinstance(item, str) for item in items) else items
     return value
 
@@ -140,17 +143,18 @@ def prepare(session: Session, spec: OfficeSpec) -> FileSync:
             return wanted
         return current.get(key, wanted)
 
-    office_values = {name: pick(f"office.{name}") for name in _OFFICE_FIELDS}
+    office_values: dict[str, Any] = {name: pick(f"office.{name}") for name in _OFFICE_FIELDS}
     office_values["holidays"] = tuple(date.fromisoformat(day)
                                       for day in office_values["holidays"] or ())
     retired_edits: dict[str, object] = {}
-    items = {attribute: _merged_items(attribute, current, now_in_file, pick, retired_edits)
-             for attribute in _ITEMS}
+    items: dict[str, Any] = {
+        attribute: _merged_items(attribute, current, now_in_file, pick, retired_edits)
+        for attribute in _ITEMS}
     return FileSync(spec, replace(spec, **office_values, **items), current, retired_edits)
 
 
-def _merged_items(attribute: str, current: dict, now_in_file: dict, pick,  # noqa: ANN001
-                  retired_edits: dict) -> tuple:
+def _merged_items(attribute: str, current: dict, now_in_file: dict,
+                  pick: Callable[[str], object], retired_edits: dict) -> tuple:
     kind, spec_class, key_name = _ITEMS[attribute]
     keys = {key.split(".")[1] for key in (*current, *now_in_file)
             if key.startswith(f"{kind}.") and key.endswith(".present")}
@@ -165,7 +169,7 @@ def _merged_items(attribute: str, current: dict, now_in_file: dict, pick,  # noq
                                   and current.get(name, _ABSENT) != value
                                   and not name.endswith((".present", ".position"))})
             continue
-        values = {f.name: pick(f"{prefix}.{f.name}") for f in fields(spec_class)
+        values: dict[str, Any] = {f.name: pick(f"{prefix}.{f.name}") for f in fields(spec_class)
                   if f.name != key_name}
         identity = int(key) if key_name == "number" else key
         if "services" in values:
@@ -176,9 +180,10 @@ def _merged_items(attribute: str, current: dict, now_in_file: dict, pick,  # noq
     return tuple(item for _position, _identity, item in chosen)
 
 
-def _apply_retired_edits(session: Session, office: Office, edits: dict[str, object]) -> None:
-    models = {"service": (Service, "code"), "counter": (Counter, "number"),
-              "priority": (PriorityCategory, "code")}
+def _apply_retired_edits(session: Session, office: Office, edits: dict[str, Any]) -> None:
+    models: dict[str, tuple[Any, str]] = {
+        "service": (Service, "code"), "counter": (Counter, "number"),
+        "priority": (PriorityCategory, "code")}
     for name, value in edits.items():
         kind, key, attribute = name.split(".")
         model, key_name = models[kind]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -36,7 +36,7 @@ def counters_shown(office: Office) -> list[dict]:
             for c in office.counters if c.is_active]
 
 
-def now_serving(session: Session, office: Office, day) -> list[dict]:  # noqa: ANN001
+def now_serving(session: Session, office: Office, day: date) -> list[dict]:
     """The ticket each counter serves now, by counter number."""
     rows = session.execute(
         select(Counter.number, Ticket.number, Ticket.service_id, Ticket.last_called_at)
@@ -51,7 +51,7 @@ def now_serving(session: Session, office: Office, day) -> list[dict]:  # noqa: A
             for counter, number, service_id, called_at in rows]
 
 
-def _recent_calls(session: Session, office: Office, day) -> list[dict]:  # noqa: ANN001
+def _recent_calls(session: Session, office: Office, day: date) -> list[dict]:
     start = datetime.combine(day, time(), tzinfo=ZoneInfo(office.timezone))
     rows = session.execute(
         select(TicketEvent.id, TicketEvent.kind, TicketEvent.at, Counter.number, Ticket.number,

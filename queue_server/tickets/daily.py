@@ -6,7 +6,7 @@ yesterday's leftovers off today's screens and forecasts. Nothing is deleted.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,6 +35,6 @@ def close_previous_days(session: Session, office: Office, now: datetime) -> int:
     return len(leftovers)
 
 
-def _end_of(day, timezone: str) -> datetime:  # noqa: ANN001
+def _end_of(day: date, timezone: str) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(),
                             tzinfo=ZoneInfo(timezone)) - timedelta(seconds=1)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import opening_hours
+from opening_hours import OpeningHours
 
 # How far ahead "when to come back" looks before giving up (a long Tết holiday fits).
 _SEARCH_DAYS = 45
@@ -17,17 +18,17 @@ class OpeningHoursError(ValueError):
     """The opening_hours string is not valid OpenStreetMap syntax."""
 
 
-def parse_opening_hours(text: str) -> opening_hours.OpeningHours:
+def parse_opening_hours(text: str) -> OpeningHours:
     """Parse an opening_hours string or raise OpeningHoursError with the parser's reason."""
     try:
-        return opening_hours.OpeningHours(text)
-    except opening_hours.ParserError as error:
+        return OpeningHours(text)
+    except opening_hours.ParserError as error:  # type: ignore[attr-defined]  # not in its stubs
         first_line = str(error).splitlines()[-1].strip(" =")
         raise OpeningHoursError(f"invalid opening_hours {text!r}: {first_line}") from None
 
 
 @lru_cache(maxsize=256)
-def _parsed(text: str) -> opening_hours.OpeningHours:
+def _parsed(text: str) -> OpeningHours:
     # Every issue asks whether the office is open; parsing once per string is enough.
     return parse_opening_hours(text)
 
@@ -40,7 +41,7 @@ class Schedule:
     holidays: frozenset[date]
     timezone: str
 
-    def _rules(self) -> opening_hours.OpeningHours:
+    def _rules(self) -> OpeningHours:
         return _parsed(self.opening_hours)
 
     def _wall_clock(self, moment: datetime) -> datetime:

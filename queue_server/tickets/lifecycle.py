@@ -8,8 +8,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from queue_server.core.clock import local_day
@@ -135,8 +136,8 @@ def issue_ticket(
     return ticket
 
 
-_INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
-_INSERT_EVENT = insert(TicketEvent.__table__)
+_INSERT_TICKET = insert(cast(Table, Ticket.__table__)).returning(Ticket.__table__.c.id)
+_INSERT_EVENT = insert(cast(Table, TicketEvent.__table__))
 
 
 def _refuse_when_closed(office: Office, now: datetime) -> None:
@@ -218,16 +219,17 @@ def _call_first_waiting(session: Session, counter: Counter, now: datetime, actor
 def _take(session: Session, ticket_id: int, counter: Counter, now: datetime,
           actor: Actor) -> Ticket | None:
     """Guarded update: only a ticket still waiting can be taken, so never by two counters."""
-    taken = session.execute(
+    taken = cast(CursorResult[Any], session.execute(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
         .values(status=TicketStatus.CALLED, counter_id=counter.id, officer_id=actor.user_id,
                 last_called_at=now, target_counter_id=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     if taken != 1:
         return None
     ticket = session.get(Ticket, ticket_id, populate_existing=True)
+    assert ticket is not None  # just updated in this transaction
     if ticket.called_at is None:
         ticket.called_at = now
     _log(session, ticket, TicketEventKind.CALLED, now, actor, counter)
@@ -285,6 +287,7 @@ def _finish(session: Session, ticket: Ticket, counter: Counter, now: datetime, a
             *, automatic: bool) -> None:
     ticket.status = TicketStatus.DONE
     ticket.finished_at = now
+    assert ticket.last_called_at is not None  # only a called ticket is finished
     _record_service_time(ticket.service, (now - ticket.last_called_at).total_seconds())
     _log(session, ticket, TicketEventKind.FINISHED, now, actor, counter,
          by_call_next=automatic)
@@ -325,13 +328,14 @@ def transfer(session: Session, counter: Counter, *, now: datetime, actor: Actor,
     if service_code is not None:
         ticket.service_id = find_service(session, office, service_code).id
     else:
+        assert counter_number is not None  # one of the two, checked above
         target_counter = find_counter(session, office, counter_number)
     ticket.status = TicketStatus.WAITING
     ticket.is_transferred = True
     ticket.queued_at = now
     ticket.counter_id = None
     ticket.officer_id = None
-    ticket.target_counter_id = target_counter and target_counter.id
+    ticket.target_counter_id = target_counter.id if target_counter else None
     session.flush()
     _log(session, ticket, TicketEventKind.TRANSFERRED, now, actor, counter,
          to_service=service_code, to_counter=counter_number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from queue_server.models import DailySequence, Service
 
 
-def _upsert(dialect) -> object:  # noqa: ANN001
+def _upsert(dialect: Any) -> Any:
     # Built once per dialect: building the statement cost more than running it.
     return (
         dialect.insert(DailySequence)
@@ -32,8 +33,9 @@ def next_sequence(session: Session, service: Service, day: date) -> int:
     """Increment and return the service's counter for the local day (row-locked upsert)."""
     connection = session.connection()
     statement = _UPSERTS[connection.dialect.name]
-    return connection.execute(statement, {"service": service.id, "day": day,
-                                          "start": service.start_number}).scalar_one()
+    number: int = connection.execute(statement, {"service": service.id, "day": day,
+                                                 "start": service.start_number}).scalar_one()
+    return number
 
 
 def format_number(prefix: str, sequence: int) -> str:

@@ -25,7 +25,7 @@ def forecast_all(state: QueueState) -> dict[int, Forecast]:
     entries, counters, durations = _inputs(state)
     rule = office_rule(state.office)
     running = [c for c in counters if not c.is_paused]
-    calls_by = Tally()  # calls each counter has made so far in the replay
+    calls_by: Tally[int] = Tally()  # calls each counter has made so far in the replay
     result: dict[int, Forecast] = {}
     servers_of: dict[tuple, list[int]] = {}  # by (service, target counter): few distinct
     for call in simulate(entries, running, durations, rule):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, event, func, select
@@ -71,6 +72,7 @@ class OfficeQueue:
             self.plan.take_new(entry.service_id)
         else:
             self.plan = None
+        assert self.version is not None  # only a queue read with its version is extended
         self.version += 1
 
 
@@ -120,7 +122,8 @@ class QueueState:
         _id, _number, services, streak, _paused = row
         mine = [e for e in self.queue.entries if e.target_counter_id == counter_id
                 or (e.target_counter_id is None and e.service_id in services)]
-        pool, order, rule = Pool(mine), [], office_rule(self.office)
+        pool, rule = Pool(mine), office_rule(self.office)
+        order: list[QueueEntry] = []
         while len(order) < limit:
             entry = pool.peek(counter_id, services, streak, rule)
             if entry is None:
@@ -169,12 +172,13 @@ class QueueState:
         """
         session.flush()
         # An idempotent retry wrote nothing: its ticket was issued earlier.
-        is_new = self.queue.version is not None and transaction_wrote(session.connection())
-        if is_new and not self._read_under_write_lock(session):
+        version = self.queue.version
+        is_new = version is not None and transaction_wrote(session.connection())
+        if is_new and version is not None and not self._read_under_write_lock(session):
             # SQLite has moved the version for the ticket's own event already, PostgreSQL
             # does at commit; any other step means another change committed since the read.
             own = 0 if _moves_version_at_commit(session) else 1
-            is_new = _read_version(session, self.office.id) == self.queue.version + own
+            is_new = _read_version(session, self.office.id) == version + own
         if ticket.day != self.day or not is_new:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
@@ -205,7 +209,7 @@ class QueueState:
 # bounds what a write past the triggers could leave, such as a backup restored under a
 # running server.
 MAX_CACHE_AGE_S = 60.0
-_caches: WeakKeyDictionary = WeakKeyDictionary()
+_caches: WeakKeyDictionary[Any, dict[int, OfficeQueue]] = WeakKeyDictionary()
 
 
 def _cache_of(session: Session) -> dict[int, OfficeQueue]:
@@ -257,7 +261,7 @@ def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
     cache = _cache_of(session)
     # The version first: a change committed between the two reads then makes the copy
     # look older than it is (read again next time), never newer.
-    version = _read_version(session, office.id)
+    version: int | None = _read_version(session, office.id)
     cached = cache.get(office.id)
     if (cached is not None and cached.version == version and cached.day == day
             and time.monotonic() - cached.read_at < MAX_CACHE_AGE_S):
@@ -286,7 +290,7 @@ def _read_queue(session: Session, office: Office, day: date,
     for entry in entries:
         if entry.service_id in waiting:
             waiting[entry.service_id] += 1
-    busy = list(session.execute(
+    busy: list[Any] = list(session.execute(
         select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
         .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED,
                Ticket.day == day)))
@@ -342,8 +346,9 @@ def find_office(session: Session, slug: str) -> Office | None:
     if row is None:
         return None
     # Nearly every request that finds an office then reads its queue: one statement fewer.
-    note_queue_version(session.connection(), row[0].id, row[1])
-    return row[0]
+    office: Office = row[0]
+    note_queue_version(session.connection(), office.id, row[1])
+    return office
 
 
 _CODE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

@@ -139,7 +139,7 @@ def _interpolate(samples: array, position: float) -> int:
     """The value between two samples at a fractional position."""
     index = int(position)
     following = samples[min(index + 1, len(samples) - 1)]
-    return round(samples[index] + (following - samples[index]) * (position - index))
+    return round(float(samples[index] + (following - samples[index]) * (position - index)))
 
 
 def _first_loud(samples: array, threshold: float) -> int | None:

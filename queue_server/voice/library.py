@@ -28,6 +28,7 @@ from queue_server.voice import (
     chime_wav,
     synthesize_announcement,
 )
+from queue_server.voice.numbers import Region, Style
 from queue_server.voice.speech import SpeechError
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class AnnouncementLibrary:
         self._build_lock = threading.Lock()
         self._is_built = False
 
-    def announcement(self, number: str, counter: int, style: str, region: str) -> Audio:
+    def announcement(self, number: str, counter: int, style: Style, region: Region) -> Audio:
         """The chime and the call sentence; VoiceUnavailableError when nothing can say it."""
         self.ensure_pack()
         key = ("call", self._signature(), number, counter, style, region)
@@ -127,7 +128,7 @@ class AnnouncementLibrary:
                 log.warning("voice pack in %s is incomplete: %s", self.pack_dir, error)
             self._is_built = True
 
-    def _say(self, number: str, counter: int, style: str, region: str) -> bytes:
+    def _say(self, number: str, counter: int, style: Style, region: Region) -> bytes:
         """Clips first, then whole-sentence synthesis."""
         try:
             return assemble_announcement(self.pack_dir, number, counter, style, region)

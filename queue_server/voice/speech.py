@@ -93,11 +93,11 @@ def _speak(engine: _Engine, text: str, rate: int) -> array:
 
 def _loaded_engine() -> _Engine | None:
     """The engine, loading it on first use; None when loading failed (the lock is held)."""
-    global _engine, _load_failure
+    global _engine, _load_failure  # noqa: PLW0603 - one engine per process, loaded on first use
     if _engine is None and _load_failure is None:
         try:
             _engine = _load_engine()
-        except Exception as error:  # any failure (missing wheel, dlopen, data) means "no voice"
+        except Exception as error:  # noqa: BLE001 - any failure to load means "no voice"
             _load_failure = f"{type(error).__name__}: {error}"
     return _engine
 

@@ -135,14 +135,14 @@ def _officer_of(office: Office) -> Principal | None:
     return user if user.role is Role.ADMIN or user.office_id == office.id else None
 
 
-def _error_page(title_key: str, text_key: str, status: int):  # noqa: ANN202
+def _error_page(title_key: str, text_key: str, status: int):
     language = page_language()
     t = texts(TEXTS, language)
     return render_template("counter.error.html", t=t, language=language, title=t[title_key],
                            text=t[text_key], csrf_token=csrf_token()), status
 
 
-def _checked_office(slug: str):  # noqa: ANN202
+def _checked_office(slug: str):
     """(office, None) when the visitor may use it, else (None, the response to send)."""
     if logged_in_user() is None:
         return None, login_redirect()
@@ -155,7 +155,7 @@ def _checked_office(slug: str):  # noqa: ANN202
 
 
 @blueprint.get("/counter")
-def choose_office():  # noqa: ANN201
+def choose_office():
     """Officers go to their office; an admin picks one."""
     user = logged_in_user()
     if user is None:
@@ -172,7 +172,7 @@ def choose_office():  # noqa: ANN201
 
 
 @blueprint.get("/counter/<slug>")
-def choose_counter(slug: str):  # noqa: ANN201
+def choose_counter(slug: str):
     """The office's counters, with what each is doing now."""
     office, refusal = _checked_office(slug)
     if refusal is not None:
@@ -189,7 +189,7 @@ def choose_counter(slug: str):  # noqa: ANN201
 
 
 @blueprint.get("/counter/<slug>/<int:number>")
-def console(slug: str, number: int):  # noqa: ANN201
+def console(slug: str, number: int):
     """The console; everything after the first paint comes over HTTP and Socket.IO."""
     office, refusal = _checked_office(slug)
     if refusal is not None:

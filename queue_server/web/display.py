@@ -12,7 +12,7 @@ blueprint = frontend_blueprint("display", DISPLAY_ROOT)
 
 
 @blueprint.get("/display/<slug>")
-def display_page(slug: str):  # noqa: ANN201
+def display_page(slug: str):
     """The display for one office; a friendly 404 page for an unknown office."""
     office = find_office(db(), slug)
     if office is None:

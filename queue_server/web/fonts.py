@@ -52,7 +52,7 @@ def stylesheet() -> str:
 
 
 @blueprint.get(f"/{STYLESHEET}")
-def font_stylesheet():  # noqa: ANN201
+def font_stylesheet():
     """The @font-face stylesheet."""
     response = Response(stylesheet(), mimetype="text/css")
     response.cache_control.public = True
@@ -61,7 +61,7 @@ def font_stylesheet():  # noqa: ANN201
 
 
 @blueprint.get("/<name>")
-def font_file(name: str):  # noqa: ANN201
+def font_file(name: str):
     """One TrueType file of the family; 404 for anything else."""
     if name not in font_files():
         abort(404)

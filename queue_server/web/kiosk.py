@@ -13,7 +13,7 @@ blueprint = frontend_blueprint("kiosk", KIOSK_ROOT, referrer_policy="no-referrer
 
 
 @blueprint.get("/kiosk/<slug>")
-def kiosk_page(slug: str):  # noqa: ANN201
+def kiosk_page(slug: str):
     """The kiosk for one office; a friendly 404 page for an unknown office."""
     office = find_office(db(), slug)
     if office is None:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask import session as browser_session
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import delete
+from werkzeug.wrappers import Response as BaseResponse
 
 from queue_server.core.errors import Unauthorized
 from queue_server.core.i18n import LANGUAGES, message
@@ -97,7 +98,7 @@ def logged_in_user() -> Principal | None:
     return session_principal()
 
 
-def login_redirect() -> Response:
+def login_redirect() -> BaseResponse:
     """Send the visitor to the login page, coming back here afterwards."""
     target = request.full_path if request.query_string else request.path
     return redirect(url_for("login.login_page") + "?" + urlencode({"next": target}))
@@ -120,7 +121,7 @@ blueprint.after_request(secure_headers)
 
 
 @blueprint.get("/login")
-def login_page():  # noqa: ANN201
+def login_page():
     """The login form; a logged-in visitor goes straight on."""
     user = logged_in_user()
     if user is not None:
@@ -129,7 +130,7 @@ def login_page():  # noqa: ANN201
 
 
 @blueprint.post("/login")
-def log_in():  # noqa: ANN201
+def log_in():
     """Check the username and password, then start a browser session."""
     language = page_language()
     username = request.form.get("username", "").strip()[:MAX_USERNAME]
@@ -170,7 +171,7 @@ def _start_session(issued: IssuedToken, language: str) -> None:
 
 
 @blueprint.get("/logout")
-def logout_page():  # noqa: ANN201
+def logout_page():
     """A one-button page: logging out changes state, so it is a POST with the CSRF token."""
     if logged_in_user() is None:
         return redirect(url_for("login.login_page"))
@@ -182,7 +183,7 @@ def logout_page():  # noqa: ANN201
 
 
 @blueprint.post("/logout")
-def log_out():  # noqa: ANN201
+def log_out():
     """End the session: forget the cookie and revoke the token behind it."""
     submitted = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token")
     if browser_session.get(SESSION_TOKEN) and not csrf_matches(submitted):
@@ -199,7 +200,7 @@ def log_out():  # noqa: ANN201
     return redirect(url_for("login.login_page", done="1"))
 
 
-def _render_login(*, error: str | None = None, username: str = "", status: int = 200):  # noqa: ANN202
+def _render_login(*, error: str | None = None, username: str = "", status: int = 200):
     language = page_language()
     t = texts(TEXTS, language)
     next_target = _safe_next(request.args.get("next"))
@@ -214,6 +215,7 @@ def _render_login(*, error: str | None = None, username: str = "", status: int =
 
 
 def _destination(user: Principal) -> str:
+    assert user.role is not None  # a user's principal, not a device's
     return _safe_next(request.args.get("next")) or _home(user.office_id, user.role)
 
 

@@ -14,11 +14,11 @@ blueprint = frontend_blueprint("rating", ROOT, referrer_policy="no-referrer")
 
 
 @blueprint.get("/rate/<slug>/<int:number>")
-def rating_page(slug: str, number: int):  # noqa: ANN201
+def rating_page(slug: str, number: int):
     """The tablet of one counter; a plain 404 page for an unknown office or counter."""
     office = find_office(db(), slug)
     counter = find_counter_by_number(db(), office, number) if office else None
-    if counter is None:
+    if office is None or counter is None:
         body = render_template(
             "citizen.not_found.html", blueprint="rating", title="Không tìm thấy quầy",
             text=f"Không có quầy {number} tại điểm tiếp nhận “{slug}”. Xin báo cán bộ quản trị.",

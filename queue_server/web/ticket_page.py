@@ -20,20 +20,20 @@ blueprint = frontend_blueprint("ticket_page", ROOT, referrer_policy="no-referrer
 
 
 @blueprint.after_request
-def keep_out_of_search_engines(response):  # noqa: ANN001, ANN201
+def keep_out_of_search_engines(response):
     """The pages are reached by QR only; nothing here belongs in an index."""
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def _refusal(status: int, title: str, text: str, english: str, headers: dict | None = None):  # noqa: ANN202
+def _refusal(status: int, title: str, text: str, english: str, headers: dict | None = None):
     body = render_template("citizen.not_found.html", blueprint="ticket_page", title=title,
                            text=text, english=english)
     return make_response(body, status, headers or {})
 
 
 @blueprint.get("/t/<code>")
-def ticket_page(code: str):  # noqa: ANN201
+def ticket_page(code: str):
     """The ticket with its live position; a plain page for an unknown code (counted)."""
     try:
         limits.check_lookup()

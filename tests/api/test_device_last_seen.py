@@ -41,7 +41,7 @@ def device_writes(app):
     """The UPDATE statements sent for the devices table while the test runs."""
     statements: list[str] = []
 
-    def note(_connection, _cursor, statement, *_rest):  # noqa: ANN001
+    def note(_connection, _cursor, statement, *_rest):
         if statement.lstrip().upper().startswith("UPDATE DEVICES"):
             statements.append(statement)
 
@@ -82,7 +82,7 @@ def test_a_socket_connection_with_a_device_token_counts_as_seen(app, accounts, c
 
 
 def test_a_write_that_fails_never_fails_the_request(app, client, accounts, caplog):
-    def locked(_connection, _cursor, statement, *_rest):  # noqa: ANN001
+    def locked(_connection, _cursor, statement, *_rest):
         if statement.lstrip().upper().startswith("UPDATE DEVICES"):
             raise sqlite3.OperationalError("database is locked")
 
@@ -163,7 +163,7 @@ def manager_page(app, clock) -> str:
 def cell(page: str, app, name: str) -> str:
     with app.extensions["queue"].sessions() as session:
         device_id = session.scalar(select(Device.id).where(Device.name == name))
-    found = re.search(rf'data-testid="last-seen-{device_id}">(.*?)</td>', page, re.S)
+    found = re.search(rf'data-testid="last-seen-{device_id}">(.*?)</td>', page, re.DOTALL)
     return " ".join(found.group(1).split())
 
 

@@ -3,8 +3,8 @@
 The scripted day runs at an office whose name, services, counters, priority category and
 officers are named with formula starters and markup. Each export endpoint is then downloaded:
 every CSV is read with the csv module and every XLSX with openpyxl, and no cell may start a
-formula unless defused the way queue_server.reports.safe_cells.safe_cell does it (a leading apostrophe),
-no XLSX cell may be a formula, and every hostile name must still be there.
+formula unless defused the way queue_server.reports.safe_cells.safe_cell does it (a leading
+apostrophe), no XLSX cell may be a formula, and every hostile name must still be there.
 """
 
 from __future__ import annotations

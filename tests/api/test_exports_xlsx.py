@@ -30,7 +30,7 @@ def minutes(seconds):
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def test_the_report_workbook_matches_the_api(client, accounts, day):  # noqa: F811
+def test_the_report_workbook_matches_the_api(client, accounts, day):
     report = client.get(f"{OFFICE}/stats?{THURSDAY}",
                         headers=bearer(accounts["manager1"])).get_json()
     book = workbook(client, accounts, f"{OFFICE}/stats.xlsx?{THURSDAY}")
@@ -58,14 +58,14 @@ def test_the_report_workbook_matches_the_api(client, accounts, day):  # noqa: F8
                                              "13:00–13:59"]
 
 
-def test_raw_tickets_have_local_times_and_defused_comments(client, accounts, day):  # noqa: F811
+def test_raw_tickets_have_local_times_and_defused_comments(client, accounts, day):
     book = workbook(client, accounts, f"{OFFICE}/tickets.xlsx?{THURSDAY}")
     header, *tickets = rows(book["Phiếu"])
     assert len(tickets) == 8
     first = dict(zip(header, tickets[0], strict=True))
     # Issued 08:00 in Hồ Chí Minh City (01:00 UTC): the sheet shows the wall clock.
-    assert first["Giờ lấy số"] == datetime(2026, 11, 26, 8, 0)
-    assert first["Giờ gọi lần đầu"] == datetime(2026, 11, 26, 8, 10)
+    assert first["Giờ lấy số"] == datetime(2026, 11, 26, 8, 0)  # noqa: DTZ001 - as the sheet has it
+    assert first["Giờ gọi lần đầu"] == datetime(2026, 11, 26, 8, 10)  # noqa: DTZ001 - same
     assert (first["Chờ (phút)"], first["Phục vụ (phút)"], first["Trạng thái"]) == (
         10.0, 10.0, "Đã phục vụ")
     assert first["Mức đánh giá"] == 5 and first["Đến lần thứ"] == "Lần đầu"
@@ -78,7 +78,7 @@ def test_raw_tickets_have_local_times_and_defused_comments(client, accounts, day
     assert cell.data_type == "s"
 
 
-def test_csv_exports_have_a_bom_vietnamese_headers_and_local_times(client, accounts, day):  # noqa: F811
+def test_csv_exports_have_a_bom_vietnamese_headers_and_local_times(client, accounts, day):
     text = download(client, accounts, f"{OFFICE}/tickets.csv?{THURSDAY}").get_data(as_text=True)
     assert text.startswith("\ufeff")
     table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
@@ -93,13 +93,13 @@ def test_csv_exports_have_a_bom_vietnamese_headers_and_local_times(client, accou
 @pytest.mark.parametrize(("table", "header"), [
     ("summary", "Chỉ tiêu"), ("service", "Mã lĩnh vực"), ("counter", "Quầy"),
     ("staff", "Tên đăng nhập"), ("hour", "Giờ"), ("reasons", "Nhóm")])
-def test_every_report_table_is_a_csv(client, accounts, day, table, header):  # noqa: F811
+def test_every_report_table_is_a_csv(client, accounts, day, table, header):
     text = download(client, accounts,
                     f"{OFFICE}/stats.csv?{THURSDAY}&table={table}").get_data(as_text=True)
     assert next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[0] == header
 
 
-def test_the_officer_workbook_matches_the_officer_report(client, accounts, day):  # noqa: F811
+def test_the_officer_workbook_matches_the_officer_report(client, accounts, day):
     report = client.get(f"{OFFICE}/officer-report?month=2026-11",
                         headers=bearer(accounts["manager1"])).get_json()
     book = workbook(client, accounts, f"{OFFICE}/officer-report.xlsx?month=2026-11")
@@ -113,7 +113,7 @@ def test_the_officer_workbook_matches_the_officer_report(client, accounts, day):
     assert by_login["canbo.an"]["Tỷ lệ vắng mặt (%)"] == 33.3
 
 
-def test_the_province_workbook_has_every_office_and_the_total(client, accounts, day):  # noqa: F811
+def test_the_province_workbook_has_every_office_and_the_total(client, accounts, day):
     answer = client.get(f"/api/v1/stats.xlsx?{THURSDAY}", headers=bearer(accounts["admin1"]))
     sheet = load_workbook(io.BytesIO(answer.get_data()))["Các điểm tiếp nhận"]
     names = [row[1] for row in rows(sheet)[1:]]

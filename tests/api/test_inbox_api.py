@@ -29,7 +29,7 @@ def act(client, accounts, item, action, body):
     return client.post(f"{OFFICE}/inbox/{item}/{action}", json=body, headers=manager(client))
 
 
-def test_low_ratings_and_comments_land_in_the_inbox_oldest_first(client, accounts, day):  # noqa: F811
+def test_low_ratings_and_comments_land_in_the_inbox_oldest_first(client, accounts, day):
     items = inbox(client, accounts)["items"]
     # T2 (2 with a comment), T4 (3), T5 (5 with a comment); T1 (5, no comment) does not.
     assert [item["id"] for item in items] == [day.feedback_ids[n] for n in ("T2", "T4", "T5")]
@@ -41,7 +41,7 @@ def test_low_ratings_and_comments_land_in_the_inbox_oldest_first(client, account
 
 
 def test_a_manager_assigns_answers_and_closes_and_the_citizen_reads_the_answer(
-        client, accounts, day, clock):  # noqa: F811
+        client, accounts, day, clock):
     item, code = day.feedback_ids["T2"], day.tickets["T2"].code
     assert client.get(f"/api/v1/tickets/{code}/reply").get_json() == {
         "answer": None, "answered_at": None}
@@ -66,7 +66,7 @@ def test_a_manager_assigns_answers_and_closes_and_the_citizen_reads_the_answer(
     assert item not in [i["id"] for i in inbox(client, accounts)["items"]]
 
 
-def test_the_share_handled_on_time_counts_working_days(client, accounts, day, clock):  # noqa: F811
+def test_the_share_handled_on_time_counts_working_days(client, accounts, day, clock):
     # Rated Thursday 26/11; three working days: due Tuesday 1/12.
     clock.now = local(2026, 11, 27, 9, 0)
     act(client, accounts, day.feedback_ids["T5"], "close", {})  # on time
@@ -91,13 +91,13 @@ def test_the_share_handled_on_time_counts_working_days(client, accounts, day, cl
     ("answer", {"answer": "x" * 1001}, 400, "invalid_field"),
     ("answer", {"answer": 5}, 400, "invalid_field"),
     ("close", {"note": "x", "extra": 1}, 400, "unknown_field")])
-def test_bad_inbox_input_is_a_coded_error(client, accounts, day, action, body, status, code):  # noqa: F811
+def test_bad_inbox_input_is_a_coded_error(client, accounts, day, action, body, status, code):
     answer = act(client, accounts, day.feedback_ids["T2"], action, body)
     assert answer.status_code == status
     assert answer.get_json()["error"]["code"] == code
 
 
-def test_unknown_items_and_items_of_other_offices_are_404(client, accounts, day):  # noqa: F811
+def test_unknown_items_and_items_of_other_offices_are_404(client, accounts, day):
     for item in (99999, day.feedback_ids["T1"], 2**40):  # T1: rated 5 without a comment
         answer = act(client, accounts, item, "close", {})
         assert answer.status_code == 404, item

@@ -46,7 +46,7 @@ def test_concurrent_issues_at_one_office_never_read_its_queue_again(kind, tmp_pa
     assert queue_reads == []
 
 
-def run_concurrent_issues(app, token: str, monkeypatch) -> tuple[list, list]:  # noqa: ANN001
+def run_concurrent_issues(app, token: str, monkeypatch) -> tuple[list, list]:
     """Warm the cache, then issue from THREADS threads at once: answers and full reads."""
     kiosk = bearer(token)
     assert app.test_client().post(TICKETS, json={"service": "dat-dai"},

@@ -18,10 +18,10 @@ OFFICE = "/api/v1/offices/test-office"
 HISTORY_TABLES = ("tickets", "ticket_events", "counter_events", "feedback", "print_jobs")
 
 
-def recorded_selects(engine, work) -> list[tuple[str, object]]:  # noqa: ANN001
+def recorded_selects(engine, work) -> list[tuple[str, object]]:
     statements: list[tuple[str, object]] = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many):  # noqa: ANN001
+    def record(_conn, _cursor, statement, parameters, _context, _many):
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
@@ -33,7 +33,7 @@ def recorded_selects(engine, work) -> list[tuple[str, object]]:  # noqa: ANN001
     return statements
 
 
-def full_scans(engine, statements) -> list[str]:  # noqa: ANN001
+def full_scans(engine, statements) -> list[str]:
     found = []
     with engine.connect() as connection:
         raw = connection.connection.dbapi_connection

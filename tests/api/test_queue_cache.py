@@ -18,7 +18,7 @@ TICKETS = "/api/v1/offices/test-office/tickets"
 SERVICES = ["dat-dai", "tu-phap", "tra-ket-qua"]
 
 
-def fresh_forecast(app, code: str, clock):  # noqa: ANN001, ANN201
+def fresh_forecast(app, code: str, clock):
     """The ticket's forecast from a full read of the database, leaving the cache alone."""
     with app.extensions["queue"].sessions() as session:
         ticket = session.scalar(select(Ticket).where(Ticket.code == code))
@@ -83,7 +83,7 @@ def test_a_rolled_back_issue_leaves_the_cache_as_it_was(app, accounts, clock):
 
 def test_once_warm_an_issue_does_not_read_the_queue(client, accounts, app, clock, monkeypatch):
     # A clock that moves between readings, as a real one does.
-    def moving_clock():  # noqa: ANN202
+    def moving_clock():
         clock.now += timedelta(microseconds=1)
         return clock.now
     monkeypatch.setattr(app.extensions["queue"], "clock", moving_clock)
@@ -105,7 +105,10 @@ def test_a_warm_issue_reads_the_version_only_with_its_office(client, accounts, a
     # the commit, keeps every other change out: no second look is needed.
     statements = []
     engine = app.extensions["queue"].engine
-    listener = lambda _c, _cursor, sql, *_rest: statements.append(sql)  # noqa: E731
+
+    def listener(_connection, _cursor, sql, *_rest):
+        statements.append(sql)
+
     kiosk = bearer(accounts["kiosk"])
     client.post(TICKETS, json={"service": "dat-dai"}, headers=kiosk)
     event.listen(engine, "before_cursor_execute", listener)

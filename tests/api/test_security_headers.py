@@ -83,7 +83,7 @@ def test_an_internal_error_is_coded_json_with_the_headers(settings, clock):
     app = create_app(settings, async_mode="threading")
 
     @app.get("/explode")
-    def explode():  # noqa: ANN202
+    def explode():
         raise RuntimeError("boom")
 
     response = app.test_client().get("/explode")

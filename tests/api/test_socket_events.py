@@ -137,7 +137,7 @@ def test_the_dashboard_channel_hears_of_each_new_inbox_item(app, client, account
 
 
 def test_only_the_offices_managers_and_admins_join_its_dashboard_channel(app, client, accounts):
-    def subscribe(token):  # noqa: ANN001, ANN202
+    def subscribe(token):
         return connect(app, client, token).emit(
             "subscribe", {"office": "test-office", "channel": "dashboard"}, callback=True)
 

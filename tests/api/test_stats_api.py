@@ -165,7 +165,10 @@ def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, 
 
     manager, statements = Browser(app, "manager1"), []
     engine = app.extensions["queue"].engine
-    record = lambda *args: statements.append(args[2])  # noqa: E731
+
+    def record(*args):
+        statements.append(args[2])
+
     event.listen(engine, "before_cursor_execute", record)
     try:
         page = manager.get("/dashboard/test-office/officers?month=2026-11")

@@ -6,6 +6,7 @@ tests can stop and restart them without touching the machine's own services.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -105,10 +106,8 @@ class PostgresCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -169,7 +168,7 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.log = open(self.folder / f"server-{self.port}.log", "a")  # noqa: SIM115
+        self.log = open(self.folder / f"server-{self.port}.log", "a")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port)],
             env=self.environment, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)

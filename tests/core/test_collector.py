@@ -52,7 +52,7 @@ print(json.dumps({"peak": peak}))
 OPEN_OBJECTS = 4_000 * 28  # each open connection: itself, its dict, its list, 25 parts
 
 
-def _run(tmp_path, script: str, mode: str) -> dict:  # noqa: ANN001
+def _run(tmp_path, script: str, mode: str) -> dict:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("QUEUE_")}
     environment.update(QUEUE_DATABASE_URL=f"sqlite:///{tmp_path}/queue.db",

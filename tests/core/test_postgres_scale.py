@@ -134,7 +134,7 @@ def test_every_acknowledged_ticket_survives_a_kill_9_in_the_middle_of_issuing(in
     stored = {row[0] for row in db_rows(installation, "SELECT code FROM tickets")}
     assert acknowledged and failures
     assert set(acknowledged) <= stored
-    status, body = api(survivor.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
+    status, _body = api(survivor.url, "POST", OFFICE + "/tickets", {"service": "dat-dai"},
                        installation.tokens["kiosk"])
     assert status == 201
     numbers = [row[0] for row in db_rows(installation, "SELECT number FROM tickets")]
@@ -213,9 +213,8 @@ def test_copy_data_moves_an_installation_from_sqlite_to_postgresql(postgres, tmp
                    "QUEUE_OFFICE_FILE": str(tmp_path / "offices.toml")}
 
     def cli(*arguments, env=environment):
-        result = subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments],
+        return subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments],
                                 env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-        return result
 
     assert cli("init").returncode == 0
     from datetime import UTC, datetime

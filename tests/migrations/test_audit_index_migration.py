@@ -10,7 +10,7 @@ REVISION, BEFORE = "0010_audit_indexes", "0009_device_last_seen"
 INDEXES = {("print_jobs", "ix_print_jobs_reprints"), ("counter_events", "ix_counter_events_at")}
 
 
-def present(engine) -> set[tuple[str, str]]:  # noqa: ANN001
+def present(engine) -> set[tuple[str, str]]:
     inspector = inspect(engine)
     return {(table, index["name"]) for table in ("print_jobs", "counter_events")
             for index in inspector.get_indexes(table)} & INDEXES

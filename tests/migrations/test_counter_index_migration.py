@@ -9,11 +9,11 @@ from ..support.migrations import DATABASES, differences, migrate, scratch_engine
 REVISION, BEFORE = "0007_counter_index", "0006_admin_audit"
 
 
-def ticket_indexes(engine) -> set[str]:  # noqa: ANN001
+def ticket_indexes(engine) -> set[str]:
     return {index["name"] for index in inspect(engine).get_indexes("tickets")}
 
 
-def check_round_trip(engine) -> None:  # noqa: ANN001
+def check_round_trip(engine) -> None:
     migrate(engine, BEFORE)
     assert "ix_tickets_counter_status" not in ticket_indexes(engine)
     migrate(engine, REVISION)

@@ -21,12 +21,12 @@ REVISION, BEFORE = "0009_device_last_seen", "0008_queue_version"
 CREATED = THURSDAY_9AM - timedelta(days=400)
 
 
-def seen(engine) -> dict[str, object]:  # noqa: ANN001
+def seen(engine) -> dict[str, object]:
     with Session(engine) as session:
         return dict(session.execute(select(Device.name, Device.last_seen_at)).all())
 
 
-def check_backfill(engine) -> None:  # noqa: ANN001
+def check_backfill(engine) -> None:
     migrate(engine, BEFORE)
     with Session(engine) as session:
         office = apply_office_specs(session, [office_spec()])[0]

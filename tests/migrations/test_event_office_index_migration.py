@@ -9,7 +9,7 @@ from ..support.migrations import DATABASES, differences, migrate, scratch_engine
 REVISION, BEFORE = "0011_drop_event_office_index", "0010_audit_indexes"
 
 
-def indexes(engine) -> set[str]:  # noqa: ANN001
+def indexes(engine) -> set[str]:
     return {index["name"] for index in inspect(engine).get_indexes("ticket_events")}
 
 

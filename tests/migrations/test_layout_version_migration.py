@@ -23,7 +23,7 @@ REVISION, BEFORE = "0013_layout_moves_queue_version", "0012_partial_ticket_index
 TABLES = ("services", "counters", "counter_services")
 
 
-def triggered_tables(engine) -> set[str]:  # noqa: ANN001
+def triggered_tables(engine) -> set[str]:
     """The tables with a trigger that moves the queue version, of the three 0013 watches."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
@@ -49,7 +49,7 @@ def test_migration_0013_round_trips(kind, tmp_path):
         assert differences(engine) == []  # the models agree
 
 
-def durations(sessions, code: str) -> float:  # noqa: ANN001
+def durations(sessions, code: str) -> float:
     """The service time the (cached) queue of the first engine uses for a service."""
     with sessions() as session:
         office = find_office(session, "test-office")
@@ -58,7 +58,7 @@ def durations(sessions, code: str) -> float:  # noqa: ANN001
         return state.queue.durations_s[service_id]
 
 
-def counter_numbers(sessions, code: str) -> list[int]:  # noqa: ANN001
+def counter_numbers(sessions, code: str) -> list[int]:
     with sessions() as session:
         office = find_office(session, "test-office")
         service_id = next(s.id for s in office.services if s.code == code)

@@ -10,7 +10,7 @@ REVISION, BEFORE = "0012_partial_ticket_indexes", "0011_drop_event_office_index"
 PARTIAL = ("ix_tickets_office_dossier", "ix_tickets_counter_status")
 
 
-def indexes(engine) -> dict[str, str]:  # noqa: ANN001
+def indexes(engine) -> dict[str, str]:
     """Each index on tickets by name, with its definition (where the database keeps one)."""
     names = {index["name"] for index in inspect(engine).get_indexes("tickets")}
     with engine.connect() as connection:

@@ -54,7 +54,7 @@ def test_migration_0008_round_trips(kind, tmp_path):
 
 
 @contextmanager
-def two_processes(kind: str, tmp_path) -> Iterator[tuple]:  # noqa: ANN001
+def two_processes(kind: str, tmp_path) -> Iterator[tuple]:
     """Session factories of two engines on one migrated database with two offices."""
     with scratch_engine(kind, tmp_path) as first:
         upgrade_database(first)
@@ -68,7 +68,7 @@ def two_processes(kind: str, tmp_path) -> Iterator[tuple]:  # noqa: ANN001
             second.dispose()
 
 
-def version(sessions, slug: str) -> int:  # noqa: ANN001
+def version(sessions, slug: str) -> int:
     with sessions() as session:
         return session.scalar(select(Office.__table__.c.queue_version)
                               .where(Office.slug == slug))
@@ -96,7 +96,7 @@ def test_every_ticket_and_counter_event_moves_its_own_office_only(kind, tmp_path
         assert version(sessions, "test-office") == start + 2
 
 
-def waiting(sessions, slug: str = "test-office") -> dict[str, int]:  # noqa: ANN001
+def waiting(sessions, slug: str = "test-office") -> dict[str, int]:
     with sessions() as session:
         return load_queue(session, find_office(session, slug), THURSDAY_9AM).waiting()
 

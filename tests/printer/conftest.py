@@ -230,7 +230,7 @@ class LiveServer:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def sessions(self):  # noqa: ANN201
+    def sessions(self):
         """Direct access to the server's database, for set-up and for checking job rows."""
         engine = make_engine(self.database_url)
         return engine, make_session_factory(engine)

@@ -154,7 +154,7 @@ def test_the_agent_reconnects_by_itself_after_a_server_restart(desk, start_agent
     live_server.start()
     agent.wait_for_log("job(s) waiting", count=2, timeout=30)
     ticket = desk.issue()
-    wait_until(lambda: (tickets / f"{ticket['number']}.png").exists(),
+    wait_until((tickets / f"{ticket['number']}.png").exists,
                what="the ticket printed after the restart")
 
 

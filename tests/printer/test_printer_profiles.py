@@ -28,7 +28,7 @@ def test_each_profile_matches_its_escpos_media_width(name):
 
 
 def test_an_unknown_profile_name_is_an_error_listing_the_known_ones():
-    with pytest.raises(ValueError, match="unknown printer profile '57mm'.*58mm, 80mm"):
+    with pytest.raises(ValueError, match=r"unknown printer profile '57mm'.*58mm, 80mm"):
         get_profile("57mm")
 
 

@@ -121,7 +121,7 @@ def test_printers_with_native_qr_get_a_centred_gs_k_qr_code(make_slip, name):
     profile, slip = get_profile(name), make_slip()
     commands = read_commands(render_escpos(slip, profile))
     qr = [command for command in commands if command[0] == "qr"]
-    assert dict((chr(fn), data) for _, fn, data in qr) == {
+    assert {chr(fn): data for _, fn, data in qr} == {
         "A": b"2\x00",  # model 2
         "C": bytes([profile.qr_module_dots]),
         "E": b"1",  # error correction level M

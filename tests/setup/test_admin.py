@@ -95,8 +95,9 @@ def test_opening_hours_must_be_valid_openstreetmap_syntax(session, office):
 # ---- the audit log ----
 
 def test_creating_a_service_logs_who_when_from_where_and_what(session, office):
-    office_setup.create_service(session, office, {"code": "moi", "name": "Lĩnh vực mới", "prefix": "9"},
-                         now=NOW, by=ADMIN)
+    office_setup.create_service(
+        session, office, {"code": "moi", "name": "Lĩnh vực mới", "prefix": "9"},
+        now=NOW, by=ADMIN)
     entry = entries(session)[-1]
     assert (entry.actor, entry.client_address, entry.client_agent) == (
         "quantri", "10.0.0.5", "Firefox")
@@ -109,7 +110,8 @@ def test_creating_a_service_logs_who_when_from_where_and_what(session, office):
 def test_an_update_logs_before_and_after_and_a_no_op_logs_nothing(session, office):
     service = office.services[0]
     before = len(entries(session))
-    assert office_setup.update_service(session, service, {"name": "Đất đai – Nhà ở"}, now=NOW, by=ADMIN)
+    assert office_setup.update_service(
+        session, service, {"name": "Đất đai – Nhà ở"}, now=NOW, by=ADMIN)
     assert entries(session)[-1].changes == {"name": ["Đất đai", "Đất đai – Nhà ở"]}
     assert not office_setup.update_service(session, service, {"name": "Đất đai – Nhà ở"}, now=NOW,
                                     by=ADMIN)
@@ -137,8 +139,9 @@ def test_two_open_services_cannot_share_a_prefix(session, office):
                              now=NOW, by=ADMIN)
     assert codes(refused.value) == {"prefix": "prefix_taken"}
     with pytest.raises(FormInvalid) as refused:
-        office_setup.create_service(session, office, {"code": "dat-dai", "name": "Lặp", "prefix": "8"},
-                             now=NOW, by=ADMIN)
+        office_setup.create_service(
+            session, office, {"code": "dat-dai", "name": "Lặp", "prefix": "8"},
+            now=NOW, by=ADMIN)
     assert codes(refused.value) == {"code": "code_taken"}
 
 

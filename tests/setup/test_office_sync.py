@@ -31,8 +31,9 @@ def service(session, code: str) -> Service:
 
 def test_init_keeps_what_admin_changed_and_the_file_did_not(session):
     office = init(session, office_spec())
-    office_setup.update_office(session, office, {"notice": "Từ /admin", "min_recalls_before_no_show": 3},
-                        now=NOW, by=ADMIN)
+    office_setup.update_office(
+        session, office, {"notice": "Từ /admin", "min_recalls_before_no_show": 3},
+        now=NOW, by=ADMIN)
     office_setup.update_service(session, service(session, "dat-dai"), {"name": "Đất đai (sửa)"},
                          now=NOW, by=ADMIN)
     session.commit()
@@ -86,7 +87,8 @@ def test_a_service_retired_in_admin_stays_retired_until_the_file_changes_it(sess
 
 def test_admin_only_settings_are_never_touched_by_init(session):
     office = init(session, office_spec())
-    office_setup.update_office(session, office, {"ticket_header": "UBND TỈNH THỬ"}, now=NOW, by=ADMIN)
+    office_setup.update_office(
+        session, office, {"ticket_header": "UBND TỈNH THỬ"}, now=NOW, by=ADMIN)
     office_setup.update_service(session, service(session, "dat-dai"), {"state": "closed"},
                          now=NOW, by=ADMIN)
     session.commit()
@@ -114,7 +116,7 @@ def test_init_edits_offices_in_id_order_whatever_the_file_order(session):
     session.commit()
     edited = []
 
-    def remember_office_updates(_connection, _cursor, sql, parameters, *_rest):  # noqa: ANN001
+    def remember_office_updates(_connection, _cursor, sql, parameters, *_rest):
         if sql.lstrip().upper().startswith("UPDATE OFFICES"):
             edited.append(parameters[-1])  # SQLite's parameters end with the office id
 

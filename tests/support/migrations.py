@@ -22,7 +22,7 @@ ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
-def migrate(engine, target: str, direction=command.upgrade) -> None:  # noqa: ANN001
+def migrate(engine, target: str, direction=command.upgrade) -> None:
     """Upgrade (or, with command.downgrade, downgrade) the engine's database to target."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
@@ -30,7 +30,7 @@ def migrate(engine, target: str, direction=command.upgrade) -> None:  # noqa: AN
         direction(config, target)
 
 
-def differences(engine) -> list:  # noqa: ANN001
+def differences(engine) -> list:
     """What the models declare that the migrated database lacks, or the reverse."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -53,7 +53,7 @@ def scratch_postgres_url(prefix: str) -> Iterator[str]:
 
 
 @contextmanager
-def sqlite_engine(folder) -> Iterator[Engine]:  # noqa: ANN001
+def sqlite_engine(folder) -> Iterator[Engine]:
     """The server's engine on a new SQLite file in folder, disposed afterwards."""
     engine = make_engine(f"sqlite:///{folder}/queue.db")
     try:
@@ -78,7 +78,7 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
 
 
 @contextmanager
-def scratch_engine(kind: str, folder) -> Iterator[Engine]:  # noqa: ANN001
+def scratch_engine(kind: str, folder) -> Iterator[Engine]:
     """The server's engine on a new database of the kind ("sqlite" in folder, "postgresql")."""
     opened = sqlite_engine(folder) if kind == "sqlite" else postgres_engine("test_migration")
     with opened as engine:

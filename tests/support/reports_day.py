@@ -45,7 +45,7 @@ class Day:
     feedback_ids: dict[str, int]
 
 
-def at(hour: int, minute: int, day: int = 26):  # noqa: ANN201
+def at(hour: int, minute: int, day: int = 26):
     return local(2026, 11, day, hour, minute)
 
 
@@ -59,17 +59,17 @@ def script_day(session, office: Office) -> Day:
     counters = {n: find_counter_by_number(session, office, n) for n in (1, 2, 3, 4)}
     tickets: dict[str, Ticket] = {}
 
-    def issue(name: str, service: str, when) -> Ticket:  # noqa: ANN001
+    def issue(name: str, service: str, when) -> Ticket:
         tickets[name] = lifecycle.issue_ticket(session, office, service, now=when, actor=Actor())
         return tickets[name]
 
-    def call(counter: int, officer: str, when) -> Ticket:  # noqa: ANN001
+    def call(counter: int, officer: str, when) -> Ticket:
         return lifecycle.call_next(session, counters[counter], now=when, actor=by[officer]).called
 
-    def finish(counter: int, officer: str, when) -> Ticket:  # noqa: ANN001
+    def finish(counter: int, officer: str, when) -> Ticket:
         return lifecycle.finish(session, counters[counter], now=when, actor=by[officer])
 
-    def recall(counter: int, officer: str, when) -> None:  # noqa: ANN001
+    def recall(counter: int, officer: str, when) -> None:
         lifecycle.recall(session, counters[counter], now=when, actor=by[officer])
 
     issue("T0", "tra-ket-qua", at(8, 0, 25)).dossier_code = "HS-001"

@@ -22,7 +22,7 @@ def test_no_duplicate_number_and_no_ticket_called_twice(engine, make_office):
     run_kiosks_and_counters(make_session_factory(engine))
 
 
-def run_kiosks_and_counters(sessions) -> None:  # noqa: ANN001
+def run_kiosks_and_counters(sessions) -> None:
     """Kiosk and counter threads at once; asserts unique numbers and single calls."""
     from queue_server.setup.seeding import apply_office_specs
 

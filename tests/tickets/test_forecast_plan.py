@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 SERVICES = (1, 2, 3, 4)
 
 
-def random_office(rng: random.Random, busy_for_s=(0, 0, 30, 200, 900)):  # noqa: ANN201
+def random_office(rng: random.Random, busy_for_s=(0, 0, 30, 200, 900)):
     """Counters serving random service sets, some busy, some paused; a random queue."""
     counters = []
     for counter_id in range(1, rng.randint(1, 6) + 1):

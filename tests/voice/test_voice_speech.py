@@ -41,7 +41,7 @@ def test_speech_from_many_threads_at_once_stays_whole(engine):
 
 
 def test_empty_text_is_refused(engine):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nothing to say"):
         speech.synthesize("  ")
 
 

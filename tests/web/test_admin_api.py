@@ -434,9 +434,9 @@ def audit_table(browser: Browser, query: str = "") -> list[dict[str, str]]:
     """The audit page's rows as text: source, time, office, who, where, what, object, details."""
     page = browser.get("/admin/audit" + query).get_data(as_text=True)
     rows = []
-    for source, body in re.findall(r'<tr class="audit-(\w+)">(.*?)</tr>', page, re.S):
+    for source, body in re.findall(r'<tr class="audit-(\w+)">(.*?)</tr>', page, re.DOTALL):
         cells = [html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()
-                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.DOTALL)]
         names = ("time", "office", "who", "where", "what", "object", "details")
         rows.append({"source": source} | {name: " ".join(words)
                                             for name, words in zip(names, cells, strict=True)})
@@ -551,7 +551,7 @@ def test_queue_server_commands_are_in_the_audit_as_the_system_user(command, admi
     assert status == 0 and token.strip().startswith("d_")
     assert command("device", "revoke", "kiosk-sanh", "--office", "test-office")[0] == 0
 
-    rows = [row for row in audit_table(manager, "?user=cli:vanhanh")]
+    rows = list(audit_table(manager, "?user=cli:vanhanh"))
     assert [(row["source"], row["office"], row["who"], row["what"], row["object"])
             for row in rows] == [
         ("admin", "test-office", "cli:vanhanh", "Thiết bị: thu hồi", "kiosk-sanh"),
@@ -620,7 +620,7 @@ def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, setti
     assert {row["details"] for row in rotated} == {'{"token": "replaced"}'}
     everything = admin.get("/admin/audit.csv").get_data(as_text=True)
     secrets = re.findall(r"token=(\S+)|^ +(?:admin|quanly|canbo\d) +(\S+)$", first + second,
-                         re.M)
+                         re.MULTILINE)
     secrets = [token or password for token, password in secrets]
     secrets.append((Path(settings.var_dir) / "printer-token").read_text().strip())
     assert len(secrets) == 2 * (4 + 2) + 1 and not any(value in everything for value in secrets)

@@ -93,11 +93,11 @@ class Watch:
         page.on("dialog", self._dialog)
         page.on("console", self._console)
 
-    def _dialog(self, dialog) -> None:  # noqa: ANN001
+    def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def _console(self, message) -> None:  # noqa: ANN001
+    def _console(self, message) -> None:
         # Chromium's own viewer of a bare image applies inline styles; only code counts here.
         text = message.text
         if "Content Security Policy" in text and not text.startswith("Applying inline style"):

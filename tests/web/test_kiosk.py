@@ -192,7 +192,7 @@ def test_the_priority_path_asks_for_the_category_first(live_server, kiosk):
     expect(kiosk.locator("#priority-banner")).to_contain_text("Người cao tuổi")
     service_button(kiosk, "tu-phap").click()
     expect(kiosk.locator("#ticket-priority")).to_be_visible()
-    status, ticket = live_server.api("GET", f"/api/v1/tickets/{shown_ticket_code(kiosk)}")
+    _status, ticket = live_server.api("GET", f"/api/v1/tickets/{shown_ticket_code(kiosk)}")
     assert ticket["priority"] == "elderly" and ticket["service"] == "tu-phap"
 
 

@@ -144,7 +144,7 @@ def test_the_printable_officer_report_shows_names_as_text(hostile):
 
 
 def test_the_province_page_renders_names_only_from_the_json_api(hostile):
-    page, blocks = read_page(hostile["admin"].get("/dashboard"))
+    _page, blocks = read_page(hostile["admin"].get("/dashboard"))
     assert OFFICE_NAME not in json.dumps(blocks, ensure_ascii=False)
     answer = hostile["admin"].get("/api/v1/stats")
     assert answer.status_code == 200 and answer.mimetype == "application/json"

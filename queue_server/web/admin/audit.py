@@ -60,7 +60,7 @@ def _filters(visitor: Visitor) -> tuple[AuditFilter, dict, dict]:
     return wanted, values, errors
 
 
-def _days(args, today: date) -> tuple[date, date, dict]:  # noqa: ANN001
+def _days(args, today: date) -> tuple[date, date, dict]:
     """The asked [first, last] local days (the last week by default, a year at most)."""
     errors: dict = {}
     days = {"from": today - timedelta(days=DEFAULT_DAYS - 1), "to": today}
@@ -87,7 +87,7 @@ def _midnight(day: date, zone: str) -> datetime:
 
 @blueprint.get("/admin/audit")
 @admin_page()
-def audit(visitor: Visitor):  # noqa: ANN201
+def audit(visitor: Visitor):
     """The newest lines matching the filter."""
     wanted, values, errors = _filters(visitor)
     _read_only()
@@ -116,7 +116,7 @@ def _office_for_nav(visitor: Visitor, slug: str) -> Office | None:
 
 @blueprint.get("/admin/audit.csv")
 @admin_page()
-def audit_csv(visitor: Visitor):  # noqa: ANN201
+def audit_csv(visitor: Visitor):
     """Every line matching the filter as CSV (UTF-8 with BOM for Excel; no formulas)."""
     wanted, values, _errors = _filters(visitor)
     name = f"nhat-ky-{values['office'] or 'tat-ca'}-{values['from']}-{values['to']}"

@@ -27,7 +27,7 @@ from queue_server.web.admin.pages import (
 
 @blueprint.get("/admin")
 @admin_page()
-def home(visitor: Visitor):  # noqa: ANN201
+def home(visitor: Visitor):
     """Admins choose an office; a manager goes straight to theirs."""
     offices = offices_of(visitor)
     if not visitor.is_admin and len(offices) == 1:
@@ -37,15 +37,15 @@ def home(visitor: Visitor):  # noqa: ANN201
 
 @blueprint.get("/admin/offices/new")
 @admin_page(admins_only=True)
-def new_office(visitor: Visitor):  # noqa: ANN201
+def new_office(visitor: Visitor):
     """The form for a new office."""
-    return render("admin.office_new.html", visitor, values=office_setup.NEW_OFFICE_DEFAULTS,
-                  errors={})
+    defaults = office_setup.NEW_OFFICE_DEFAULTS
+    return render("admin.office_new.html", visitor, values=defaults, errors={})
 
 
 @blueprint.post("/admin/offices")
 @admin_page(admins_only=True)
-def create_office(visitor: Visitor):  # noqa: ANN201
+def create_office(visitor: Visitor):
     """Create an office, then go to its services."""
     office, error = attempt(lambda: office_setup.create_office(db(), form_values(), now=now(),
                                                        by=visitor.changer))
@@ -57,14 +57,14 @@ def create_office(visitor: Visitor):  # noqa: ANN201
 
 @blueprint.get("/admin/offices/<slug>")
 @admin_page()
-def office_page(visitor: Visitor, office: Office):  # noqa: ANN201
+def office_page(visitor: Visitor, office: Office):
     """The office's settings."""
     return _office_form(visitor, office, admin_values(office), {})
 
 
 @blueprint.post("/admin/offices/<slug>")
 @admin_page()
-def update_office(visitor: Visitor, office: Office):  # noqa: ANN201
+def update_office(visitor: Visitor, office: Office):
     """Save the office's settings."""
     is_changed, error = attempt(lambda: office_setup.update_office(db(), office, form_values(),
                                                            now=now(), by=visitor.changer))
@@ -75,7 +75,7 @@ def update_office(visitor: Visitor, office: Office):  # noqa: ANN201
     return saved(url_for("admin.office_page", slug=office.slug), is_changed)
 
 
-def _office_form(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _office_form(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     in_file = db().get(OfficeFileState, office.id) is not None
     return render("admin.office.html", visitor, status, office=office, section="settings",
                   values=values, errors=errors, in_file=in_file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, redirect, render_template, request
@@ -58,7 +59,7 @@ def admin_page(*, admins_only: bool = False) -> Callable:
     """Login, role, office (from <slug>) and, for a POST, the CSRF token, in that order."""
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
-        def guarded(**kwargs: object):  # noqa: ANN202
+        def guarded(**kwargs: Any):
             user = logged_in_user()
             if user is None or not user.is_user:
                 return login_redirect()
@@ -90,7 +91,7 @@ def page_texts() -> dict[str, str]:
     return texts(TEXTS, page_language())
 
 
-def render(template: str, visitor: Visitor | None, status: int = 200, **context: object):  # noqa: ANN201
+def render(template: str, visitor: Visitor | None, status: int = 200, **context: object):
     """A page with the shared frame: texts, language, CSRF token, the visitor, a notice."""
     language = page_language()
     notice = request.args.get("done")
@@ -101,7 +102,7 @@ def render(template: str, visitor: Visitor | None, status: int = 200, **context:
     return page, status
 
 
-def error_page(title_key: str, text_key: str, status: int):  # noqa: ANN201
+def error_page(title_key: str, text_key: str, status: int):
     t = page_texts()
     text = t.get(text_key) or message(text_key, page_language())
     return render("admin.error.html", None, status, title=t[title_key], text=text)
@@ -132,7 +133,7 @@ def refusal_status(error: DomainError) -> int:
     return 409 if isinstance(error, Conflict) else 400
 
 
-def attempt(change: Callable[[], object]) -> tuple[object, DomainError | None]:
+def attempt(change: Callable[[], Any]) -> tuple[Any, DomainError | None]:
     """Run a domain change and commit; on a refusal roll back and hand the refusal back."""
     try:
         result = change()
@@ -143,17 +144,17 @@ def attempt(change: Callable[[], object]) -> tuple[object, DomainError | None]:
     return result, None
 
 
-def done(target: str, notice: str):  # noqa: ANN201
+def done(target: str, notice: str):
     """Back to a page after a change (303: the browser follows with a GET)."""
     return redirect(f"{target}?{urlencode({'done': notice})}", code=303)
 
 
-def saved(target: str, is_changed: object):  # noqa: ANN201
+def saved(target: str, is_changed: object):
     """Back to a page after an edit, saying whether it changed anything."""
     return done(target, "saved" if is_changed else "nothing_changed")
 
 
-def not_found():  # noqa: ANN201
+def not_found():
     """The admin's 404 page."""
     return error_page("not_found_title", "not_found", 404)
 

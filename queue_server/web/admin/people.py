@@ -43,7 +43,7 @@ def _office_users(office: Office) -> list[User]:
                              .order_by(User.is_active.desc(), User.username)))
 
 
-def _user_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _user_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     return render("admin.users.html", visitor, status, office=office, section="users",
                   users=_office_users(office), values=values, errors=errors,
                   roles=["staff", "manager"])
@@ -51,14 +51,14 @@ def _user_list(visitor: Visitor, office: Office, values, errors: dict, status: i
 
 @blueprint.get("/admin/offices/<slug>/users")
 @admin_page()
-def users(visitor: Visitor, office: Office):  # noqa: ANN201
+def users(visitor: Visitor, office: Office):
     """The office's accounts, with a form to add one."""
     return _user_list(visitor, office, {"role": "staff"}, {})
 
 
 @blueprint.post("/admin/offices/<slug>/users")
 @admin_page()
-def create_user(visitor: Visitor, office: Office):  # noqa: ANN201
+def create_user(visitor: Visitor, office: Office):
     """Add a staff or manager account to the office."""
     _user, error = attempt(lambda: accounts.create_user(
         db(), form_values(), office=office, now=now(), by=visitor.changer))
@@ -74,12 +74,12 @@ def _without_passwords() -> dict:
 
 @blueprint.get("/admin/admins")
 @admin_page(admins_only=True)
-def admins(visitor: Visitor):  # noqa: ANN201
+def admins(visitor: Visitor):
     """The administrators' accounts, with a form to add one."""
     return _admin_list(visitor, {}, {})
 
 
-def _admin_list(visitor: Visitor, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _admin_list(visitor: Visitor, values, errors: dict, status: int = 200):
     accounts = db().scalars(select(User).where(User.role == Role.ADMIN)
                             .order_by(User.is_active.desc(), User.username))
     return render("admin.admins.html", visitor, status, users=list(accounts), values=values,
@@ -88,7 +88,7 @@ def _admin_list(visitor: Visitor, values, errors: dict, status: int = 200):  # n
 
 @blueprint.post("/admin/admins")
 @admin_page(admins_only=True)
-def create_admin(visitor: Visitor):  # noqa: ANN201
+def create_admin(visitor: Visitor):
     """Add an administrator account."""
     values = {**form_values(), "role": Role.ADMIN.value}
     _user, error = attempt(lambda: accounts.create_user(
@@ -99,7 +99,7 @@ def create_admin(visitor: Visitor):  # noqa: ANN201
     return done(url_for("admin.admins"), "created")
 
 
-def _managed_user(visitor: Visitor, username: str):  # noqa: ANN202
+def _managed_user(visitor: Visitor, username: str):
     """(user, None), or (None, the refusal page) when unknown or not the visitor's to manage."""
     user = db().scalar(select(User).where(User.username == username))
     if user is None:
@@ -109,7 +109,7 @@ def _managed_user(visitor: Visitor, username: str):  # noqa: ANN202
     return user, None
 
 
-def _user_page(visitor: Visitor, user: User, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _user_page(visitor: Visitor, user: User, values, errors: dict, status: int = 200):
     office = db().get(Office, user.office_id) if user.office_id else None
     roles = [role.value for role in Role] if visitor.is_admin else ["staff", "manager"]
     return render("admin.user.html", visitor, status, office=office, section="users",
@@ -125,7 +125,7 @@ def _user_values(user: User) -> dict:
 
 @blueprint.get("/admin/users/<username>")
 @admin_page()
-def user_page(visitor: Visitor, username: str):  # noqa: ANN201
+def user_page(visitor: Visitor, username: str):
     """One account: name, role, office, state, and a new password."""
     user, refusal = _managed_user(visitor, username)
     if refusal is not None:
@@ -135,7 +135,7 @@ def user_page(visitor: Visitor, username: str):  # noqa: ANN201
 
 @blueprint.post("/admin/users/<username>")
 @admin_page()
-def update_user(visitor: Visitor, username: str):  # noqa: ANN201
+def update_user(visitor: Visitor, username: str):
     """Save an account; a disabled one is logged out at once."""
     user, refusal = _managed_user(visitor, username)
     if refusal is not None:
@@ -173,7 +173,7 @@ def _back_to_users(visitor: Visitor, user: User) -> str:
 
 @blueprint.post("/admin/users/<username>/password")
 @admin_page()
-def reset_password(visitor: Visitor, username: str):  # noqa: ANN201
+def reset_password(visitor: Visitor, username: str):
     """Set a new password; the account is logged out everywhere."""
     user, refusal = _managed_user(visitor, username)
     if refusal is not None:
@@ -222,7 +222,7 @@ def token_ages(devices: list[Device], moment: datetime) -> dict[int, TokenAge]:
     return ages
 
 
-def _device_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _device_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     devices = _devices(office)
     health = {device.id: jobs.printer_health(db(), device, now=now())
               for device in devices if device.kind is DeviceKind.PRINTER and not device.is_revoked}
@@ -235,14 +235,14 @@ def _device_list(visitor: Visitor, office: Office, values, errors: dict, status:
 
 @blueprint.get("/admin/offices/<slug>/devices")
 @admin_page()
-def devices(visitor: Visitor, office: Office):  # noqa: ANN201
+def devices(visitor: Visitor, office: Office):
     """The office's devices: kind, pairing, last seen and token expiry, printer state."""
     return _device_list(visitor, office, {"kind": "kiosk"}, {})
 
 
 @blueprint.post("/admin/offices/<slug>/devices")
 @admin_page()
-def create_device(visitor: Visitor, office: Office):  # noqa: ANN201
+def create_device(visitor: Visitor, office: Office):
     """Register a device and show its token, this once (never in an address or a log)."""
     created, error = attempt(lambda: accounts.create_device(
         db(), office, form_values(), now=now(), by=visitor.changer))
@@ -262,7 +262,7 @@ def _find_device(office: Office, device_id: int) -> Device | None:
 
 @blueprint.post("/admin/offices/<slug>/devices/<int:device_id>")
 @admin_page()
-def update_device(visitor: Visitor, office: Office, device_id: int):  # noqa: ANN201
+def update_device(visitor: Visitor, office: Office, device_id: int):
     """Pair a printer with a kiosk, or unpair it."""
     device = _find_device(office, device_id)
     if device is None:
@@ -284,7 +284,7 @@ def _pair(device: Device, visitor: Visitor) -> bool:
 
 @blueprint.post("/admin/offices/<slug>/devices/<int:device_id>/revoke")
 @admin_page()
-def revoke_device(visitor: Visitor, office: Office, device_id: int):  # noqa: ANN201
+def revoke_device(visitor: Visitor, office: Office, device_id: int):
     """Refuse the device from now on; a kiosk shows "not activated" at once."""
     device = _find_device(office, device_id)
     if device is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request, url_for
 from sqlalchemy import func, select
 
@@ -41,7 +43,7 @@ def _waiting(office: Office) -> dict[int, int]:
         .group_by(Ticket.service_id)).all())
 
 
-def _service_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _service_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     return render("admin.services.html", visitor, status, office=office, section="services",
                   services=_services(office), waiting=_waiting(office), values=values,
                   errors=errors, state_of=office_setup.service_state)
@@ -49,14 +51,14 @@ def _service_list(visitor: Visitor, office: Office, values, errors: dict, status
 
 @blueprint.get("/admin/offices/<slug>/services")
 @admin_page()
-def services(visitor: Visitor, office: Office):  # noqa: ANN201
+def services(visitor: Visitor, office: Office):
     """The office's services, with a form to add one."""
     return _service_list(visitor, office, office_setup.NEW_SERVICE_DEFAULTS, {})
 
 
 @blueprint.post("/admin/offices/<slug>/services")
 @admin_page()
-def create_service(visitor: Visitor, office: Office):  # noqa: ANN201
+def create_service(visitor: Visitor, office: Office):
     """Add a service; kiosks show it at once."""
     _service, error = attempt(lambda: office_setup.create_service(
         db(), office, form_values(), now=now(), by=visitor.changer))
@@ -87,7 +89,7 @@ def _minutes(seconds: int) -> str:
 
 @blueprint.get("/admin/offices/<slug>/services/<code>")
 @admin_page()
-def service_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
+def service_page(visitor: Visitor, office: Office, code: str):
     """One service's form."""
     service = _find_service(office, code)
     if service is None:
@@ -98,7 +100,7 @@ def service_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
 
 @blueprint.post("/admin/offices/<slug>/services/<code>")
 @admin_page()
-def update_service(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
+def update_service(visitor: Visitor, office: Office, code: str):
     """Save a service: name, prefix, limits, times, open, closed or retired."""
     service = _find_service(office, code)
     if service is None:
@@ -125,28 +127,28 @@ def _active_services(office: Office) -> list[Service]:
     return [service for service in _services(office) if service.is_active]
 
 
-def _counter_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _counter_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     return render("admin.counters.html", visitor, status, office=office, section="counters",
                   counters=_counters(office), services=_active_services(office),
                   values=values, chosen=_chosen(values), errors=errors)
 
 
-def _chosen(values) -> list[str]:  # noqa: ANN001
+def _chosen(values: Any) -> list[str]:
     if hasattr(values, "getlist"):
-        return values.getlist("services")
+        return list(values.getlist("services"))
     return list(values.get("services", []))
 
 
 @blueprint.get("/admin/offices/<slug>/counters")
 @admin_page()
-def counters(visitor: Visitor, office: Office):  # noqa: ANN201
+def counters(visitor: Visitor, office: Office):
     """The office's counters, with a form to add one."""
     return _counter_list(visitor, office, {"services": []}, {})
 
 
 @blueprint.post("/admin/offices/<slug>/counters")
 @admin_page()
-def create_counter(visitor: Visitor, office: Office):  # noqa: ANN201
+def create_counter(visitor: Visitor, office: Office):
     """Add a counter; the display shows it at once."""
     _counter, error = attempt(lambda: office_setup.create_counter(
         db(), office, form_values(), now=now(), by=visitor.changer))
@@ -164,7 +166,7 @@ def _find_counter(office: Office, number: int) -> Counter | None:
 
 @blueprint.get("/admin/offices/<slug>/counters/<int:number>")
 @admin_page()
-def counter_page(visitor: Visitor, office: Office, number: int):  # noqa: ANN201
+def counter_page(visitor: Visitor, office: Office, number: int):
     """One counter's form."""
     counter = _find_counter(office, number)
     if counter is None:
@@ -177,7 +179,7 @@ def counter_page(visitor: Visitor, office: Office, number: int):  # noqa: ANN201
 
 @blueprint.post("/admin/offices/<slug>/counters/<int:number>")
 @admin_page()
-def update_counter(visitor: Visitor, office: Office, number: int):  # noqa: ANN201
+def update_counter(visitor: Visitor, office: Office, number: int):
     """Save a counter: name, services, in use or retired."""
     counter = _find_counter(office, number)
     if counter is None:
@@ -203,7 +205,7 @@ def _priorities(office: Office) -> list[PriorityCategory]:
                                        PriorityCategory.sort_order, PriorityCategory.code)))
 
 
-def _priority_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
+def _priority_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     return render("admin.priorities.html", visitor, status, office=office,
                   section="priorities", priorities=_priorities(office), values=values,
                   errors=errors)
@@ -211,14 +213,14 @@ def _priority_list(visitor: Visitor, office: Office, values, errors: dict, statu
 
 @blueprint.get("/admin/offices/<slug>/priorities")
 @admin_page()
-def priorities(visitor: Visitor, office: Office):  # noqa: ANN201
+def priorities(visitor: Visitor, office: Office):
     """The office's priority categories, with a form to add one."""
     return _priority_list(visitor, office, {}, {})
 
 
 @blueprint.post("/admin/offices/<slug>/priorities")
 @admin_page()
-def create_priority(visitor: Visitor, office: Office):  # noqa: ANN201
+def create_priority(visitor: Visitor, office: Office):
     """Add a priority category; the kiosk offers it at once."""
     _category, error = attempt(lambda: office_setup.create_priority(
         db(), office, form_values(), now=now(), by=visitor.changer))
@@ -236,7 +238,7 @@ def _find_priority(office: Office, code: str) -> PriorityCategory | None:
 
 @blueprint.get("/admin/offices/<slug>/priorities/<code>")
 @admin_page()
-def priority_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
+def priority_page(visitor: Visitor, office: Office, code: str):
     """One priority category's form."""
     category = _find_priority(office, code)
     if category is None:
@@ -249,7 +251,7 @@ def priority_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
 
 @blueprint.post("/admin/offices/<slug>/priorities/<code>")
 @admin_page()
-def update_priority(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
+def update_priority(visitor: Visitor, office: Office, code: str):
     """Save a priority category."""
     category = _find_priority(office, code)
     if category is None:

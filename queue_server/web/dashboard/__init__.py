@@ -31,7 +31,7 @@ blueprint = Blueprint("dashboard", __name__, template_folder="templates",
 blueprint.after_request(secure_headers)
 
 
-def _page(template: str, status: int = 200, **values: object):  # noqa: ANN202
+def _page(template: str, status: int = 200, **values: object):
     language = page_language()
     t = texts(TEXTS, language)
     return render_template(template, t=t, language=language, csrf_token=csrf_token(),
@@ -39,11 +39,11 @@ def _page(template: str, status: int = 200, **values: object):  # noqa: ANN202
                            **values), status
 
 
-def _refusal(text_key: str, status: int):  # noqa: ANN202
+def _refusal(text_key: str, status: int):
     return _page("dashboard.error.html", status, message_key=text_key)
 
 
-def _checked_office(slug: str):  # noqa: ANN202
+def _checked_office(slug: str):
     """(office, None) when the visitor manages it, else (None, the response to send)."""
     user = logged_in_user()
     if user is None:
@@ -57,7 +57,7 @@ def _checked_office(slug: str):  # noqa: ANN202
 
 
 @blueprint.get("/dashboard")
-def home():  # noqa: ANN201
+def home():
     """Managers go to their office; admins see every office side by side."""
     user = logged_in_user()
     if user is None:
@@ -71,7 +71,7 @@ def home():  # noqa: ANN201
 
 
 @blueprint.get("/dashboard/<slug>")
-def office_dashboard(slug: str):  # noqa: ANN201
+def office_dashboard(slug: str):
     """The live monitor, the reports with charts and exports, and the feedback inbox."""
     office, refusal = _checked_office(slug)
     if refusal is not None:
@@ -80,7 +80,7 @@ def office_dashboard(slug: str):  # noqa: ANN201
 
 
 @blueprint.get("/dashboard/<slug>/officers")
-def officers_page(slug: str):  # noqa: ANN201
+def officers_page(slug: str):
     """The monthly officer report as a printable page (?month=YYYY-MM)."""
     office, refusal = _checked_office(slug)
     if refusal is not None:
