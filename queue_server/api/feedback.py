@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from queue_server.api import api, openapi
 from queue_server.api.common import db, json_body, now, principal, read_fields
 from queue_server.core.clock import iso_local
-from queue_server.core.errors import Conflict, Forbidden, NotFound
+from queue_server.core.errors import Conflict, DomainError, Forbidden, NotFound
 from queue_server.core.i18n import MESSAGES
 from queue_server.feedback import inbox, ratings
 from queue_server.models import DeviceKind, FeedbackSource, Ticket, VisitCount
@@ -61,8 +61,17 @@ def _ticket_or_404(code: str) -> Ticket:
 def create_feedback(code: str):  # noqa: ANN201
     """Rate a finished ticket once: 201; 409 when not finished or already rated."""
     tablet = _rating_tablet()
-    if tablet is None:
-        lookup_limits.check_feedback()
+    if tablet is not None:
+        return _rate(code, tablet)
+    lookup_limits.check_feedback()
+    try:
+        return _rate(code, None)
+    except DomainError:
+        lookup_limits.feedback_refused()
+        raise
+
+
+def _rate(code: str, tablet: Principal | None):  # noqa: ANN202
     fields = read_fields(json_body(), {"rating": int},
                          {"reasons": list, "comment": str, "visits": str})
     ticket = _ticket_or_404(code)

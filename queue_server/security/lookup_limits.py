@@ -1,5 +1,5 @@
 """Per-client limits on the public ticket endpoints: unknown lookup codes (so codes cannot be
-enumerated) and feedback. In-process, like the login throttle: each process counts its own.
+enumerated) and refused feedback. In-process, like the login throttle: each process counts its own.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from queue_server.security.rate_window import SlidingWindow
 WINDOW_S = 600
 # A phone never mistypes a code (it comes from the QR); a handful of misses is a guess.
 UNKNOWN_CODES_PER_WINDOW = 30
-# Phones behind one Wi-Fi router share an address: room for a busy hall's ratings.
-FEEDBACK_PER_WINDOW = 30
+# Phones behind one Wi-Fi router share an address, so a rating that counts is never limited
+# (one per finished ticket is the rule already); only refused posts are counted.
+FEEDBACK_REFUSALS_PER_WINDOW = 30
 
 
 class TooManyRequests(DomainError):
@@ -36,7 +37,7 @@ class Limits:
     unknown_codes: SlidingWindow = field(
         default_factory=lambda: SlidingWindow(UNKNOWN_CODES_PER_WINDOW, WINDOW_S))
     feedback: SlidingWindow = field(
-        default_factory=lambda: SlidingWindow(FEEDBACK_PER_WINDOW, WINDOW_S))
+        default_factory=lambda: SlidingWindow(FEEDBACK_REFUSALS_PER_WINDOW, WINDOW_S))
 
 
 def limits() -> Limits:
@@ -62,9 +63,12 @@ def unknown_code() -> None:
 
 
 def check_feedback() -> None:
-    """Count one feedback post from a phone; refuse beyond the limit."""
-    window, moment = limits().feedback, time.monotonic()
-    wait = window.retry_after(client(), moment)
+    """Refuse feedback from a phone's address that had too many posts refused."""
+    wait = limits().feedback.retry_after(client(), time.monotonic())
     if wait is not None:
         raise TooManyRequests(wait)
-    window.hit(client(), moment)
+
+
+def feedback_refused() -> None:
+    """Count a refused feedback post (bad input, unknown, unfinished or already rated ticket)."""
+    limits().feedback.hit(client(), time.monotonic())
