@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import current_app, request
@@ -11,6 +12,8 @@ from queue_server.core.errors import DomainError, Unauthorized
 from queue_server.core.i18n import MESSAGES
 from queue_server.security.login_throttle import LoginThrottle
 from queue_server.security.tokens import IssuedToken, issue_user_token
+
+log = logging.getLogger(__name__)
 
 MESSAGES.update({
     "too_many_attempts": (
@@ -52,6 +55,7 @@ def throttled_login(username: str, password: str) -> IssuedToken:
         issued = issue_user_token(db(), username, password, now=now(), lifetime=lifetime)
     except Unauthorized:
         throttle.failed(username, client, moment)
+        log.info("login refused: user %r from %s", username, client)
         raise
     throttle.succeeded(username, client)
     return issued

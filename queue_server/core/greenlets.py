@@ -38,7 +38,19 @@ def off_the_loop(function: Callable[..., Result], *args: object) -> Result:
         from gevent.threadpool import ThreadPool
 
         _pool = ThreadPool(NATIVE_THREADS)
-    return _pool.apply(function, args)
+    is_returned, outcome = _pool.apply(_outcome, (function, args))
+    if not is_returned:
+        raise outcome
+    return outcome
+
+
+def _outcome(function: Callable[..., Result], args: tuple) -> tuple[bool, object]:
+    # gevent's pool prints the traceback of whatever a task raises before handing it back:
+    # every wrong password (argon2 raises on a mismatch) would print one on the console.
+    try:
+        return True, function(*args)
+    except Exception as error:  # noqa: BLE001 - raised again in the calling greenlet
+        return False, error
 
 
 def refuse_gevent_websocket() -> None:
