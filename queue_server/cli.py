@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
 import os
 import secrets
 import socket
@@ -19,6 +20,7 @@ from queue_server.core.db import make_engine, make_session_factory
 from queue_server.core.errors import DomainError
 from queue_server.core.greenlets import refuse_gevent_websocket
 from queue_server.core.i18n import message
+from queue_server.core.lan import lan_address
 from queue_server.core.migrate import upgrade_database
 from queue_server.core.settings import Settings, SettingsError, load_settings
 from queue_server.models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
@@ -77,7 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=_init)
 
     serve = commands.add_parser("serve", help="run the production server (gunicorn + gevent)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only); "
+                            "0.0.0.0 serves the office network, and links in QR codes then "
+                            "use this machine's network address unless QUEUE_PUBLIC_URL is set")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=_serve)
 
@@ -237,12 +242,53 @@ def _device_revoke(arguments: argparse.Namespace) -> int:
 
 
 def _serve(arguments: argparse.Namespace) -> int:
-    load_settings()  # refuse bad settings before starting workers
+    settings = load_settings()  # refuse bad settings before starting workers
     refuse_gevent_websocket()
+    base, warning = _link_base(arguments.host, arguments.port, settings)
+    if not settings.public_url and warning is None:
+        os.environ["QUEUE_PUBLIC_URL"] = base  # the worker builds every link from it
+    print(f"Links on tickets and in QR codes: {base}", file=sys.stderr)
+    if warning:
+        print(warning, file=sys.stderr)
     command = [sys.executable, "-m", "gunicorn", "--config", _gunicorn_config(),
                "--bind", f"{arguments.host}:{arguments.port}", "queue_server.wsgi:app"]
     os.execvp(command[0], command)
     return 0  # not reached
+
+
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+_BANNER = "!" * 78
+
+
+def _link_base(host: str, port: int, settings: Settings) -> tuple[str, str | None]:
+    """The base of the links phones open (QR codes), and a warning when they cannot open it."""
+    if settings.public_url:
+        return settings.public_url, None
+    if host in WILDCARD_HOSTS:
+        address = lan_address()
+        if address:
+            return f"http://{address}:{port}", None
+        return f"http://127.0.0.1:{port}", _phones_warning(
+            "this machine has no network address", port)
+    if _is_loopback(host):
+        return f"http://{host}:{port}", _phones_warning(
+            f"the server answers only on {host} (this machine)", port)
+    return f"http://{host}:{port}", None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _phones_warning(reason: str, port: int) -> str:
+    return (f"{_BANNER}\n"
+            f"!! PHONES CANNOT OPEN THE LINKS PRINTED ON TICKETS: {reason}.\n"
+            f"!! Serve on the office network:  queue-server serve --host 0.0.0.0 --port {port}\n"
+            f"!!   (make run HOST=0.0.0.0), or set QUEUE_PUBLIC_URL to the address phones use,\n"
+            f"!!   such as QUEUE_PUBLIC_URL=http://192.168.1.10:{port}\n{_BANNER}")
 
 
 def _gunicorn_config() -> str:
@@ -277,7 +323,7 @@ def _demo(arguments: argparse.Namespace) -> int:
     _init(argparse.Namespace(config=settings.office_file))
     logins = _in_session(_refresh_demo_accounts)
     _write_private(Path(settings.var_dir) / "printer-token", logins["printer_token"])
-    _print_demo(logins, f"http://{arguments.host}:{arguments.port}")
+    _print_demo(logins, _link_base(arguments.host, arguments.port, settings)[0])
     return 0
 
 
