@@ -361,6 +361,7 @@ def _print_demo(logins: dict, base: str, *, is_kept: bool) -> None:
     print(f"""
 Demo office ready: {base}
 
+  Start page (every screen): {base}/
   Kiosk (touch screen):   {base}/kiosk/{slug}?token={logins['kiosk_token']}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
