@@ -43,6 +43,12 @@ def test_a_wrong_method_on_a_page_is_an_html_page_that_says_what_is_allowed(clie
     assert "Không mở được trang theo cách này" in response.get_data(as_text=True)
 
 
+def test_bad_input_in_a_page_address_is_an_html_400(client):
+    response = client.get("/kiosk/%00", headers=BROWSER)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Không thực hiện được yêu cầu" in response.get_data(as_text=True)
+
+
 def test_the_api_keeps_json_errors_even_for_a_browser(client):
     for method, path, status in [("get", "/api/v1/khong-co", 404),
                                  ("delete", "/api/v1/offices", 405)]:
