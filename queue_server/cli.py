@@ -294,8 +294,8 @@ def _phones_warning(reason: str, port: int) -> str:
     return (f"{_BANNER}\n"
             f"!! PHONES CANNOT OPEN THE LINKS PRINTED ON TICKETS: {reason}.\n"
             f"!! Serve on the office network:  queue-server serve --host 0.0.0.0 --port {port}\n"
-            f"!!   (make run HOST=0.0.0.0), or set QUEUE_PUBLIC_URL to the address phones use,\n"
-            f"!!   such as QUEUE_PUBLIC_URL=http://192.168.1.10:{port}\n{_BANNER}")
+            f"!!   (make run SERVE_HOST=0.0.0.0), or set QUEUE_PUBLIC_URL to the address\n"
+            f"!!   phones use, such as QUEUE_PUBLIC_URL=http://192.168.1.10:{port}\n{_BANNER}")
 
 
 def _gunicorn_config() -> str:
