@@ -27,10 +27,13 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	@touch $@
 
 # The demo printer agent prints to var/tickets/ (PNG + ESC/POS bytes); it stops with the server.
+# SERVE_HOST=0.0.0.0: phones on the office network open the ticket links (QR codes);
+# SERVE_HOST=127.0.0.1 keeps the demo on this machine.
+SERVE_HOST ?= 0.0.0.0
 run: install
-	$(BIN)/queue-server demo
+	$(BIN)/queue-server demo --host $(SERVE_HOST)
 	$(BIN)/queue-printer --server http://127.0.0.1:8000 --token-file var/printer-token --printer image://var/tickets & \
-	trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(BIN)/queue-server serve
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; $(BIN)/queue-server serve --host $(SERVE_HOST)
 
 # REQUIRE_BROWSER=1 / REQUIRE_SERVICES=1 turn a missing Chromium, PostgreSQL or Redis
 # from a skip into a failure (CI sets both).

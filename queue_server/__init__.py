@@ -132,10 +132,11 @@ def _register(app: Flask) -> None:
     from queue_server.api.errors import register_error_handlers
     from queue_server.realtime import broadcasts
     from queue_server.web import register_pages
+    from queue_server.web.error_pages import error_page
 
     app.register_blueprint(api)
     register_pages(app)
-    register_error_handlers(app)
+    register_error_handlers(app, page=error_page)
     broadcasts.register(socketio)
     app.teardown_appcontext(_close_session)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import ipaddress
+import json
 import os
-import secrets
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +23,18 @@ from queue_server.core.db import make_engine, make_session_factory
 from queue_server.core.errors import DomainError, SettingsError
 from queue_server.core.greenlets import refuse_gevent_websocket
 from queue_server.core.i18n import message
+from queue_server.core.lan import lan_address
 from queue_server.core.migrate import upgrade_database
 from queue_server.core.settings import Settings, load_settings
-from queue_server.models import AdminAction, AdminObject, Device, DeviceKind, Office, Role, User
-from queue_server.security.tokens import add_device, add_user, hash_token, set_password
+from queue_server.models import Device, DeviceKind, Office, Role
+from queue_server.security.tokens import add_device, add_user
 from queue_server.setup.accounts import (
     log_device_created,
-    log_password_reset,
     log_user_created,
     revoke,
 )
-from queue_server.setup.audit_log import Changer, record
+from queue_server.setup.audit_log import Changer
+from queue_server.setup.demo_logins import demo_logins
 from queue_server.setup.office_file import OfficeConfigError, load_office_file
 from queue_server.setup.seeding import apply_office_specs
 from queue_server.tickets.daily import close_previous_days
@@ -79,7 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=_init)
 
     serve = commands.add_parser("serve", help="run the production server (gunicorn + gevent)")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only); "
+                            "0.0.0.0 serves the office network, and links in QR codes then "
+                            "use this machine's network address unless QUEUE_PUBLIC_URL is set")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(handler=_serve)
 
@@ -112,9 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--to", dest="target", required=True, help="target database URL")
     copy.set_defaults(handler=_copy_data)
 
-    demo = commands.add_parser("demo", help="init with the demo office, fresh demo logins")
-    demo.add_argument("--host", default="127.0.0.1")
+    demo = commands.add_parser(
+        "demo", help="init with the demo office and print its screens and logins (kept from "
+                     "the last run while they work)")
+    demo.add_argument("--host", default="127.0.0.1",
+                      help="the address serve listens on, for the printed links")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--rotate-tokens", action="store_true",
+                      help="new demo passwords and device tokens: every officer is logged out, "
+                           "and the kiosk, printer and rating tablet need their new links")
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -241,12 +253,53 @@ def _device_revoke(arguments: argparse.Namespace) -> int:
 
 
 def _serve(arguments: argparse.Namespace) -> int:
-    load_settings()  # refuse bad settings before starting workers
+    settings = load_settings()  # refuse bad settings before starting workers
     refuse_gevent_websocket()
+    base, warning = _link_base(arguments.host, arguments.port, settings)
+    if not settings.public_url and warning is None:
+        os.environ["QUEUE_PUBLIC_URL"] = base  # the worker builds every link from it
+    print(f"Links on tickets and in QR codes: {base}", file=sys.stderr)
+    if warning:
+        print(warning, file=sys.stderr)
     command = [sys.executable, "-m", "gunicorn", "--config", _gunicorn_config(),
                "--bind", f"{arguments.host}:{arguments.port}", "queue_server.wsgi:app"]
     os.execvp(command[0], command)
     return 0  # not reached
+
+
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+_BANNER = "!" * 78
+
+
+def _link_base(host: str, port: int, settings: Settings) -> tuple[str, str | None]:
+    """The base of the links phones open (QR codes), and a warning when they cannot open it."""
+    if settings.public_url:
+        return settings.public_url, None
+    if host in WILDCARD_HOSTS:
+        address = lan_address()
+        if address:
+            return f"http://{address}:{port}", None
+        return f"http://127.0.0.1:{port}", _phones_warning(
+            "this machine has no network address", port)
+    if _is_loopback(host):
+        return f"http://{host}:{port}", _phones_warning(
+            f"the server answers only on {host} (this machine)", port)
+    return f"http://{host}:{port}", None
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _phones_warning(reason: str, port: int) -> str:
+    return (f"{_BANNER}\n"
+            f"!! PHONES CANNOT OPEN THE LINKS PRINTED ON TICKETS: {reason}.\n"
+            f"!! Serve on the office network:  queue-server serve --host 0.0.0.0 --port {port}\n"
+            f"!!   (make run SERVE_HOST=0.0.0.0), or set QUEUE_PUBLIC_URL to the address\n"
+            f"!!   phones use, such as QUEUE_PUBLIC_URL=http://192.168.1.10:{port}\n{_BANNER}")
 
 
 def _gunicorn_config() -> str:
@@ -272,21 +325,34 @@ def _copy_data(arguments: argparse.Namespace) -> int:
     return 0
 
 
-DEMO_USERS = [("admin", Role.ADMIN), ("quanly", Role.MANAGER), ("canbo1", Role.STAFF),
-              ("canbo2", Role.STAFF)]
+DEMO_LOGINS = "demo-logins.json"
 
 
 def _demo(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     _init(argparse.Namespace(config=settings.office_file))
-    logins = _in_session(_refresh_demo_accounts)
+    saved = Path(settings.var_dir) / DEMO_LOGINS
+    kept = {} if arguments.rotate_tokens else _read_json(saved)
+    logins = _in_session(lambda session, _settings: demo_logins(
+        session, kept, now=utc_now(), by=_operator("demo"),
+        device_idle_limit=timedelta(days=settings.device_token_idle_days)))
+    _write_private(saved, json.dumps(logins))
     _write_private(Path(settings.var_dir) / "printer-token", logins["printer_token"])
-    _print_demo(logins, f"http://{arguments.host}:{arguments.port}")
+    _print_demo(logins, _link_base(arguments.host, arguments.port, settings)[0],
+                is_kept=bool(kept) and logins == kept)
     return 0
 
 
+def _read_json(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
 def _write_private(path: Path, text: str) -> None:
-    """Write a secret readable only by its owner (the demo printer agent's token)."""
+    """Write a secret readable only by its owner (the demo's logins and printer token)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -294,51 +360,12 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text + "\n")
 
 
-def _refresh_demo_accounts(session, _settings) -> dict:
-    # New random passwords and kiosk token at every start: a demo never has a fixed password.
-    office = session.scalar(select(Office).order_by(Office.id))
-    by = _operator("demo")
-    passwords = {}
-    for username, role in DEMO_USERS:
-        password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            user = add_user(session, username, password, role,
-                            None if role is Role.ADMIN else office, now=utc_now())
-            log_user_created(session, by, user, now=utc_now())
-        else:
-            set_password(user, password)
-            log_password_reset(session, by, user, now=utc_now())
-        passwords[username] = password
-    return {"office": office.slug, "passwords": passwords,
-            "kiosk_token": _rotate_device(session, office, "kiosk-1", DeviceKind.KIOSK, by),
-            # Unpaired, so it prints for kiosk-1 (and any other kiosk without a printer).
-            "printer_token": _rotate_device(session, office, "printer-1", DeviceKind.PRINTER,
-                                            by),
-            "rating_token": _rotate_device(session, office, "rating-1", DeviceKind.RATING, by)}
-
-
-def _rotate_device(session, office: Office, name: str, kind: DeviceKind,
-                   by: Changer) -> str:
-    device = session.scalar(select(Device).where(Device.office_id == office.id,
-                                                 Device.name == name))
-    if device is None:
-        device, token = add_device(session, name, kind, office, now=utc_now())
-        log_device_created(session, by, device, None, now=utc_now())
-        return token
-    token = "d_" + secrets.token_urlsafe(32)
-    changes = {"token": "replaced"} | ({"is_revoked": [True, False]} if device.is_revoked else {})
-    device.token_hash, device.is_revoked = hash_token(token), False
-    record(session, by, now=utc_now(), office_id=office.id, action=AdminAction.UPDATED,
-           kind=AdminObject.DEVICE, key=device.name, changes=changes)
-    return token
-
-
-def _print_demo(logins: dict, base: str) -> None:
+def _print_demo(logins: dict, base: str, *, is_kept: bool) -> None:
     slug = logins["office"]
     print(f"""
 Demo office ready: {base}
 
+  Start page (every screen): {base}/
   Kiosk (touch screen):   {base}/kiosk/{slug}?token={logins['kiosk_token']}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
@@ -348,10 +375,13 @@ Demo office ready: {base}
   API description:        {base}/api/v1/openapi.json
   Ticket printer:         virtual, writes each ticket to var/tickets/<number>.png and .bin
 
-Demo logins (new passwords at every start; keep this window):""")
+Demo logins ({"the same as at the last run" if is_kept else "new"}; keep this window):""")
     for username, password in logins["passwords"].items():
         print(f"  {username:<8} {password}")
-    print()
+    print("""
+Restarting keeps these logins and the devices' tokens. For new ones (every officer is logged
+out; the kiosk and the rating tablet need their new links): queue-server demo --rotate-tokens
+""")
 
 
 if __name__ == "__main__":

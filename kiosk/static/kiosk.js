@@ -8,6 +8,7 @@ const ROOT = page.dataset.root || "";
 const API = `${ROOT}/api/v1`;
 const OFFICE_API = `${API}/offices/${encodeURIComponent(OFFICE)}`;
 const TOKEN_KEY = `queue.kiosk.token.${OFFICE}`;
+const ACCEPTED_KEY = `queue.kiosk.accepted.${OFFICE}`; // the stored token has worked here
 const TIME_ZONE = page.dataset.timezone || "Asia/Ho_Chi_Minh";
 
 const TICKET_SECONDS = 15;
@@ -22,6 +23,7 @@ const kiosk = {
   language: "vi",
   token: null,
   isPaired: false, // checked with the server before anything is shown or issued
+  wasAccepted: false,
   services: [],
   priorities: [],
   opening: { is_open: true },
@@ -84,7 +86,10 @@ function readToken() {
     address.searchParams.delete("token");
     history.replaceState(history.state, "", address.pathname + address.search + address.hash);
     if (fromAddress.trim()) {
-      try { localStorage.setItem(TOKEN_KEY, fromAddress.trim()); } catch { /* kept in memory */ }
+      try {
+        localStorage.setItem(TOKEN_KEY, fromAddress.trim());
+        localStorage.removeItem(ACCEPTED_KEY); // a new token has not worked yet
+      } catch { /* kept in memory */ }
       return fromAddress.trim();
     }
   }
@@ -111,7 +116,31 @@ function showUnpaired() {
   kiosk.isPaired = false;
   stopCountdown();
   clearTimeout(refreshTimer);
+  // A token that worked here and is now refused (revoked, replaced, expired) is not the same
+  // as a kiosk that was never set up.
+  const isRefused = Boolean(kiosk.token) && wasAccepted();
+  $("unpaired-title").dataset.text = isRefused ? "refusedTitle" : "unpairedTitle";
+  $("unpaired-text").dataset.text = isRefused ? "refusedText" : "unpairedText";
+  for (const element of [$("unpaired-title"), $("unpaired-text")]) {
+    element.textContent = texts()[element.dataset.text];
+  }
   show("unpaired");
+}
+
+// Whether the kiosk may still issue; says so on screen at once when not.
+async function checkPairing() {
+  if (await isPaired()) {
+    kiosk.wasAccepted = true;
+    try { localStorage.setItem(ACCEPTED_KEY, "1"); } catch { /* kept in memory */ }
+    return true;
+  }
+  showUnpaired();
+  return false;
+}
+
+function wasAccepted() {
+  if (kiosk.wasAccepted) return true;
+  try { return localStorage.getItem(ACCEPTED_KEY) === "1"; } catch { return false; }
 }
 
 // ---- live data: services, opening, priorities ----
@@ -155,8 +184,16 @@ async function refresh() {
 function connectLive() {
   if (typeof window.io !== "function") return; // periodic refreshes still keep the counts
   const socket = window.io({ path: `${ROOT}/socket.io`, reconnectionDelayMax: 10000 });
-  socket.on("connect", () => {
+  let hasConnected = false;
+  socket.on("connect", async () => {
     socket.sendBuffer = []; // never replay anything queued while offline
+    // Back after the server restarted: its token may have been replaced meanwhile, and the
+    // kiosk must say so now, not at a citizen's tap.
+    if (hasConnected && !(await checkPairing())) {
+      setSocketUp(true); // connected; the screen says why no number can be taken
+      return;
+    }
+    hasConnected = true;
     setSocketUp(true);
     socket.emit("subscribe", { office: OFFICE, channel: "board" }, () => scheduleRefresh(0));
   });
@@ -175,10 +212,7 @@ function connectLive() {
 // this kiosk's own token again, then take the new snapshot; no reload needed.
 async function onOfficeChanged(event) {
   if (!event || event.office !== OFFICE) return;
-  if (!(await isPaired())) {
-    showUnpaired();
-    return;
-  }
+  if (!(await checkPairing())) return;
   refreshOfficeName();
   scheduleRefresh(0);
 }
@@ -545,11 +579,8 @@ async function start() {
   setInterval(tickClock, 5000);
 
   kiosk.token = readToken();
-  kiosk.isPaired = await isPaired();
-  if (!kiosk.isPaired) {
-    showUnpaired();
-    return;
-  }
+  kiosk.isPaired = await checkPairing();
+  if (!kiosk.isPaired) return;
   connectLive();
   await refresh();
 }

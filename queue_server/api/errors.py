@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -12,6 +13,8 @@ from queue_server.core.errors import DomainError
 from queue_server.core.i18n import message, pick_language
 
 log = logging.getLogger(__name__)
+
+ErrorPage = Callable[[int, str, str], Response | None]
 
 _HTTP_CODES = {
     400: "invalid_request",
@@ -46,13 +49,23 @@ def _rollback() -> None:
             log.warning("rollback failed", exc_info=True)
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Install the handlers: domain errors, HTTP errors, database outages, anything else."""
+def register_error_handlers(app: Flask, page: ErrorPage | None = None) -> None:
+    """Install the handlers: domain errors, HTTP errors, database outages, anything else.
+
+    `page(status, code, message)` answers a browser's page address in HTML; it returns None
+    for everything else (the API, scripts asking for JSON), which gets the JSON error.
+    """
+
+    def answer(status: int, code: str, message_key: str | None = None, /,
+               **params: object):
+        response = error_response(status, code, message_key, **params)
+        shown = page(status, code, response.get_json()["error"]["message"]) if page else None
+        return shown or response
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         _rollback()
-        response = error_response(error.status, error.code, error.message_key, **error.params)
+        response = answer(error.status, error.code, error.message_key, **error.params)
         response.headers.update(getattr(error, "headers", None) or {})  # e.g. Retry-After
         return response
 
@@ -60,7 +73,7 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         _rollback()
         code = _HTTP_CODES.get(error.code or 500, "invalid_request")
-        response = error_response(error.code or 500, code)
+        response = answer(error.code or 500, code)
         allowed = getattr(error, "valid_methods", None)  # MethodNotAllowed's
         if error.code == 405 and allowed:
             response.headers["Allow"] = ", ".join(allowed)
@@ -71,7 +84,7 @@ def register_error_handlers(app: Flask) -> None:
     def _database(error: Exception):
         _rollback()
         log.error("database unavailable: %s", error)
-        response = error_response(503, "unavailable")
+        response = answer(503, "unavailable")
         response.headers["Retry-After"] = "5"
         return response
 
@@ -79,4 +92,4 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         _rollback()
         log.error("unexpected error on %s %s", request.method, request.path, exc_info=error)
-        return error_response(500, "internal_error")
+        return answer(500, "internal_error")

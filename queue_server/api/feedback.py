@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, read_fields
 from queue_server.core.clock import iso_local
-from queue_server.core.errors import Conflict, Forbidden, NotFound
+from queue_server.core.errors import Conflict, DomainError, Forbidden, NotFound
 from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now
 from queue_server.edge import limits
@@ -64,8 +64,17 @@ def _ticket_or_404(code: str) -> Ticket:
 def create_feedback(code: str):
     """Rate a finished ticket once: 201; 409 when not finished or already rated."""
     tablet = _rating_tablet()
-    if tablet is None:
-        limits.check_feedback()
+    if tablet is not None:
+        return _rate(code, tablet)
+    limits.check_feedback()
+    try:
+        return _rate(code, None)
+    except DomainError:
+        limits.feedback_refused()
+        raise
+
+
+def _rate(code: str, tablet: Principal | None) -> tuple[Response, int]:
     fields = read_fields(json_body(), {"rating": int},
                          {"reasons": list, "comment": str, "visits": str})
     ticket = _ticket_or_404(code)

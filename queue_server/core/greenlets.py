@@ -38,7 +38,20 @@ def off_the_loop(function: Callable[..., Result], *args: object) -> Result:
         from gevent.threadpool import ThreadPool
 
         _pool = ThreadPool(NATIVE_THREADS)
-    return _pool.apply(function, args)
+    returned, raised = _pool.apply(_outcome, (function, args))
+    if raised is not None:
+        raise raised
+    return returned  # type: ignore[return-value]  # None only when raised is set
+
+
+def _outcome(function: Callable[..., Result],
+             args: tuple[object, ...]) -> tuple[Result | None, Exception | None]:
+    # gevent's pool prints the traceback of whatever a task raises before handing it back:
+    # every wrong password (argon2 raises on a mismatch) would print one on the console.
+    try:
+        return function(*args), None
+    except Exception as error:  # noqa: BLE001 - raised again in the calling greenlet
+        return None, error
 
 
 def refuse_gevent_websocket() -> None:

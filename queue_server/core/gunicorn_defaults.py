@@ -1,5 +1,8 @@
 """gunicorn settings for `queue-server serve`: one gevent worker, WebSockets, quick restarts."""
 
+import signal
+from typing import Any
+
 worker_class = "gevent"
 workers = 1
 # Displays, counters and citizens' phones each hold a WebSocket.
@@ -11,3 +14,22 @@ keepalive = 5
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+
+
+def post_worker_init(worker: Any) -> None:  # gunicorn ships no types
+    """Quit once on Ctrl-C: the terminal's SIGINT and the master's SIGQUIT both reach the worker.
+
+    gunicorn's gevent worker quits in a new greenlet per signal; the second one's SystemExit
+    lands in the interpreter's shutdown, and gevent prints it as a traceback.
+    """
+    quit_now = worker.handle_quit
+    is_quitting = False
+
+    def quit_once(number: int, frame: object) -> None:
+        nonlocal is_quitting
+        if not is_quitting:
+            is_quitting = True
+            quit_now(number, frame)
+
+    signal.signal(signal.SIGQUIT, quit_once)
+    signal.signal(signal.SIGINT, quit_once)

@@ -125,13 +125,18 @@ def _coerce(name: str, value: Any, where: str) -> object:
 def _persistent_secret(var_dir: Path) -> str:
     # Generated once and kept, so sessions survive restarts without a configured key.
     path = var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
+    key = path.read_text().strip() if path.exists() else ""
+    if key:
+        return key
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written aside and renamed: a crash never leaves an empty key behind (no session works
+    # with an empty key, and every restart would read it again).
+    aside = var_dir / f".secret_key.{os.getpid()}"
+    descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
+    os.replace(aside, path)
     return key
 
 

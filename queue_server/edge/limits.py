@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now, state
 from queue_server.security.limits import LoginThrottle, TicketLimits, TooManyRequests
 from queue_server.security.tokens import IssuedToken, issue_user_token
+
+log = logging.getLogger(__name__)
 
 MESSAGES.update({
     "too_many_attempts": (
@@ -49,6 +52,7 @@ def throttled_login(username: str, password: str) -> IssuedToken:
         issued = issue_user_token(db(), username, password, now=now(), lifetime=lifetime)
     except Unauthorized:
         throttle.failed(username, client, moment)
+        log.info("login refused: user %r from %s", username, client)
         raise
     throttle.succeeded(username, client)
     return issued
@@ -67,9 +71,12 @@ def unknown_code() -> None:
 
 
 def check_feedback() -> None:
-    """Count one feedback post from a phone; refuse beyond the limit."""
-    window, client, moment = ticket_limits().feedback, client_address(), time.monotonic()
-    wait = window.retry_after(client, moment)
+    """Refuse feedback from a phone's address that had too many posts refused."""
+    wait = ticket_limits().feedback.retry_after(client_address(), time.monotonic())
     if wait is not None:
         raise TooManyRequests(wait)
-    window.hit(client, moment)
+
+
+def feedback_refused() -> None:
+    """Count a refused feedback post (bad input, unknown, unfinished or already rated ticket)."""
+    ticket_limits().feedback.hit(client_address(), time.monotonic())

@@ -6,7 +6,7 @@ that come from their own address: an officer at another machine is never held ba
 the attacker's machine the wait is at most `MAX_LOCK_S`.
 
 Public ticket lookups: unknown codes per client in a sliding window (so codes cannot be
-enumerated); feedback posts per client likewise.
+enumerated); refused feedback posts per client likewise.
 """
 
 from __future__ import annotations
@@ -129,8 +129,9 @@ def lock_seconds(beyond: int) -> float:
 WINDOW_S = 600
 # A phone never mistypes a code (it comes from the QR); a handful of misses is a guess.
 UNKNOWN_CODES_PER_WINDOW = 30
-# Phones behind one Wi-Fi router share an address: room for a busy hall's ratings.
-FEEDBACK_PER_WINDOW = 30
+# Phones behind one Wi-Fi router share an address, so a rating that counts is never limited
+# (one per finished ticket is the rule already); only refused posts are counted.
+FEEDBACK_REFUSALS_PER_WINDOW = 30
 
 
 class SlidingWindow:
@@ -185,4 +186,4 @@ class TicketLimits:
     unknown_codes: SlidingWindow = field(
         default_factory=lambda: SlidingWindow(UNKNOWN_CODES_PER_WINDOW, WINDOW_S))
     feedback: SlidingWindow = field(
-        default_factory=lambda: SlidingWindow(FEEDBACK_PER_WINDOW, WINDOW_S))
+        default_factory=lambda: SlidingWindow(FEEDBACK_REFUSALS_PER_WINDOW, WINDOW_S))

@@ -217,6 +217,25 @@ def test_feedback_from_one_client_is_limited_and_others_are_not(client, accounts
     assert other.status_code == 201
 
 
+def test_a_hall_sharing_one_address_rates_every_finished_ticket(client, accounts):
+    hall = {"REMOTE_ADDR": "192.168.1.1"}  # every phone behind the office's Wi-Fi router
+    tickets = [finished_ticket(client, accounts) for _ in range(40)]
+    answers = [rate(client, ticket["code"], environ=hall, rating=5).status_code
+               for ticket in tickets]
+    assert answers == [201] * 40
+
+
+def test_refused_ratings_from_one_address_are_limited_whatever_the_reason(client, accounts):
+    guesser = {"REMOTE_ADDR": "10.0.0.9"}
+    rated, waiting = finished_ticket(client, accounts), issue(client, accounts, "tu-phap")
+    assert rate(client, rated["code"], environ=guesser, rating=4).status_code == 201
+    answers = [rate(client, code, environ=guesser, rating=5).status_code
+               for code in [rated["code"], waiting["code"]] * 15]
+    assert answers == [409] * 30
+    assert rate(client, finished_ticket(client, accounts)["code"], environ=guesser,
+                rating=5).status_code == 429
+
+
 def test_the_rating_tablet_is_not_held_by_the_phone_limit(app, client, accounts, clock):
     token = rating_tablet(app, clock)
     ticket = finished_ticket(client, accounts)

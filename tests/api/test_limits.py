@@ -74,7 +74,7 @@ def test_malformed_input_is_a_coded_400(client, accounts, body, code):
                                   "/api/v1/offices/test-office/announcement?number=1%00&counter=1",
                                   "/kiosk/%00"])
 def test_a_nul_character_in_the_address_is_a_coded_400(client, path):
-    response = client.get(path)
+    response = client.get(path, headers={"Accept": "application/json"})  # a page's is HTML
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "invalid_request"
 

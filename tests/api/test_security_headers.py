@@ -82,11 +82,11 @@ def test_ticket_images_errors_and_posts_carry_them_too(client, accounts):
 def test_an_internal_error_is_coded_json_with_the_headers(settings, clock):
     app = create_app(settings, async_mode="threading")
 
-    @app.get("/explode")
+    @app.get("/api/v1/explode")
     def explode():
         raise RuntimeError("boom")
 
-    response = app.test_client().get("/explode")
+    response = app.test_client().get("/api/v1/explode")
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "internal_error"
     assert "boom" not in response.get_data(as_text=True)

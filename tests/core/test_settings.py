@@ -26,6 +26,14 @@ def test_a_secret_key_is_generated_once_and_kept(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_an_empty_secret_key_file_left_by_a_crash_is_replaced(tmp_path):
+    (tmp_path / "secret_key").write_text("\n")
+    key = load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).secret_key
+    assert len(key) > 40 and (tmp_path / "secret_key").read_text() == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]
+
+
 @pytest.mark.parametrize("environ, fragment", [
     ({"QUEUE_DATABSE_URL": "x"}, "unknown environment variable QUEUE_DATABSE_URL"),
     ({"QUEUE_DATABASE_URL": "mysql://x"}, "database_url"),

@@ -74,6 +74,18 @@ def test_a_service_created_in_admin_appears_on_a_live_kiosk_without_reload(serve
     assert kiosk.evaluate("window.loadedOnce") is True
 
 
+def test_a_new_kiosk_s_token_page_offers_copy_buttons_in_words(server, page: Page):
+    log_in(page, server, OFFICE + "/devices")
+    token = new_device(page, server, "kiosk-chep")
+    buttons = page.locator("button[data-copy]")
+    expect(buttons).to_have_count(2)
+    expect(buttons).to_have_text(["Chép", "Chép"])
+    expect(page.locator("main")).not_to_contain_text("built-in method")
+    buttons.first.click()
+    expect(buttons.first).to_have_text("Đã chép")
+    assert page.evaluate("window.getSelection().toString()") == token
+
+
 def test_revoking_a_kiosk_in_admin_refuses_it_at_once(server, page: Page):
     log_in(page, server, OFFICE + "/devices")
     token = new_device(page, server, "kiosk-tam")

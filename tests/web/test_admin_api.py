@@ -605,8 +605,10 @@ def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, setti
     assert applied[0]["where"] == f"queue-server init @ {os.uname().nodename}"
 
     monkeypatch.setenv("QUEUE_OFFICE_FILE", str(ROOT / "config" / "demo.toml"))
-    first, second = command("demo")[1], command("demo")[1]  # new passwords and tokens each time
+    first, second = command("demo")[1], command("demo", "--rotate-tokens")[1]
     lines = audit_csv(admin, "?user=cli:vanhanh")
+    assert command("demo")[0] == 0  # keeps the logins: nothing changes, nothing is logged
+    assert audit_csv(admin, "?user=cli:vanhanh") == lines
     done = sorted((row["kind"], row["action"], row["object"]) for row in lines
                   if row["kind"] != "office")
     users = ("admin", "quanly", "canbo1", "canbo2")
