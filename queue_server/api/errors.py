@@ -8,6 +8,7 @@ from flask import Flask, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from queue_server.core.error_status import http_headers, http_status
 from queue_server.core.errors import DomainError
 from queue_server.core.i18n import message, pick_language
 
@@ -52,8 +53,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):  # noqa: ANN202
         _rollback()
-        response = error_response(error.status, error.code, error.message_key, **error.params)
-        response.headers.update(getattr(error, "headers", None) or {})  # e.g. Retry-After
+        response = error_response(http_status(error), error.code, error.message_key,
+                                  **error.params)
+        response.headers.update(http_headers(error))
         return response
 
     @app.errorhandler(HTTPException)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app, request
 
 from queue_server.api.common import db, now, state
-from queue_server.core.errors import DomainError, Unauthorized
+from queue_server.core.errors import RateLimited, Unauthorized
 from queue_server.core.i18n import MESSAGES
 from queue_server.security.login_throttle import LoginThrottle
 from queue_server.security.tokens import IssuedToken, issue_user_token
@@ -19,16 +19,13 @@ MESSAGES.update({
 })
 
 
-class TooManyAttempts(DomainError):
+class TooManyAttempts(RateLimited):
     """Logins from this client are paused for `retry_after` seconds."""
 
-    status = 429
     code = "too_many_attempts"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__("too_many_attempts", seconds=retry_after)
-        self.retry_after = retry_after
-        self.headers = {"Retry-After": str(retry_after)}
+        super().__init__(retry_after, "too_many_attempts", seconds=retry_after)
 
 
 def login_throttle() -> LoginThrottle:

@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify, request
 
 from queue_server.api import api, openapi
 from queue_server.api.common import office_or_404, state
-from queue_server.core.errors import DomainError, InvalidInput
+from queue_server.core.errors import InvalidInput, Unavailable
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
 from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
@@ -21,8 +21,7 @@ ANNOUNCEMENT_MAX_AGE_S = 3600
 CHIME_MAX_AGE_S = 86400
 
 
-class VoiceUnavailable(DomainError):
-    status = 503
+class VoiceUnavailable(Unavailable):
     code = "voice_unavailable"
 
 

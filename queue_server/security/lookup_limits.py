@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app, request
 
-from queue_server.core.errors import DomainError
+from queue_server.core.errors import RateLimited
 from queue_server.security.rate_window import SlidingWindow
 
 WINDOW_S = 600
@@ -19,16 +19,8 @@ UNKNOWN_CODES_PER_WINDOW = 30
 FEEDBACK_PER_WINDOW = 30
 
 
-class TooManyRequests(DomainError):
+class TooManyRequests(RateLimited):
     """This client must wait `retry_after` seconds."""
-
-    status = 429
-    code = "too_many_requests"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("too_many_requests")
-        self.retry_after = retry_after
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 @dataclass

@@ -24,6 +24,7 @@ from queue_server.api.common import (
     session_principal,
 )
 from queue_server.api.throttling import TooManyAttempts, throttled_login
+from queue_server.core.error_status import http_headers
 from queue_server.core.errors import Unauthorized
 from queue_server.core.i18n import LANGUAGES, message
 from queue_server.models import ApiToken, Office, Role
@@ -145,7 +146,7 @@ def log_in():  # noqa: ANN201
         page, status = _render_login(error=message(refusal.message_key, language,
                                                    **refusal.params),
                                      username=username, status=429)
-        return page, status, refusal.headers
+        return page, status, http_headers(refusal)
     except Unauthorized as refusal:
         # The same words whether the username exists or not.
         return _render_login(error=message(refusal.message_key, language), username=username,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import make_response, render_template, request
 
 from queue_server.api.common import db, now, public_url
+from queue_server.core.error_status import http_headers
 from queue_server.feedback.ratings import is_rated
 from queue_server.security import lookup_limits
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
@@ -40,7 +41,7 @@ def ticket_page(code: str):  # noqa: ANN201
         return _refusal(429, "Xin thử lại sau ít phút",
                         "Máy này đã mở quá nhiều địa chỉ phiếu không đúng.",
                         "Too many unknown ticket addresses from this device; try again later.",
-                        refusal.headers)
+                        http_headers(refusal))
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
         lookup_limits.unknown_code()

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from queue_server.api.common import csrf_matches, db
-from queue_server.core.errors import Conflict, DomainError, Forbidden
+from queue_server.core.error_status import http_status
+from queue_server.core.errors import DomainError
 from queue_server.core.i18n import message
 from queue_server.models import Office, Role
 from queue_server.realtime import admin_changes
@@ -126,9 +127,8 @@ def form_errors(error: DomainError) -> dict[str, tuple[str, str]]:
 
 
 def refusal_status(error: DomainError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    return 409 if isinstance(error, Conflict) else 400
+    """The page's status for a refusal: the same table as the JSON API."""
+    return http_status(error)
 
 
 def attempt(change: Callable[[], object]) -> tuple[object, DomainError | None]:
