@@ -16,23 +16,12 @@ from queue_server.api.common import (
     require_staff_of,
 )
 from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from queue_server.core.i18n import MESSAGES
 from queue_server.models import DeviceKind, Office, Ticket
 from queue_server.notify import delivery, phones
 from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
 
-MESSAGES.update({
-    "invalid_phone": ("Số điện thoại di động không đúng (ví dụ 0912 345 678).",
-                      "Not a valid Vietnamese mobile number (for example 0912 345 678)."),
-    "consent_required": ("Cần ông/bà đồng ý để dùng số điện thoại nhắn tin khi sắp đến lượt.",
-                         "Consent is needed to use the number for the near-turn message."),
-    "sms_unavailable": ("Điểm tiếp nhận chưa có dịch vụ nhắn tin.",
-                        "Text messages are not available here."),
-    "sms_already_sent": ("Tin nhắn cho số {number} đã được gửi.",
-                         "The message for ticket {number} has already been sent."),
-})
 
 
 def _sms_enabled() -> bool:

@@ -8,15 +8,8 @@ from flask import current_app, request
 
 from queue_server.api.common import db, now, state
 from queue_server.core.errors import RateLimited, Unauthorized
-from queue_server.core.i18n import MESSAGES
 from queue_server.security.login_throttle import LoginThrottle
 from queue_server.security.tokens import IssuedToken, issue_user_token
-
-MESSAGES.update({
-    "too_many_attempts": (
-        "Đăng nhập sai quá nhiều lần từ máy này. Xin thử lại sau {seconds} giây.",
-        "Too many failed logins from this machine. Try again in {seconds} seconds."),
-})
 
 
 class TooManyAttempts(RateLimited):

@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
+from queue_server.core.i18n import lookup
+
+
+def _names(context: str, codes: tuple) -> dict:
+    """{code: (Vietnamese, English)} from the catalogue's entries under one msgctxt."""
+    return {code: (lookup(str(code), "vi", context), lookup(str(code), "en", context))
+            for code in codes}
+
+
 # The same words as the citizen's rating form (web/citizen/static/strings.js).
-REASONS = {
-    "officer_attitude": ("Thái độ cán bộ", "Officer's attitude"),
-    "waiting_time": ("Thời gian chờ lâu", "Long wait"),
-    "procedure_unclear": ("Thủ tục chưa rõ ràng", "Procedure unclear"),
-    "asked_to_come_back": ("Bị hẹn quay lại", "Asked to come back"),
-    "facilities": ("Cơ sở vật chất", "Facilities"),
-    "other": ("Lý do khác", "Other"),
-}
-RATINGS = {
-    5: ("Rất hài lòng", "Very satisfied"),
-    4: ("Hài lòng", "Satisfied"),
-    3: ("Bình thường", "Neutral"),
-    2: ("Không hài lòng", "Dissatisfied"),
-    1: ("Rất không hài lòng", "Very dissatisfied"),
-}
-VISITS = {
-    "first": ("Lần đầu", "First time"),
-    "second": ("Lần thứ hai", "Second time"),
-    "three_or_more": ("Ba lần trở lên", "Three times or more"),
-}
-STATUSES = {
-    "waiting": ("Đang chờ", "Waiting"),
-    "called": ("Đang phục vụ", "Being served"),
-    "done": ("Đã phục vụ", "Served"),
-    "no_show": ("Vắng mặt", "No-show"),
-    "cancelled": ("Đã hủy", "Cancelled"),
-}
-CHANNELS = {"kiosk": ("Ki-ốt", "Kiosk"), "counter": ("Tại quầy", "At a counter"),
-            "api": ("Hệ thống khác", "API")}
+REASONS = _names("reason", ("officer_attitude", "waiting_time", "procedure_unclear",
+                            "asked_to_come_back", "facilities", "other"))
+RATINGS = _names("rating", (5, 4, 3, 2, 1))
+VISITS = _names("visit", ("first", "second", "three_or_more"))
+STATUSES = _names("status", ("waiting", "called", "done", "no_show", "cancelled"))
+CHANNELS = _names("channel", ("kiosk", "counter", "api"))
 
 
 def vi(table: dict, code: object) -> str:
@@ -44,6 +30,7 @@ def vi(table: dict, code: object) -> str:
 def both(table: dict) -> dict:
     """{code: {"vi": …, "en": …}} for a page script."""
     return {str(code): {"vi": names[0], "en": names[1]} for code, names in table.items()}
+
 
 # How each figure is computed, for the definitions sheet of exports and the dashboard.
 DEFINITIONS = (

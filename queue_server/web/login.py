@@ -26,7 +26,7 @@ from queue_server.api.common import (
 from queue_server.api.throttling import TooManyAttempts, throttled_login
 from queue_server.core.error_status import http_headers
 from queue_server.core.errors import Unauthorized
-from queue_server.core.i18n import LANGUAGES, message
+from queue_server.core.i18n import LANGUAGES, message, page_texts
 from queue_server.models import ApiToken, Office, Role
 from queue_server.security.tokens import IssuedToken, Principal, hash_token
 
@@ -36,23 +36,6 @@ blueprint = Blueprint("login", __name__, template_folder="templates", static_fol
 SESSION_USERNAME, SESSION_LANGUAGE = "username", "lang"
 MAX_USERNAME, MAX_PASSWORD = 64, 1024
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "product": ("Hệ thống xếp hàng", "Queue system"),
-    "title": ("Đăng nhập", "Log in"),
-    "intro": ("Dành cho cán bộ, lãnh đạo và quản trị.", "For officers, managers and admins."),
-    "username": ("Tên đăng nhập", "Username"),
-    "password": ("Mật khẩu", "Password"),
-    "submit": ("Đăng nhập", "Log in"),
-    "switch": ("English", "Tiếng Việt"),
-    "missing_fields": ("Hãy nhập tên đăng nhập và mật khẩu.",
-                       "Enter your username and password."),
-    "stale_form": ("Trang đăng nhập đã cũ. Xin nhập lại.",
-                   "This login page was out of date. Please try again."),
-    "logged_out": ("Đã đăng xuất.", "You are logged out."),
-    "logout_title": ("Đăng xuất?", "Log out?"),
-    "logout": ("Đăng xuất", "Log out"),
-    "cancel": ("Quay lại", "Back"),
-}
 
 
 @blueprint.record_once
@@ -68,10 +51,9 @@ def _configure_cookie(setup: BlueprintSetupState) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.token_lifetime_s))
 
 
-def texts(catalog: dict[str, tuple[str, str]], language: str) -> dict[str, str]:
-    """One language's strings from a page catalog (Vietnamese first, English second)."""
-    index = LANGUAGES.index(language) if language in LANGUAGES else 0
-    return {key: pair[index] for key, pair in catalog.items()}
+def texts(page: str, language: str) -> dict[str, str]:
+    """One language's texts of a page (its msgctxt in the catalogue)."""
+    return page_texts(page, language)
 
 
 def page_language() -> str:
@@ -135,10 +117,10 @@ def log_in():  # noqa: ANN201
     username = request.form.get("username", "").strip()[:MAX_USERNAME]
     password = request.form.get("password", "")[:MAX_PASSWORD]
     if not csrf_matches(request.form.get("csrf_token")):
-        return _render_login(error=texts(TEXTS, language)["stale_form"], username=username,
+        return _render_login(error=texts("login", language)["stale_form"], username=username,
                              status=400)
     if not username or not password:
-        return _render_login(error=texts(TEXTS, language)["missing_fields"],
+        return _render_login(error=texts("login", language)["missing_fields"],
                              username=username, status=400)
     try:
         issued = throttled_login(username, password)
@@ -176,7 +158,7 @@ def logout_page():  # noqa: ANN201
         return redirect(url_for("login.login_page"))
     language = page_language()
     came_from = urlsplit(request.referrer).path if request.referrer else None
-    return render_template("login.logout.html", t=texts(TEXTS, language), language=language,
+    return render_template("login.logout.html", t=texts("login", language), language=language,
                            csrf_token=csrf_token(),
                            back=_safe_next(came_from) or url_for("counter.choose_office"))
 
@@ -201,7 +183,7 @@ def log_out():  # noqa: ANN201
 
 def _render_login(*, error: str | None = None, username: str = "", status: int = 200):  # noqa: ANN202
     language = page_language()
-    t = texts(TEXTS, language)
+    t = texts("login", language)
     next_target = _safe_next(request.args.get("next"))
     other = "en" if language == "vi" else "vi"
     switch_query = {"lang": other, **({"next": next_target} if next_target else {})}

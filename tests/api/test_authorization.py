@@ -22,12 +22,10 @@ from flask import url_for
 from markupsafe import escape
 from sqlalchemy import select
 
+from queue_server.core import i18n
 from queue_server.core.extensions import socketio
 from queue_server.models import Base, Device
 from queue_server.realtime import broadcasts
-from queue_server.setup.messages import ADMIN_MESSAGES
-from queue_server.web.login import TEXTS as LOGIN_TEXTS
-from queue_server.web.login import texts
 
 from ..conftest import bearer
 from .callers import PASSWORD, every_caller
@@ -363,8 +361,8 @@ def test_unknown_channels_and_shapes_are_coded_errors(app, world):
 # one: without the session's token (or with an empty, forged or another session's token) the
 # request gets the route's stale-form refusal and the database is untouched; the same form
 # with the token is not refused and changes the database.
-STALE_ADMIN_FORM = (400, str(escape(ADMIN_MESSAGES["stale_form"][0])))
-STALE_LOGIN_FORM = (400, str(escape(texts(LOGIN_TEXTS, "vi")["stale_form"])))
+STALE_ADMIN_FORM = (400, str(escape(i18n.message("stale_form", "vi"))))
+STALE_LOGIN_FORM = (400, str(escape(i18n.text("login", "stale_form", "vi"))))
 BACK_TO_LOGOUT_PAGE = (302, "/logout")  # the one-button page, to log out with the token
 
 

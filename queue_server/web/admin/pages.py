@@ -22,7 +22,6 @@ from queue_server.security.tokens import Principal
 from queue_server.setup.audit_log import Changer
 from queue_server.setup.fields import FormInvalid
 from queue_server.tickets.queue_state import find_office
-from queue_server.web.admin.texts import TEXTS
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -87,7 +86,7 @@ def _visitor(user: Principal) -> Visitor:
 
 
 def page_texts() -> dict[str, str]:
-    return texts(TEXTS, page_language())
+    return texts("admin", page_language())
 
 
 def render(template: str, visitor: Visitor | None, status: int = 200, **context: object):  # noqa: ANN201
@@ -95,7 +94,7 @@ def render(template: str, visitor: Visitor | None, status: int = 200, **context:
     language = page_language()
     notice = request.args.get("done")
     page = render_template(
-        template, t=texts(TEXTS, language), language=language, csrf_token=csrf_token(),
+        template, t=texts("admin", language), language=language, csrf_token=csrf_token(),
         visitor=visitor, notice=notice if notice in NOTICES else None,
         other_language="en" if language == "vi" else "vi", **context)
     return page, status
