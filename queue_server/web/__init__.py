@@ -9,7 +9,7 @@ def register_pages(app: Flask) -> None:
     """Register every page blueprint that exists."""
     from importlib import import_module
 
-    for name in ("fonts", "login", "kiosk", "display", "counter", "ticket_page", "rating",
+    for name in ("fonts", "catalogue", "login", "kiosk", "display", "counter", "ticket_page", "rating",
                  "dashboard", "admin"):
         try:
             module = import_module(f"{__name__}.{name}")

@@ -129,6 +129,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("display.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "display.js"}),
     ("fonts.font_stylesheet", "GET"): Entry(PUBLIC_PAGE),
     ("fonts.font_file", "GET"): Entry(PUBLIC_PAGE, args={"name": "BeVietnamPro-Bold.ttf"}),
+    ("catalogue.catalogue", "GET"): Entry(PUBLIC, args={"language": "vi"}),
     ("kiosk.kiosk_page", "GET"): Entry(PUBLIC_PAGE),
     ("display.display_page", "GET"): Entry(PUBLIC_PAGE),
     ("ticket_page.ticket_page", "GET"): Entry(PUBLIC_PAGE),

@@ -159,3 +159,11 @@ def test_the_screens_get_the_same_catalogue_as_json():
     exported = i18n.catalogue_json("vi")
     assert exported["messages"]["office_closed"] == i18n.lookup("office_closed", "vi")
     assert exported["counter"] == i18n.page_texts("counter", "vi")
+
+
+def test_the_catalogue_is_served_as_json_for_the_screens(client):
+    answer = client.get("/i18n/en.json")
+    assert answer.status_code == 200
+    assert answer.get_json()["messages"]["unknown_counter"] == "There is no counter {counter}."
+    assert answer.get_json()["slip"]["your_turn"] == "It is your turn"
+    assert client.get("/i18n/fr.json").status_code == 404
