@@ -108,7 +108,8 @@ def test_the_slip_addresses_the_citizen_as_ong_ba_never_ban(session, ticket):
     lifecycle.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
     lifecycle.call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
     called = build_slip(ticket, None, TRACK_URL)
-    printed = " ".join(str(value) for slip in (waiting, called) for value in slip.to_dict().values())
+    printed = " ".join(str(value) for slip in (waiting, called)
+                       for value in slip.to_dict().values())
     assert not re.search(r"\bbạn\b", printed)
     assert called.wait_line == "Đã đến lượt của ông/bà"
 

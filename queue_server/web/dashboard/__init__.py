@@ -11,6 +11,7 @@ from sqlalchemy import select
 from queue_server.api.common import db, now, reading
 from queue_server.core.clock import local_day
 from queue_server.core.errors import DomainError
+from queue_server.core.formats import BROWSER_LOCALES
 from queue_server.models import Office, Role, User
 from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
 from queue_server.reports.officers import month_period, officer_report
@@ -107,6 +108,7 @@ def _office_config(office: Office) -> dict:
         User.office_id == office.id, User.is_active).order_by(User.username)).all()
     return {
         "office": office.slug, "office_name": office.name, "language": language,
+        "locale": BROWSER_LOCALES[language],
         "today": today, "api": f"/api/v1/offices/{office.slug}",
         "login": url_for("login.login_page", next=f"/dashboard/{office.slug}"),
         "officers_page": url_for("dashboard.officers_page", slug=office.slug),
@@ -125,6 +127,7 @@ def _province_config() -> dict:
     language = page_language()
     first = db().scalar(select(Office).where(Office.is_active).order_by(Office.name))
     today = local_day(now(), first.timezone if first else "Asia/Ho_Chi_Minh").isoformat()
-    return {"language": language, "today": today, "api": "/api/v1/stats",
+    return {"language": language, "locale": BROWSER_LOCALES[language], "today": today,
+            "api": "/api/v1/stats",
             "login": url_for("login.login_page", next="/dashboard"),
             "texts": texts("dashboard", language)}
