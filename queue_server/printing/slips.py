@@ -14,6 +14,16 @@ def text(key: str, language: str = "vi", **params: object) -> str:
     return catalogue_text("slip", key, language, **params)
 
 
+def kiosk_text(key: str, language: str = "vi", **params: object) -> str:
+    """One of the kiosk's texts: the slip prints what the kiosk's screen shows."""
+    return catalogue_text("kiosk", key, language, **params)
+
+
+def labelled(label_key: str, value: str, language: str) -> str:
+    """"Thời gian chờ dự kiến: khoảng 10 phút": a kiosk label and its value on one line."""
+    return text("line", language, label=kiosk_text(label_key, language), value=value)
+
+
 def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
                language: str = "vi") -> Slip:
     """The slip for a ticket; forecast None means it is not waiting (a reprint once called)."""
@@ -27,10 +37,10 @@ def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
         counters=counters_line(ticket, language),
         ahead_line=ahead_line(forecast.ahead if forecast else 0, language),
         wait_line=wait_line(ticket, forecast, language),
-        issued_line=text("issued", language, moment=f"{issued:%H:%M %d/%m/%Y}"),
+        issued_line=labelled("issuedAt", f"{issued:%H:%M %d/%m/%Y}", language),
         qr_payload=track_url,
         footer=office.ticket_footer,
-        qr_caption=text("qr_caption", language),
+        qr_caption=kiosk_text("qrCaption", language),
         priority_line=priority_line(ticket, language),
     )
 
@@ -50,14 +60,14 @@ def priority_line(ticket: Ticket, language: str = "vi") -> str:
     """"Ưu tiên: Người cao tuổi" as the kiosk shows it; empty for an ordinary ticket."""
     if ticket.priority is None:
         return ""
-    return text("priority", language, name=ticket.priority.name)
+    return kiosk_text("priorityChosen", language, name=ticket.priority.name)
 
 
 def ahead_line(ahead: int, language: str = "vi") -> str:
     """How many wait before, in the kiosk's words ("Không có ai" for nobody)."""
-    count = (text("ahead_people", language, count=ahead) if ahead
-             else text("ahead_nobody", language))
-    return text("ahead", language, ahead=count)
+    count = (kiosk_text("aheadCount", language, count=ahead) if ahead
+             else kiosk_text("aheadNobody", language))
+    return labelled("ahead", count, language)
 
 
 def wait_line(ticket: Ticket, forecast: Forecast | None, language: str = "vi") -> str:
@@ -65,16 +75,22 @@ def wait_line(ticket: Ticket, forecast: Forecast | None, language: str = "vi") -
     if forecast is None:
         if ticket.status is TicketStatus.CALLED:
             return text("your_turn", language)
-        return text("wait_soon", language)
+        return labelled("wait", kiosk_text("soon", language), language)
     if forecast.estimated_wait_s is None:
         return ""  # no counter serves it now: promise nothing
-    if forecast.estimated_wait_s < 60:
-        return text("wait_soon", language)
+    return labelled("wait", wait_text(forecast.estimated_wait_s, language), language)
+
+
+def wait_text(seconds: int, language: str = "vi") -> str:
+    """"khoảng 1 giờ 10 phút", "Sắp đến lượt" under a minute: the kiosk's waitText."""
+    if seconds < 60:
+        return kiosk_text("soon", language)
     # Half a minute rounds up, as the kiosk's Math.round does.
-    minutes = (forecast.estimated_wait_s + 30) // 60
+    minutes = (seconds + 30) // 60
     if minutes < 60:
-        return text("wait_minutes", language, minutes=minutes)
-    hours, minutes = divmod(minutes, 60)
-    if minutes == 0:
-        return text("wait_whole_hours", language, hours=hours)
-    return text("wait_hours", language, hours=hours, minutes=minutes)
+        span = kiosk_text("minutes", language, count=minutes)
+    elif minutes % 60:
+        span = kiosk_text("hoursMinutes", language, hours=minutes // 60, minutes=minutes % 60)
+    else:
+        span = kiosk_text("hours", language, hours=minutes // 60)
+    return kiosk_text("waitEstimate", language, span=span)

@@ -6,6 +6,7 @@ from flask import render_template
 
 import kiosk
 from queue_server.api.common import db
+from queue_server.core.i18n import LANGUAGES, page_texts
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.frontends import frontend_blueprint
 
@@ -19,4 +20,5 @@ def kiosk_page(slug: str):  # noqa: ANN201
     office = find_office(db(), slug)
     if office is None:
         return render_template("kiosk.not_found.html", slug=slug), 404
-    return render_template("kiosk.page.html", office=office)
+    texts = {language: page_texts("kiosk", language) for language in LANGUAGES}
+    return render_template("kiosk.page.html", office=office, texts=texts)

@@ -2,10 +2,10 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from queue_server.core import i18n
 from queue_server.printing.slips import build_slip, wait_line
 from queue_server.tickets import lifecycle
 from queue_server.tickets.forecast import Forecast
@@ -15,14 +15,11 @@ from queue_server.tickets.queue_state import find_counter_by_number, ticket_fore
 from ..conftest import THURSDAY_9AM
 
 TRACK_URL = "http://queue.test/t/abc"
-KIOSK_STRINGS = Path(__file__).resolve().parents[2] / "kiosk" / "static" / "strings.js"
 
 
 def kiosk_words(language: str) -> dict[str, str]:
-    """The kiosk's plain strings (key: "text") of one language, read from its script."""
-    script = KIOSK_STRINGS.read_text(encoding="utf-8")
-    block = re.search(rf"const {language} = {{(.*?)\n}};", script, re.S).group(1)
-    return dict(re.findall(r'^  (\w+): "([^"]*)",$', block, re.M))
+    """The kiosk's texts of one language, as its page receives them."""
+    return i18n.page_texts("kiosk", language)
 
 
 @pytest.fixture

@@ -22,11 +22,18 @@ KEY_ARGUMENTS = {
 }
 # Page helpers: name -> (msgctxt, positions); admin's error page falls back to the messages.
 PAGE_ARGUMENTS = {"_error_page": ("counter", (0, 1)), "error_page": ("admin", (0, 1))}
+# The slip's helpers: its own texts and the kiosk's (labelled() takes a kiosk label).
+SLIP_HELPERS = {"text": "slip", "kiosk_text": "kiosk", "labelled": "kiosk"}
 TEMPLATE_CONTEXTS = {"admin": "admin", "counter": "counter", "login": "login",
                      "dashboard": "dashboard"}
 SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/dashboard/static/dashboard.js":
                    "dashboard", "web/dashboard/static/province.js": "dashboard",
                    "web/dashboard/static/report.js": "dashboard"}
+KIOSK_PAGE_USE = re.compile(r'data-text="(\w+)"')
+KIOSK_SCRIPT_USE = re.compile(r"(?<![./])\b(?:strings|texts\(\))\.(\w+)\b")
+# Formatting that strings.js does itself, with no text of its own.
+KIOSK_SCRIPT_ONLY = {"counterList"}
+KIOSK_STRINGS_USE = re.compile(r"""\btext\("(\w+)"|\btexts\.(\w+)\b""")
 TEXT_USE = re.compile(r"""\bt(?:\.(\w+)\b(?!\s*\()|\[["'](\w+)["']\]|\.get\(["'](\w+)["'])""")
 
 
@@ -69,8 +76,9 @@ def _uses_in_python() -> set[tuple[str | None, str, str]]:
                 context, positions = PAGE_ARGUMENTS[name]
                 uses |= {(context, key, where) for i in positions if i < len(node.args)
                          if (key := _literal(node.args[i]))}
-            if name == "text" and node.args and where.endswith("printing/slips.py"):
-                uses.add(("slip", _literal(node.args[0]) or "", where))
+            if name in SLIP_HELPERS and node.args and where.endswith("printing/slips.py"):
+                if key := _literal(node.args[0]):
+                    uses.add((SLIP_HELPERS[name], key, where))
     return uses
 
 
@@ -97,10 +105,21 @@ def _uses_in_pages() -> set[tuple[str | None, str, str]]:
     return uses
 
 
-def _text_uses(path: Path, context: str) -> set[tuple[str | None, str, str]]:
+def _text_uses(path: Path, context: str,
+               pattern: re.Pattern = TEXT_USE) -> set[tuple[str | None, str, str]]:
     where = str(path.relative_to(ROOT))
     return {(context, next(group for group in match.groups() if group), where)
-            for match in TEXT_USE.finditer(path.read_text(encoding="utf-8"))}
+            for match in pattern.finditer(path.read_text(encoding="utf-8"))}
+
+
+def _uses_in_kiosk() -> set[tuple[str | None, str, str]]:
+    """The kiosk's keys: data-text="key" in its page, strings.key and texts().key in its
+    script, text("key") in strings.js."""
+    kiosk = ROOT / "kiosk"
+    return (_text_uses(kiosk / "templates" / "kiosk.page.html", "kiosk", KIOSK_PAGE_USE)
+            | {use for use in _text_uses(kiosk / "static" / "kiosk.js", "kiosk", KIOSK_SCRIPT_USE)
+               if use[1] not in KIOSK_SCRIPT_ONLY}
+            | _text_uses(kiosk / "static" / "strings.js", "kiosk", KIOSK_STRINGS_USE))
 
 
 def test_both_catalogues_hold_the_same_keys():
@@ -135,11 +154,21 @@ def test_every_text_used_in_templates_and_page_scripts_is_in_the_catalogue():
     assert missing == []
 
 
+def test_every_text_the_kiosk_uses_is_in_the_catalogue():
+    known = set(_entries("vi"))
+    missing = sorted((where, key) for context, key, where in _uses_in_kiosk()
+                     if (context, key) not in known)
+    assert missing == []
+
+
 def test_the_scan_finds_the_keys_it_should():
-    keys = {(context, key) for context, key, _ in _uses_in_python() | _uses_in_pages()}
+    keys = {(context, key) for context, key, _ in
+            _uses_in_python() | _uses_in_pages() | _uses_in_kiosk()}
     assert {(None, "unknown_counter"), (None, "voice_unavailable"), (None, "too_many_attempts"),
             (None, "method_not_allowed"), (None, "invalid_field"),
-            ("slip", "ahead"), ("counter", "call_next"), ("admin", "forbidden_title")} <= keys
+            ("slip", "heading"), ("kiosk", "qrCaption"), ("kiosk", "smsDoneOne"),
+            ("kiosk", "choose"), ("kiosk", "languageSwitch"), ("counter", "call_next"),
+            ("admin", "forbidden_title")} <= keys
 
 
 def test_a_missing_key_raises_instead_of_showing_the_key():
