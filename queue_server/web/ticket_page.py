@@ -6,6 +6,7 @@ from flask import make_response, render_template, request
 
 from queue_server.api.common import db, now, public_url
 from queue_server.core.error_status import http_headers
+from queue_server.core.i18n import text
 from queue_server.feedback.ratings import is_rated
 from queue_server.security import lookup_limits
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
@@ -26,9 +27,12 @@ def keep_out_of_search_engines(response):  # noqa: ANN001, ANN201
     return response
 
 
-def _refusal(status: int, title: str, text: str, english: str, headers: dict | None = None):  # noqa: ANN202
-    body = render_template("citizen.not_found.html", blueprint="ticket_page", title=title,
-                           text=text, english=english)
+def _refusal(status: int, reason: str, headers: dict | None = None):  # noqa: ANN202
+    """A plain page in Vietnamese with the English below; reason names its catalogue texts."""
+    body = render_template("citizen.not_found.html", blueprint="ticket_page",
+                           title=text("ticket_page", f"{reason}_title", "vi"),
+                           text=text("ticket_page", f"{reason}_text", "vi"),
+                           english=text("ticket_page", f"{reason}_text", "en"))
     return make_response(body, status, headers or {})
 
 
@@ -38,16 +42,11 @@ def ticket_page(code: str):  # noqa: ANN201
     try:
         lookup_limits.check_lookup()
     except lookup_limits.TooManyRequests as refusal:
-        return _refusal(429, "Xin thử lại sau ít phút",
-                        "Máy này đã mở quá nhiều địa chỉ phiếu không đúng.",
-                        "Too many unknown ticket addresses from this device; try again later.",
-                        http_headers(refusal))
+        return _refusal(429, "too_many", http_headers(refusal))
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
         lookup_limits.unknown_code()
-        return _refusal(404, "Không tìm thấy phiếu",
-                        "Địa chỉ này không đúng. Xin quét lại mã QR trên phiếu số thứ tự.",
-                        "This ticket was not found. Please scan the QR code on your ticket again.")
+        return _refusal(404, "not_found")
     snapshot = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
     config = {"code": ticket.code, "root": request.script_root,
               "near_threshold": ticket.office.near_threshold,

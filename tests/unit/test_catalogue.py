@@ -76,6 +76,9 @@ def _uses_in_python() -> set[tuple[str | None, str, str]]:
                 context, positions = PAGE_ARGUMENTS[name]
                 uses |= {(context, key, where) for i in positions if i < len(node.args)
                          if (key := _literal(node.args[i]))}
+            if name == "_refusal" and where.endswith("web/ticket_page.py"):
+                uses |= {("ticket_page", f"{reason}_{part}", where) for part in ("title", "text")
+                         if (reason := _literal(node.args[1]))}
             if name in SLIP_HELPERS and node.args and where.endswith("printing/slips.py"):
                 if key := _literal(node.args[0]):
                     uses.add((SLIP_HELPERS[name], key, where))
@@ -168,7 +171,7 @@ def test_the_scan_finds_the_keys_it_should():
             (None, "method_not_allowed"), (None, "invalid_field"),
             ("slip", "heading"), ("kiosk", "qrCaption"), ("kiosk", "smsDoneOne"),
             ("kiosk", "choose"), ("kiosk", "languageSwitch"), ("counter", "call_next"),
-            ("admin", "forbidden_title")} <= keys
+            ("admin", "forbidden_title"), ("ticket_page", "not_found_text")} <= keys
 
 
 def test_a_missing_key_raises_instead_of_showing_the_key():
