@@ -250,6 +250,8 @@ def _text_blocks(slip: Slip, profile: PrinterProfile) -> list[Raster]:
     above += _wrapped(slip.heading, bold(28), profile, space=_dots(22, profile))
     below = _wrapped(slip.service, bold(34), profile, space=_dots(26, profile))
     below += _wrapped(slip.counters, bold(28), profile, space=_dots(12, profile))
+    if slip.priority_line:
+        below += _wrapped(slip.priority_line, bold(24), profile, space=_dots(12, profile))
     for text in (slip.ahead_line, slip.wait_line, slip.issued_line):
         below += _wrapped(text, regular(22), profile, space=_dots(14, profile))
     return [

@@ -19,6 +19,7 @@ class Slip:
     qr_payload: str
     footer: str
     qr_caption: str | None = None
+    priority_line: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The slip as a JSON-ready dict."""
@@ -35,10 +36,14 @@ class Slip:
         return cls(**data)
 
 
+# Fields an older server does not send.
+OPTIONAL = {"qr_caption", "priority_line"}
+
+
 def _check_keys(keys: set[str]) -> None:
     """Reject a slip dict whose keys differ from the Slip fields."""
     known = {field.name for field in fields(Slip)}
-    required = {name for name in known if name != "qr_caption"}
+    required = known - OPTIONAL
     missing, unknown = sorted(required - keys), sorted(keys - known)
     if missing:
         raise ValueError(f"slip is missing keys: {', '.join(missing)}")

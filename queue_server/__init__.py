@@ -18,6 +18,7 @@ from queue_server.core.clock import utc_now
 from queue_server.core.db import make_engine, make_session_factory
 from queue_server.core.extensions import socketio
 from queue_server.core.greenlets import refuse_gevent_websocket
+from queue_server.core.i18n import load_catalogues
 from queue_server.core.messaging import client_manager
 from queue_server.core.settings import Settings, load_settings
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, *,
                async_mode: AsyncMode | None = None) -> Flask:
     """Build the Flask app: settings, database, Socket.IO, blueprints, error handlers."""
     settings = settings or load_settings()
+    load_catalogues()
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__, static_folder="static")

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from queue_server.core.error_status import http_headers, http_status
 from queue_server.core.errors import DomainError
 from queue_server.core.i18n import message, pick_language
 
@@ -65,8 +66,8 @@ def register_error_handlers(app: Flask, page: ErrorPage | None = None) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
         _rollback()
-        response = answer(error.status, error.code, error.message_key, **error.params)
-        response.headers.update(getattr(error, "headers", None) or {})  # e.g. Retry-After
+        response = answer(http_status(error), error.code, error.message_key, **error.params)
+        response.headers.update(http_headers(error))
         return response
 
     @app.errorhandler(HTTPException)

@@ -10,7 +10,6 @@ from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, read_fields
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import Conflict, DomainError, Forbidden, NotFound
-from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now
 from queue_server.edge import limits
 from queue_server.edge.callers import principal
@@ -21,26 +20,6 @@ from queue_server.security.tokens import Principal
 from queue_server.tickets.queue_state import find_ticket
 
 MAX_CODE_LENGTH = 64
-
-# This module's messages, added to the catalog: Vietnamese first, English second.
-MESSAGES.update({
-    "ticket_not_finished": ("Số {number} chưa được phục vụ xong nên chưa đánh giá được.",
-                            "Ticket {number} is not finished yet, so it cannot be rated."),
-    "already_rated": ("Số {number} đã được đánh giá. Cảm ơn ông/bà!",
-                      "Ticket {number} has already been rated. Thank you!"),
-    "invalid_rating": ("Mức đánh giá phải từ 1 đến 5.", "The rating must be from 1 to 5."),
-    "reasons_need_low_rating": (
-        "Chỉ chọn lý do khi đánh giá từ mức “Bình thường” trở xuống.",
-        "Reasons are given only with a rating of 3 (Bình thường) or less."),
-    "unknown_reason": ("Không có lý do “{reason}” (các lý do: {known}).",
-                       "Unknown reason “{reason}” (known: {known})."),
-    "comment_too_long": ("Góp ý dài quá {maximum} ký tự.",
-                         "The comment is longer than {maximum} characters."),
-    "invalid_visits": ("Số lần đi lại phải là first, second hoặc three_or_more.",
-                       "visits must be first, second or three_or_more."),
-    "not_a_rating_tablet": ("Chỉ máy đánh giá của điểm tiếp nhận này mới được làm việc này.",
-                            "Only a rating tablet of this office may do this."),
-})
 
 
 def _rating_tablet() -> Principal | None:

@@ -11,21 +11,12 @@ from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields, refuse_unknown_parameters
 from queue_server.api.stats import require_manager_of
 from queue_server.core.errors import NotFound
-from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now
 from queue_server.feedback import inbox
 from queue_server.tickets.queue_state import find_ticket
 
 MAX_CODE_LENGTH = 64
 
-MESSAGES.update({
-    "unknown_feedback_item": ("Không có phản hồi số {item} trong hộp thư này.",
-                              "There is no feedback item {item} in this inbox."),
-    "feedback_item_closed": ("Phản hồi số {item} đã đóng.", "Feedback item {item} is closed."),
-    "unknown_assignee": ("Không giao được cho “{username}”: không phải người của điểm tiếp "
-                         "nhận này.",
-                         "Cannot assign to “{username}”: not a person of this office."),
-})
 
 
 def _item_request(slug: str, item_id: int):

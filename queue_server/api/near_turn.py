@@ -9,7 +9,6 @@ from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal, require_staff_of
 from queue_server.models import DeviceKind, Office, Ticket
@@ -19,16 +18,6 @@ from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
 
-MESSAGES.update({
-    "invalid_phone": ("Số điện thoại di động không đúng (ví dụ 0912 345 678).",
-                      "Not a valid Vietnamese mobile number (for example 0912 345 678)."),
-    "consent_required": ("Cần ông/bà đồng ý để dùng số điện thoại nhắn tin khi sắp đến lượt.",
-                         "Consent is needed to use the number for the near-turn message."),
-    "sms_unavailable": ("Điểm tiếp nhận chưa có dịch vụ nhắn tin.",
-                        "Text messages are not available here."),
-    "sms_already_sent": ("Tin nhắn cho số {number} đã được gửi.",
-                         "The message for ticket {number} has already been sent."),
-})
 
 
 def _sms_enabled() -> bool:

@@ -12,7 +12,6 @@ from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound
-from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import principal, require_staff_of
 from queue_server.models import Device, DeviceKind, PrinterState, PrintJob, Ticket
@@ -26,20 +25,6 @@ log = logging.getLogger(__name__)
 
 MAX_CODE_LENGTH = 64
 PREVIEW_PROFILE = "80mm"
-
-# This module's messages, added to the catalog: Vietnamese first, English second.
-MESSAGES.update({
-    "no_printer": ("Điểm tiếp nhận chưa có máy in cho phiếu này.",
-                   "No printer serves this ticket."),
-    "unknown_printer": ("Không có máy in “{name}”.", "There is no printer named “{name}”."),
-    "not_a_printer": ("Chỉ máy in mới được làm việc này.", "Only a printer device may do this."),
-    "unknown_print_job": ("Không có lệnh in số {job}.", "There is no print job {job}."),
-    "not_your_print_job": ("Lệnh in này thuộc máy in khác.",
-                           "This print job belongs to another printer."),
-    "print_job_closed": ("Lệnh in {job} đã in xong.", "Print job {job} has already printed."),
-    "ticket_not_printable": ("Số {number} đã kết thúc, không in lại được.",
-                             "Ticket {number} is finished and cannot be printed again."),
-})
 
 
 # Used by the issue view (offices.py): the job joins the ticket's transaction.

@@ -15,7 +15,6 @@ from queue_server.api.blueprint import api
 from queue_server.api.common import office_or_404, refuse_unknown_parameters
 from queue_server.core.clock import local_day, local_time
 from queue_server.core.errors import Forbidden, InvalidInput
-from queue_server.core.i18n import MESSAGES
 from queue_server.core.request_context import db, now, reading
 from queue_server.edge.callers import principal
 from queue_server.models import Counter, Office, Role, Service, User
@@ -31,23 +30,6 @@ MAX_PERIOD_DAYS = 1096
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REPORT_PARAMETERS = {"from", "to", "service", "counter", "staff"}
 
-MESSAGES.update({
-    "manager_only": ("Chỉ lãnh đạo của điểm tiếp nhận này hoặc quản trị mới xem được.",
-                     "Only a manager of this office or an admin may see this."),
-    "admin_only": ("Chỉ quản trị hệ thống mới xem được.", "Only an admin may see this."),
-    "invalid_date": ("Ngày “{value}” không hợp lệ (cần dạng YYYY-MM-DD).",
-                     "“{value}” is not a date (YYYY-MM-DD)."),
-    "invalid_period": ("Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
-                       "The start date must not be after the end date."),
-    "period_too_long": ("Kỳ báo cáo dài quá {days} ngày.",
-                        "The period is longer than {days} days."),
-    "invalid_month": ("Tháng “{month}” không hợp lệ (cần dạng YYYY-MM).",
-                      "“{month}” is not a month (YYYY-MM)."),
-    "unknown_staff": ("Không có cán bộ “{username}” ở điểm tiếp nhận này.",
-                      "There is no officer “{username}” at this office."),
-    "unknown_table": ("Không có bảng “{table}” (có: {known}).",
-                      "Unknown table “{table}” (known: {known})."),
-})
 
 
 def require_manager_of(office: Office) -> Principal:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import office_or_404
-from queue_server.core.errors import DomainError, InvalidInput
+from queue_server.core.errors import InvalidInput, Unavailable
 from queue_server.core.request_context import state
 from queue_server.models import Office
 from queue_server.voice import announcement_text, announcement_words
@@ -26,8 +26,7 @@ ANNOUNCEMENT_MAX_AGE_S = 3600
 CHIME_MAX_AGE_S = 86400
 
 
-class VoiceUnavailable(DomainError):
-    status = 503
+class VoiceUnavailable(Unavailable):
     code = "voice_unavailable"
 
 

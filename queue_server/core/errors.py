@@ -1,4 +1,4 @@
-"""Domain errors: small classes with a stable code, mapped to HTTP in one place."""
+"""Domain errors: small classes with a stable code and parameters; the edges map them to HTTP."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from __future__ import annotations
 class DomainError(Exception):
     """A refusal the caller can show a person: a code, a message key and its parameters."""
 
-    status = 400
     code = "invalid_request"
 
     def __init__(self, message_key: str | None = None, /, **params: object) -> None:
@@ -16,7 +15,6 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    status = 400
     code = "invalid_input"
 
     def __init__(self, error_code: str, message_key: str | None = None, /,
@@ -26,16 +24,12 @@ class InvalidInput(DomainError):
 
 
 class NotFound(DomainError):
-    status = 404
-
     def __init__(self, error_code: str, /, **params: object) -> None:
         super().__init__(error_code, **params)
         self.code = error_code
 
 
 class Conflict(DomainError):
-    status = 409
-
     def __init__(self, error_code: str, message_key: str | None = None, /,
                  **params: object) -> None:
         super().__init__(message_key or error_code, **params)
@@ -43,7 +37,6 @@ class Conflict(DomainError):
 
 
 class Unauthorized(DomainError):
-    status = 401
     code = "unauthorized"
 
     def __init__(self, error_code: str = "unauthorized", /, **params: object) -> None:
@@ -52,12 +45,29 @@ class Unauthorized(DomainError):
 
 
 class Forbidden(DomainError):
-    status = 403
     code = "forbidden"
 
     def __init__(self, error_code: str = "forbidden", /, **params: object) -> None:
         super().__init__(error_code, **params)
         self.code = error_code
+
+
+class RateLimited(DomainError):
+    """This client must wait `retry_after` seconds before asking again."""
+
+    code = "too_many_requests"
+
+    def __init__(self, retry_after: int, message_key: str | None = None, /,
+                 **params: object) -> None:
+        super().__init__(message_key or self.code, **params)
+        self.code = message_key or self.code  # too_many_attempts for logins
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """Something the request needs is not there now; asking again later may work."""
+
+    code = "unavailable"
 
 
 class SettingsError(ValueError):

@@ -1,94 +1,85 @@
-"""Every user-facing message, Vietnamese first and English second."""
+"""Every user-facing message, from one gettext catalogue per language, Vietnamese first.
+
+The catalogues are `translations/<language>/LC_MESSAGES/messages.po`: the msgid is the stable
+key (the same as an API error code), the msgstr the text, and page texts sit under a msgctxt
+naming the page ("admin", "counter", …). They are read once, on first use or at app creation.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 from datetime import datetime
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("vi", "en")
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 _WEEKDAYS = {
     "vi": ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"],
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
 }
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "office_closed": (
-        "Hiện ngoài giờ tiếp nhận. Mời quay lại {reopens}.",
-        "The office is closed now. Please come back {reopens}.",
-    ),
-    "holiday": (
-        "Hôm nay là ngày nghỉ. Mời quay lại {reopens}.",
-        "Today is a holiday. Please come back {reopens}.",
-    ),
-    "daily_capacity_reached": (
-        "Lĩnh vực {service} đã hết số hôm nay. Mời quay lại {reopens}.",
-        "No more numbers today for {service}. Please come back {reopens}.",
-    ),
-    "unknown_service": ("Không có lĩnh vực “{code}”.", "Unknown service “{code}”."),
-    "service_closed": ("Lĩnh vực {service} đang tạm ngừng cấp số.",
-                       "{service} is not taking new tickets for now."),
-    "unknown_priority": ("Không có đối tượng ưu tiên “{code}”.",
-                         "Unknown priority category “{code}”."),
-    "unknown_office": ("Không tìm thấy điểm tiếp nhận “{office}”.", "Unknown office “{office}”."),
-    "unknown_counter": ("Không có quầy số {counter}.", "There is no counter {counter}."),
-    "unknown_ticket": ("Không tìm thấy số {number}.", "Ticket {number} was not found."),
-    "ticket_not_found": ("Không tìm thấy phiếu này.", "This ticket was not found."),
-    "ticket_not_waiting": ("Số {number} không còn đang chờ.", "Ticket {number} is not waiting."),
-    "no_current_ticket": ("Quầy {counter} không có số đang phục vụ.",
-                          "Counter {counter} is not serving a ticket."),
-    "recall_before_no_show": (
-        "Cần gọi lại ít nhất {needed} lần trước khi đánh dấu vắng mặt (đã gọi lại {done}).",
-        "Recall at least {needed} time(s) before marking a no-show ({done} so far).",
-    ),
-    "transfer_target_required": ("Hãy chọn một lĩnh vực hoặc một quầy để chuyển.",
-                                 "Give either a service or a counter to transfer to."),
-    "pause_reason_required": ("Hãy ghi lý do tạm dừng (tối đa 200 ký tự).",
-                              "Give a reason for the pause (at most 200 characters)."),
-    "counter_busy": ("Quầy {counter} còn đang phục vụ một số; hãy hoàn thành trước.",
-                     "Counter {counter} is still serving a ticket; finish it first."),
-    "busy_try_again": ("Hệ thống đang bận, xin thử lại.", "The system is busy, please retry."),
-    "weak_password": ("Mật khẩu quá yếu: cần ít nhất {minimum} ký tự, không chứa tên đăng nhập.",
-                      "Password too weak: at least {minimum} characters, not the username."),
-    "invalid_username": ("Tên đăng nhập không hợp lệ.", "Invalid username."),
-    "user_exists": ("Tên đăng nhập “{username}” đã tồn tại.",
-                    "User “{username}” already exists."),
-    "office_required": ("Cán bộ và lãnh đạo phải thuộc một điểm tiếp nhận (--office).",
-                        "Staff and managers need an office (--office)."),
-    "invalid_device_name": ("Tên thiết bị không hợp lệ.", "Invalid device name."),
-    "device_exists": ("Thiết bị “{name}” đã tồn tại.", "Device “{name}” already exists."),
-    "unknown_kiosk": ("Không có ki-ốt “{name}”.", "There is no kiosk named “{name}”."),
-    "kiosk_only_for_printer": ("Chỉ máy in mới được gắn với ki-ốt.",
-                               "Only a printer can be paired with a kiosk."),
-    "bad_credentials": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
-    "bad_token": ("Mã truy cập không hợp lệ hoặc đã hết hạn.", "Invalid or expired token."),
-    "missing_token": ("Cần đăng nhập.", "Authentication required."),
-    "forbidden": ("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
-    "wrong_office": ("Bạn không thuộc điểm tiếp nhận này.", "You do not belong to this office."),
-    "invalid_json": ("Dữ liệu gửi lên không phải JSON hợp lệ.", "The body is not valid JSON."),
-    "invalid_field": ("Trường “{field}” không hợp lệ: {reason}.",
-                      "Field “{field}” is invalid: {reason}."),
-    "unknown_field": ("Trường “{field}” không được hỗ trợ.", "Unknown field “{field}”."),
-    "unknown_parameter": ("Không có tham số “{name}”.", "Unknown parameter “{name}”."),
-    "invalid_idempotency_key": ("Idempotency-Key không hợp lệ (1–100 ký tự).",
-                                "Invalid Idempotency-Key (1 to 100 characters)."),
-    "csrf_failed": ("Phiên làm việc không hợp lệ; hãy tải lại trang.",
-                    "The page's session token is stale; reload the page."),
-    "session_expired": ("Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
-                        "Your session has expired; please log in again."),
-    "not_found": ("Không tìm thấy.", "Not found."),
-    "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
-    "body_too_large": ("Dữ liệu gửi lên quá lớn.", "Request body too large."),
-    "too_many_requests": ("Quá nhiều yêu cầu, xin thử lại sau.",
-                          "Too many requests, try again later."),
-    "internal_error": ("Có lỗi trong hệ thống; số đã lấy không bị mất. Xin thử lại.",
-                       "Something went wrong on our side; no ticket was lost. Please retry."),
-    "voice_unavailable": ("Chưa có giọng đọc thông báo trên máy chủ.",
-                          "No announcement voice is available on the server."),
-    "unavailable": ("Hệ thống tạm thời không phục vụ được, xin thử lại sau ít phút.",
-                    "The service is temporarily unavailable, please retry shortly."),
-}
-
 _NEXT_WORKING_DAY = {"vi": "vào ngày làm việc tiếp theo", "en": "on the next working day"}
+
+
+class MissingMessage(LookupError):
+    """A key that one catalogue lacks: a defect, never shown to a person as the key."""
+
+
+def catalogue_path(language: str) -> Path:
+    """Where the catalogue of a language lives."""
+    return CATALOGUE_DIR / language / "LC_MESSAGES" / "messages.po"
+
+
+@functools.cache
+def catalogue(language: str) -> dict[tuple[str | None, str], str]:
+    """{(context, key): text} of one language, read once."""
+    with catalogue_path(language).open("rb") as po_file:
+        entries = read_po(po_file, locale=language)
+    return {(entry.context, entry.id): entry.string for entry in entries
+            if entry.id and isinstance(entry.id, str) and isinstance(entry.string, str)}
+
+
+def load_catalogues() -> None:
+    """Read every catalogue now, so a broken file stops the start, not a request."""
+    for language in LANGUAGES:
+        catalogue(language)
+
+
+def _language(language: str | None) -> str:
+    return language if language in LANGUAGES else "vi"
+
+
+def lookup(key: str, language: str = "vi", context: str | None = None) -> str:
+    """The raw text of a key; a missing or empty entry raises MissingMessage."""
+    text = catalogue(_language(language)).get((context, key))
+    if not text:
+        log.error("missing message %r (context %r) in the %s catalogue", key, context, language)
+        raise MissingMessage(f"{context + ':' if context else ''}{key} [{language}]")
+    return text
+
+
+def page_texts(context: str, language: str) -> dict[str, str]:
+    """Every text of one page (one msgctxt) in a language, for a template or a script."""
+    return {key: text for (entry_context, key), text in catalogue(_language(language)).items()
+            if entry_context == context}
+
+
+def text(context: str, key: str, language: str = "vi", **params: object) -> str:
+    """One page text, formatted with its parameters."""
+    return lookup(key, language, context).format(**params)
+
+
+def catalogue_json(language: str) -> dict[str, dict[str, str]]:
+    """The whole catalogue for the screens: {"messages": {...}, "<context>": {...}}."""
+    exported: dict[str, dict[str, str]] = {}
+    for (context, key), value in catalogue(_language(language)).items():
+        exported.setdefault(context or "messages", {})[key] = value
+    return exported
 
 
 def pick_language(accept_language: str | None) -> str:
@@ -99,11 +90,9 @@ def pick_language(accept_language: str | None) -> str:
 
 
 def message(key: str, language: str = "vi", **params: object) -> str:
-    """The message for a key, formatted; unknown keys fall back to the key itself."""
-    texts = MESSAGES.get(key)
-    if texts is None:
-        return key
-    text = texts[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    """The message for a key, formatted; a key missing from the catalogue raises."""
+    language = _language(language)
+    text = lookup(key, language)
     rendered = {name: _render(value, language) for name, value in params.items()}
     if "{reopens}" in text:
         rendered["reopens"] = rendered.pop("reopens_at", "") or _NEXT_WORKING_DAY[language]

@@ -8,19 +8,13 @@ from datetime import timedelta
 
 from flask import current_app, request
 
-from queue_server.core.errors import Unauthorized
-from queue_server.core.i18n import MESSAGES
+from queue_server.core.errors import RateLimited, Unauthorized
 from queue_server.core.request_context import db, now, state
-from queue_server.security.limits import LoginThrottle, TicketLimits, TooManyRequests
+from queue_server.security.limits import LoginThrottle, TicketLimits
 from queue_server.security.tokens import IssuedToken, issue_user_token
 
 log = logging.getLogger(__name__)
 
-MESSAGES.update({
-    "too_many_attempts": (
-        "Đăng nhập sai quá nhiều lần từ máy này. Xin thử lại sau {seconds} giây.",
-        "Too many failed logins from this machine. Try again in {seconds} seconds."),
-})
 
 
 def client_address() -> str:
@@ -46,7 +40,7 @@ def throttled_login(username: str, password: str) -> IssuedToken:
     throttle, client, moment = login_throttle(), client_address(), now().timestamp()
     wait = throttle.retry_after(username, client, moment)
     if wait is not None:
-        raise TooManyRequests(wait, "too_many_attempts")
+        raise RateLimited(wait, "too_many_attempts", seconds=wait)
     lifetime = timedelta(seconds=state().settings.token_lifetime_s)
     try:
         issued = issue_user_token(db(), username, password, now=now(), lifetime=lifetime)
@@ -62,7 +56,7 @@ def check_lookup() -> None:
     """Refuse any lookup by code from a client that guessed too many unknown codes."""
     wait = ticket_limits().unknown_codes.retry_after(client_address(), time.monotonic())
     if wait is not None:
-        raise TooManyRequests(wait)
+        raise RateLimited(wait)
 
 
 def unknown_code() -> None:
@@ -74,7 +68,7 @@ def check_feedback() -> None:
     """Refuse feedback from a phone's address that had too many posts refused."""
     wait = ticket_limits().feedback.retry_after(client_address(), time.monotonic())
     if wait is not None:
-        raise TooManyRequests(wait)
+        raise RateLimited(wait)
 
 
 def feedback_refused() -> None:

@@ -4,32 +4,24 @@ from __future__ import annotations
 
 from printer.slip import Slip
 from queue_server.core.clock import local_time
+from queue_server.core.i18n import text as catalogue_text
 from queue_server.models import Ticket, TicketStatus
 from queue_server.tickets.forecast import Forecast
-
-# Vietnamese first, English second, like the message catalog.
-TEXTS: dict[str, tuple[str, str]] = {
-    "heading": ("SỐ THỨ TỰ", "YOUR NUMBER"),
-    "counters": ("Quầy {numbers}", "Counter {numbers}"),
-    "ahead": ("Số người đang chờ trước bạn: {ahead}", "People waiting before you: {ahead}"),
-    "wait_minutes": ("Thời gian chờ dự kiến: khoảng {minutes} phút",
-                     "Estimated wait: about {minutes} min"),
-    "wait_hours": ("Thời gian chờ dự kiến: khoảng {hours} giờ {minutes} phút",
-                   "Estimated wait: about {hours} h {minutes} min"),
-    "wait_whole_hours": ("Thời gian chờ dự kiến: khoảng {hours} giờ",
-                         "Estimated wait: about {hours} h"),
-    "wait_under_a_minute": ("Thời gian chờ dự kiến: dưới 1 phút",
-                            "Estimated wait: under a minute"),
-    "your_turn": ("Đã đến lượt của bạn", "It is your turn"),
-    "issued": ("Giờ lấy số: {moment}", "Issued: {moment}"),
-    "qr_caption": ("Quét mã QR để theo dõi lượt của bạn", "Scan the QR code to follow your turn"),
-}
-LANGUAGES = ("vi", "en")
 
 
 def text(key: str, language: str = "vi", **params: object) -> str:
     """One slip text in the language (Vietnamese unless English is asked for)."""
-    return TEXTS[key][1 if language == "en" else 0].format(**params)
+    return catalogue_text("slip", key, language, **params)
+
+
+def kiosk_text(key: str, language: str = "vi", **params: object) -> str:
+    """One of the kiosk's texts: the slip prints what the kiosk's screen shows."""
+    return catalogue_text("kiosk", key, language, **params)
+
+
+def labelled(label_key: str, value: str, language: str) -> str:
+    """"Thời gian chờ dự kiến: khoảng 10 phút": a kiosk label and its value on one line."""
+    return text("line", language, label=kiosk_text(label_key, language), value=value)
 
 
 def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
@@ -43,12 +35,13 @@ def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
         number=ticket.number,
         service=ticket.service.name,
         counters=counters_line(ticket, language),
-        ahead_line=text("ahead", language, ahead=forecast.ahead if forecast else 0),
+        ahead_line=ahead_line(forecast.ahead if forecast else 0, language),
         wait_line=wait_line(ticket, forecast, language),
-        issued_line=text("issued", language, moment=f"{issued:%d/%m/%Y %H:%M}"),
+        issued_line=labelled("issuedAt", f"{issued:%H:%M %d/%m/%Y}", language),
         qr_payload=track_url,
         footer=office.ticket_footer,
-        qr_caption=text("qr_caption", language),
+        qr_caption=kiosk_text("qrCaption", language),
+        priority_line=priority_line(ticket, language),
     )
 
 
@@ -63,20 +56,41 @@ def counters_line(ticket: Ticket, language: str = "vi") -> str:
     return text("counters", language, numbers=", ".join(str(number) for number in numbers))
 
 
+def priority_line(ticket: Ticket, language: str = "vi") -> str:
+    """"Ưu tiên: Người cao tuổi" as the kiosk shows it; empty for an ordinary ticket."""
+    if ticket.priority is None:
+        return ""
+    return kiosk_text("priorityChosen", language, name=ticket.priority.name)
+
+
+def ahead_line(ahead: int, language: str = "vi") -> str:
+    """How many wait before, in the kiosk's words ("Không có ai" for nobody)."""
+    count = (kiosk_text("aheadCount", language, count=ahead) if ahead
+             else kiosk_text("aheadNobody", language))
+    return labelled("ahead", count, language)
+
+
 def wait_line(ticket: Ticket, forecast: Forecast | None, language: str = "vi") -> str:
-    """The estimated wait in whole minutes, rounded up; empty when there is no estimate."""
+    """The estimated wait as the kiosk words it: nearest minute, "Sắp đến lượt" under one."""
     if forecast is None:
         if ticket.status is TicketStatus.CALLED:
             return text("your_turn", language)
-        return text("wait_under_a_minute", language)
+        return labelled("wait", kiosk_text("soon", language), language)
     if forecast.estimated_wait_s is None:
         return ""  # no counter serves it now: promise nothing
-    minutes = -(-forecast.estimated_wait_s // 60)
-    if minutes < 1:
-        return text("wait_under_a_minute", language)
+    return labelled("wait", wait_text(forecast.estimated_wait_s, language), language)
+
+
+def wait_text(seconds: int, language: str = "vi") -> str:
+    """"khoảng 1 giờ 10 phút", "Sắp đến lượt" under a minute: the kiosk's waitText."""
+    if seconds < 60:
+        return kiosk_text("soon", language)
+    # Half a minute rounds up, as the kiosk's Math.round does.
+    minutes = (seconds + 30) // 60
     if minutes < 60:
-        return text("wait_minutes", language, minutes=minutes)
-    hours, minutes = divmod(minutes, 60)
-    if minutes == 0:
-        return text("wait_whole_hours", language, hours=hours)
-    return text("wait_hours", language, hours=hours, minutes=minutes)
+        span = kiosk_text("minutes", language, count=minutes)
+    elif minutes % 60:
+        span = kiosk_text("hoursMinutes", language, hours=minutes // 60, minutes=minutes % 60)
+    else:
+        span = kiosk_text("hours", language, hours=minutes // 60)
+    return kiosk_text("waitEstimate", language, span=span)

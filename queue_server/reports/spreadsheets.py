@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS
@@ -17,6 +17,7 @@ from queue_server.reports.safe_cells import csv_text, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_DAY, XLSX_MOMENT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm:ss"
 
 
 @dataclass
@@ -110,8 +111,9 @@ def report_tables(report: dict, generated_at: datetime) -> dict[str, Table]:
 
 def _summary(report: dict, generated_at: datetime) -> Table:
     filters = report["filters"]
-    head = [["Điểm tiếp nhận", report["office_name"]], ["Từ ngày", report["from"]],
-            ["Đến ngày", report["to"]],
+    head = [["Điểm tiếp nhận", report["office_name"]],
+            ["Từ ngày", date.fromisoformat(report["from"])],
+            ["Đến ngày", date.fromisoformat(report["to"])],
             ["Lĩnh vực", filters["service"] or "Tất cả"],
             ["Quầy", filters["counter"] or "Tất cả"],
             ["Cán bộ", filters["staff"] or "Tất cả"],
@@ -155,10 +157,21 @@ def xlsx_bytes(tables: Iterable[Table]) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = max(12, len(header) + 2)
         sheet.append([_bold(sheet, header) for header in table.headers])
         for row in table.rows:
-            sheet.append(safe_row(row))
+            sheet.append([_cell(sheet, value) for value in safe_row(row)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet: Any, value: object) -> object:
+    """Dates as real date cells shown dd/mm/yyyy, whatever the reader's regional settings."""
+    if not isinstance(value, date):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # the stub omits date
+    cell.number_format = XLSX_MOMENT if isinstance(value, datetime) else XLSX_DAY
+    return cell
 
 
 def _bold(sheet: Any, text: str) -> Any:
@@ -186,7 +199,8 @@ def officer_table(report: dict) -> Table:
              row["no_show"], percent(row["no_show_rate"]), row["ratings"],
              percent(row["satisfied_share"]), *row["reasons"].values(), row["comments"]]
             for row in report["officers"]]
-    return Table(f"Cán bộ {report['from'][:7]}", headers, rows)
+    first = date.fromisoformat(report["from"])
+    return Table(f"Cán bộ {first:%m-%Y}", headers, rows)
 
 
 def province_table(report: dict) -> Table:

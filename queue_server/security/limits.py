@@ -16,22 +16,6 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from queue_server.core.errors import DomainError
-
-
-class TooManyRequests(DomainError):
-    """This client must wait `retry_after` seconds (answered with 429 and Retry-After)."""
-
-    status = 429
-    code = "too_many_requests"
-
-    def __init__(self, retry_after: int, error_code: str = "too_many_requests") -> None:
-        super().__init__(error_code, seconds=retry_after)
-        self.code = error_code
-        self.retry_after = retry_after
-        self.headers = {"Retry-After": str(retry_after)}
-
-
 # ---- logins ----
 
 MAX_LOCK_S = 300.0  # the longest any rule makes anyone wait

@@ -6,7 +6,6 @@ import itertools
 import unicodedata
 
 from queue_server.core.errors import InvalidInput
-from queue_server.core.i18n import MESSAGES
 
 MIN_PASSWORD_LENGTH = 10
 # Argon2 takes any length, but a megabyte "password" is a denial of service, not a secret.
@@ -28,25 +27,6 @@ COMMON_PASSWORDS = frozenset({
     "hethong123", "ubnd123456", "congan1234", "123456abc", "abcdefghij", "abcdefgh12",
 })
 
-
-# This module's messages, added to the catalog: Vietnamese first, English second.
-MESSAGES.update({
-    "weak_password_short": (
-        "Mật khẩu quá yếu: cần ít nhất {minimum} ký tự.",
-        "Password too weak: at least {minimum} characters are needed."),
-    "weak_password_long": (
-        "Mật khẩu không hợp lệ: tối đa {maximum} ký tự.",
-        "Password refused: at most {maximum} characters are allowed."),
-    "weak_password_common": (
-        "Mật khẩu quá yếu: quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác.",
-        "Password too weak: it is common and easy to guess; choose another."),
-    "weak_password_username": (
-        "Mật khẩu quá yếu: không được chứa tên đăng nhập.",
-        "Password too weak: it must not contain the username."),
-    "weak_password_repetitive": (
-        "Mật khẩu quá yếu: cần ít nhất {distinct} ký tự khác nhau.",
-        "Password too weak: at least {distinct} different characters are needed."),
-})
 
 
 def check_password_strength(password: str, username: str) -> None:

@@ -29,10 +29,7 @@ from queue_server.security.tokens import (
     revoke_user_tokens,
     set_password,
 )
-from queue_server.setup import (
-    fields,
-    messages,  # noqa: F401 - registers the messages
-)
+from queue_server.setup import fields
 from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import FormInvalid, Problem, Rule, refuse
 

@@ -111,7 +111,7 @@ def _csv(header: Iterable[str] | None, rows: list[tuple]) -> str:
 
 
 def _csv_values(row: AuditRow) -> tuple:
-    return (row.local_at.isoformat(timespec="seconds"), row.office, row.source, row.kind,
+    return (row.local_at.replace(microsecond=0), row.office, row.source, row.kind,
             row.action, row.who, row.where, row.subject,
             json.dumps(row.details, ensure_ascii=False, sort_keys=True) if row.details else "")
 

@@ -26,10 +26,7 @@ from queue_server.models import (
     Ticket,
     TicketStatus,
 )
-from queue_server.setup import (
-    fields,
-    messages,  # noqa: F401 - registers the messages
-)
+from queue_server.setup import fields
 from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import Rule, refuse
 

@@ -29,102 +29,6 @@ blueprint.after_request(secure_headers)
 SHORTCUTS = {"call_next": "F1", "recall": "F2", "finish": "F3", "no_show": "F4",
              "transfer": "C", "call_number": "S", "pause": "T"}
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "console": ("Bàn làm việc quầy", "Counter console"),
-    "choose_counter": ("Chọn quầy làm việc", "Choose your counter"),
-    "choose_office": ("Chọn điểm tiếp nhận", "Choose an office"),
-    "no_counters": ("Điểm tiếp nhận này chưa có quầy nào.", "This office has no counters yet."),
-    "serving_now": ("Đang phục vụ", "Serving"),
-    "paused_short": ("Tạm dừng", "Paused"),
-    "idle": ("Đang trống", "Idle"),
-    "forbidden_title": ("Không có quyền", "Not allowed"),
-    "forbidden": ("Tài khoản của bạn không làm việc tại điểm tiếp nhận này.",
-                  "Your account does not work at this office."),
-    "not_found_title": ("Không tìm thấy", "Not found"),
-    "unknown_office": ("Không có điểm tiếp nhận này.", "There is no such office."),
-    "unknown_counter": ("Không có quầy này.", "There is no such counter."),
-    "logout": ("Đăng xuất", "Log out"),
-    "switch": ("English", "Tiếng Việt"),
-    "other_counter": ("Đổi quầy", "Change counter"),
-    "connecting": ("Đang kết nối…", "Connecting…"),
-    "online": ("Đã kết nối", "Connected"),
-    "offline": ("Mất kết nối – đang kết nối lại…", "Connection lost – reconnecting…"),
-    "offline_banner": ("Mất kết nối với máy chủ. Danh sách chờ có thể chưa cập nhật; các nút "
-                       "vẫn hoạt động khi mạng trở lại.",
-                       "Lost the connection to the server. The waiting list may be out of date; "
-                       "the buttons work again once the network is back."),
-    "current": ("Số đang phục vụ", "Now serving"),
-    "no_current": ("Chưa gọi số nào", "No ticket called"),
-    "no_current_hint": ("Bấm “Gọi số tiếp theo” để mời công dân tiếp theo.",
-                        "Press “Call next” to invite the next citizen."),
-    "priority": ("Ưu tiên", "Priority"),
-    "transferred": ("Được chuyển đến", "Transferred"),
-    "recalls": ("Đã gọi lại", "Recalled"),
-    "times": ("lần", "time(s)"),
-    "elapsed": ("Thời gian phục vụ", "Serving for"),
-    "call_next": ("Gọi số tiếp theo", "Call next"),
-    "recall": ("Gọi lại", "Recall"),
-    "finish": ("Hoàn thành", "Finish"),
-    "no_show": ("Vắng mặt", "No-show"),
-    "transfer": ("Chuyển", "Transfer"),
-    "call_number": ("Gọi số cụ thể", "Call a number"),
-    "pause": ("Tạm dừng", "Pause"),
-    "resume": ("Tiếp tục", "Resume"),
-    "no_show_needs": ("Vắng mặt: cần gọi lại ít nhất {needed} lần (đã gọi lại {done}).",
-                      "No-show: recall at least {needed} time(s) first ({done} so far)."),
-    "no_show_hint": ("Cần gọi lại ít nhất {needed} lần (đã gọi lại {done})",
-                     "Recall at least {needed} time(s) first ({done} so far)"),
-    "call_next_hint": ("Số {number} sẽ được ghi là hoàn thành",
-                       "{number} will be recorded as finished"),
-    "paused_card": ("Quầy đang tạm dừng", "The counter is paused"),
-    "no_show_confirm": ("Đánh dấu số {number} vắng mặt?", "Mark ticket {number} as absent?"),
-    "no_show_confirm_hint": ("Số này sẽ không được gọi nữa.",
-                             "This ticket will not be called again."),
-    "confirm_no_show": ("Xác nhận vắng mặt", "Confirm no-show"),
-    "cancel": ("Quay lại", "Back"),
-    "transfer_title": ("Chuyển số {number}", "Transfer ticket {number}"),
-    "transfer_hint": ("Công dân giữ nguyên số và được gọi trước các số thường ở nơi nhận.",
-                      "The citizen keeps the number and goes ahead of ordinary tickets there."),
-    "to_service": ("Sang lĩnh vực", "To a service"),
-    "to_counter": ("Sang quầy", "To a counter"),
-    "call_number_title": ("Gọi một số cụ thể", "Call a specific number"),
-    "number_label": ("Số thứ tự", "Ticket number"),
-    "call_this": ("Gọi số này", "Call this number"),
-    "waiting_numbers": ("Các số đang chờ", "Waiting numbers"),
-    "pause_title": ("Tạm dừng quầy", "Pause the counter"),
-    "pause_reason": ("Lý do", "Reason"),
-    "pause_detail": ("Ghi chú (không bắt buộc)", "Note (optional)"),
-    "pause_break": ("Nghỉ giải lao", "Break"),
-    "pause_meeting": ("Họp", "Meeting"),
-    "pause_other": ("Việc khác", "Other"),
-    "paused_banner": ("Quầy đang tạm dừng: {reason} (từ {since}).",
-                      "The counter is paused: {reason} (since {since})."),
-    "paused_hint": ("Bấm “Tiếp tục” hoặc “Gọi số tiếp theo” để mở lại.",
-                    "Press “Resume” or “Call next” to open again."),
-    "busy_pause": ("Hãy hoàn thành hoặc chuyển số đang phục vụ trước khi tạm dừng.",
-                   "Finish or transfer the current ticket before pausing."),
-    "need_current": ("Quầy chưa có số đang phục vụ.", "The counter is not serving a ticket."),
-    "waiting": ("Đang chờ", "Waiting"),
-    "waiting_empty": ("Không có ai đang chờ.", "Nobody is waiting."),
-    "waited": ("chờ {minutes} phút", "{minutes} min"),
-    "waited_now": ("vừa lấy số", "just now"),
-    "nothing_waiting": ("Không còn ai chờ.", "Nobody is waiting."),
-    "called": ("Đã gọi số {number}.", "Called {number}."),
-    "recalled": ("Đã gọi lại số {number} (lần {count}).", "Recalled {number} (time {count})."),
-    "finished": ("Đã hoàn thành số {number}.", "Finished {number}."),
-    "marked_no_show": ("Số {number}: vắng mặt.", "{number}: no-show."),
-    "transferred_to": ("Đã chuyển số {number} sang {target}.", "Transferred {number} to {target}."),
-    "paused": ("Quầy đã tạm dừng.", "The counter is paused."),
-    "resumed": ("Quầy đã mở lại.", "The counter is open again."),
-    "network_error": ("Không gửi được yêu cầu. Kiểm tra mạng rồi bấm lại.",
-                      "The request did not go through. Check the network and press again."),
-    "session_changed": ("Phiên làm việc đã thay đổi; trang sẽ tự tải lại.",
-                        "Your session changed; the page will reload."),
-    "session_expired": ("Phiên đăng nhập đã hết hạn; đang chuyển sang trang đăng nhập.",
-                        "Your login has expired; going to the login page."),
-    "server_error": ("Máy chủ báo lỗi. Xin thử lại.", "The server reported an error. Retry."),
-    "counter_label": ("Quầy {number}", "Counter {number}"),
-}
 
 
 def _officer_of(office: Office) -> Principal | None:
@@ -137,7 +41,7 @@ def _officer_of(office: Office) -> Principal | None:
 
 def _error_page(title_key: str, text_key: str, status: int):
     language = page_language()
-    t = texts(TEXTS, language)
+    t = texts("counter", language)
     return render_template("counter.error.html", t=t, language=language, title=t[title_key],
                            text=t[text_key], csrf_token=csrf_token()), status
 
@@ -167,7 +71,7 @@ def choose_office():
         return _error_page("forbidden_title", "forbidden", 403)
     offices = db().scalars(select(Office).where(Office.is_active).order_by(Office.name)).all()
     language = page_language()
-    return render_template("counter.offices.html", t=texts(TEXTS, language), language=language,
+    return render_template("counter.offices.html", t=texts("counter", language), language=language,
                            offices=offices, csrf_token=csrf_token())
 
 
@@ -183,7 +87,7 @@ def choose_counter(slug: str):
              "services": ", ".join(s.name for s in counter.services if s.is_active)}
             for counter in counters]
     language = page_language()
-    return render_template("counter.choose.html", t=texts(TEXTS, language), language=language,
+    return render_template("counter.choose.html", t=texts("counter", language), language=language,
                            office=office, rows=rows, csrf_token=csrf_token(),
                            username=browser_session.get(SESSION_USERNAME, ""))
 
@@ -198,7 +102,7 @@ def console(slug: str, number: int):
     if counter is None:
         return _error_page("not_found_title", "unknown_counter", 404)
     language = page_language()
-    t = texts(TEXTS, language)
+    t = texts("counter", language)
     return render_template("counter.html", t=t, language=language, office=office,
                            counter=counter, shortcuts=SHORTCUTS, csrf_token=csrf_token(),
                            username=browser_session.get(SESSION_USERNAME, ""),

@@ -12,8 +12,9 @@ from flask.blueprints import BlueprintSetupState
 from sqlalchemy import delete
 from werkzeug.wrappers import Response as BaseResponse
 
-from queue_server.core.errors import Unauthorized
-from queue_server.core.i18n import LANGUAGES, message
+from queue_server.core.error_status import http_headers
+from queue_server.core.errors import RateLimited, Unauthorized
+from queue_server.core.i18n import LANGUAGES, message, page_texts
 from queue_server.core.request_context import db
 from queue_server.edge.callers import (
     SESSION_CSRF,
@@ -28,7 +29,6 @@ from queue_server.edge.callers import (
 )
 from queue_server.edge.limits import throttled_login
 from queue_server.models import ApiToken, Office, Role
-from queue_server.security.limits import TooManyRequests
 from queue_server.security.tokens import IssuedToken, Principal, hash_token
 
 blueprint = Blueprint("login", __name__, template_folder="templates", static_folder="static",
@@ -37,23 +37,6 @@ blueprint = Blueprint("login", __name__, template_folder="templates", static_fol
 SESSION_USERNAME, SESSION_LANGUAGE = "username", "lang"
 MAX_USERNAME, MAX_PASSWORD = 64, 1024
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "product": ("Hệ thống xếp hàng", "Queue system"),
-    "title": ("Đăng nhập", "Log in"),
-    "intro": ("Dành cho cán bộ, lãnh đạo và quản trị.", "For officers, managers and admins."),
-    "username": ("Tên đăng nhập", "Username"),
-    "password": ("Mật khẩu", "Password"),
-    "submit": ("Đăng nhập", "Log in"),
-    "switch": ("English", "Tiếng Việt"),
-    "missing_fields": ("Hãy nhập tên đăng nhập và mật khẩu.",
-                       "Enter your username and password."),
-    "stale_form": ("Trang đăng nhập đã cũ. Xin nhập lại.",
-                   "This login page was out of date. Please try again."),
-    "logged_out": ("Đã đăng xuất.", "You are logged out."),
-    "logout_title": ("Đăng xuất?", "Log out?"),
-    "logout": ("Đăng xuất", "Log out"),
-    "cancel": ("Quay lại", "Back"),
-}
 
 
 @blueprint.record_once
@@ -69,10 +52,9 @@ def _configure_cookie(setup: BlueprintSetupState) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.token_lifetime_s))
 
 
-def texts(catalog: dict[str, tuple[str, str]], language: str) -> dict[str, str]:
-    """One language's strings from a page catalog (Vietnamese first, English second)."""
-    index = LANGUAGES.index(language) if language in LANGUAGES else 0
-    return {key: pair[index] for key, pair in catalog.items()}
+def texts(page: str, language: str) -> dict[str, str]:
+    """One language's texts of a page (its msgctxt in the catalogue)."""
+    return page_texts(page, language)
 
 
 def page_language() -> str:
@@ -136,18 +118,18 @@ def log_in():
     username = request.form.get("username", "").strip()[:MAX_USERNAME]
     password = request.form.get("password", "")[:MAX_PASSWORD]
     if not csrf_matches(request.form.get("csrf_token")):
-        return _render_login(error=texts(TEXTS, language)["stale_form"], username=username,
+        return _render_login(error=texts("login", language)["stale_form"], username=username,
                              status=400)
     if not username or not password:
-        return _render_login(error=texts(TEXTS, language)["missing_fields"],
+        return _render_login(error=texts("login", language)["missing_fields"],
                              username=username, status=400)
     try:
         issued = throttled_login(username, password)
-    except TooManyRequests as refusal:
+    except RateLimited as refusal:
         page, status = _render_login(error=message(refusal.message_key, language,
                                                    **refusal.params),
                                      username=username, status=429)
-        return page, status, refusal.headers
+        return page, status, http_headers(refusal)
     except Unauthorized as refusal:
         # The same words whether the username exists or not.
         return _render_login(error=message(refusal.message_key, language), username=username,
@@ -177,7 +159,7 @@ def logout_page():
         return redirect(url_for("login.login_page"))
     language = page_language()
     came_from = urlsplit(request.referrer).path if request.referrer else None
-    return render_template("login.logout.html", t=texts(TEXTS, language), language=language,
+    return render_template("login.logout.html", t=texts("login", language), language=language,
                            csrf_token=csrf_token(),
                            back=_safe_next(came_from) or url_for("counter.choose_office"))
 
@@ -202,7 +184,7 @@ def log_out():
 
 def _render_login(*, error: str | None = None, username: str = "", status: int = 200):
     language = page_language()
-    t = texts(TEXTS, language)
+    t = texts("login", language)
     next_target = _safe_next(request.args.get("next"))
     other = "en" if language == "vi" else "vi"
     switch_query = {"lang": other, **({"next": next_target} if next_target else {})}

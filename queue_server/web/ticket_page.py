@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import Response, make_response, render_template, request
 
+from queue_server.core.error_status import http_headers
+from queue_server.core.errors import RateLimited
+from queue_server.core.i18n import text
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge import limits
 from queue_server.feedback.ratings import is_rated
-from queue_server.security.limits import TooManyRequests
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 from queue_server.tickets.serialize import ticket_json
 from queue_server.web.citizen import ROOT
@@ -26,9 +28,12 @@ def keep_out_of_search_engines(response):
     return response
 
 
-def _refusal(status: int, title: str, text: str, english: str, headers: dict | None = None):
-    body = render_template("citizen.not_found.html", blueprint="ticket_page", title=title,
-                           text=text, english=english)
+def _refusal(status: int, reason: str, headers: dict | None = None) -> Response:
+    """A plain page in Vietnamese with the English below; reason names its catalogue texts."""
+    body = render_template("citizen.not_found.html", blueprint="ticket_page",
+                           title=text("ticket_page", f"{reason}_title", "vi"),
+                           text=text("ticket_page", f"{reason}_text", "vi"),
+                           english=text("ticket_page", f"{reason}_text", "en"))
     return make_response(body, status, headers or {})
 
 
@@ -37,17 +42,12 @@ def ticket_page(code: str):
     """The ticket with its live position; a plain page for an unknown code (counted)."""
     try:
         limits.check_lookup()
-    except TooManyRequests as refusal:
-        return _refusal(429, "Xin thử lại sau ít phút",
-                        "Máy này đã mở quá nhiều địa chỉ phiếu không đúng.",
-                        "Too many unknown ticket addresses from this device; try again later.",
-                        refusal.headers)
+    except RateLimited as refusal:
+        return _refusal(429, "too_many", http_headers(refusal))
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None
     if ticket is None:
         limits.unknown_code()
-        return _refusal(404, "Không tìm thấy phiếu",
-                        "Địa chỉ này không đúng. Xin quét lại mã QR trên phiếu số thứ tự.",
-                        "This ticket was not found. Please scan the QR code on your ticket again.")
+        return _refusal(404, "not_found")
     snapshot = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
     config = {"code": ticket.code, "root": request.script_root,
               "near_threshold": ticket.office.near_threshold,

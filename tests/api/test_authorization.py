@@ -22,12 +22,10 @@ from flask import url_for
 from markupsafe import escape
 from sqlalchemy import select
 
+from queue_server.core import i18n
 from queue_server.core.extensions import socketio
 from queue_server.models import Base, Device
 from queue_server.realtime import broadcasts
-from queue_server.setup.messages import ADMIN_MESSAGES
-from queue_server.web.login import TEXTS as LOGIN_TEXTS
-from queue_server.web.login import texts
 
 from ..conftest import bearer
 from ..support.callers import PASSWORD, every_caller
@@ -131,6 +129,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("display.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "display.js"}),
     ("fonts.font_stylesheet", "GET"): Entry(PUBLIC_PAGE),
     ("fonts.font_file", "GET"): Entry(PUBLIC_PAGE, args={"name": "BeVietnamPro-Bold.ttf"}),
+    ("catalogue.catalogue", "GET"): Entry(PUBLIC, args={"language": "vi"}),
     ("kiosk.kiosk_page", "GET"): Entry(PUBLIC_PAGE),
     ("display.display_page", "GET"): Entry(PUBLIC_PAGE),
     ("ticket_page.ticket_page", "GET"): Entry(PUBLIC_PAGE),
@@ -138,6 +137,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("rating.rating_page", "GET"): Entry(PUBLIC_PAGE),  # the tablet's token is for the API
     ("rating.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "tablet.js"}),
     ("login.login_page", "GET"): Entry(PUBLIC_PAGE),
+    ("start.start_page", "GET"): Entry(PUBLIC_PAGE),
     ("login.log_in", "POST"): Entry(PUBLIC_PAGE),
     ("login.logout_page", "GET"): Entry(LOGGED_IN_PAGE),
     ("login.log_out", "POST"): Entry(PUBLIC_PAGE, ends_at_login=True),
@@ -363,8 +363,8 @@ def test_unknown_channels_and_shapes_are_coded_errors(app, world):
 # one: without the session's token (or with an empty, forged or another session's token) the
 # request gets the route's stale-form refusal and the database is untouched; the same form
 # with the token is not refused and changes the database.
-STALE_ADMIN_FORM = (400, str(escape(ADMIN_MESSAGES["stale_form"][0])))
-STALE_LOGIN_FORM = (400, str(escape(texts(LOGIN_TEXTS, "vi")["stale_form"])))
+STALE_ADMIN_FORM = (400, str(escape(i18n.message("stale_form", "vi"))))
+STALE_LOGIN_FORM = (400, str(escape(i18n.text("login", "stale_form", "vi"))))
 BACK_TO_LOGOUT_PAGE = (302, "/logout")  # the one-button page, to log out with the token
 
 

@@ -102,7 +102,7 @@ def csv_rows(client, token: str, path: str) -> list[list[str]]:
     assert answer.mimetype == "text/csv"
     text = answer.get_data(as_text=True)
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
 
 
 def assert_csv_safe(rows: list[list[str]], expected: list[str]) -> None:
@@ -217,7 +217,7 @@ def test_the_audit_csv_defuses_device_names_and_typed_changes(app, client, accou
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     body = answer.get_data(as_text=True)
     assert body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
     assert_csv_safe(rows, [FORMULA, TAB, CR])
     header = rows[0]
     column = {name: header.index(name) for name in header}

@@ -78,11 +78,32 @@ def test_raw_tickets_have_local_times_and_defused_comments(client, accounts, day
     assert cell.data_type == "s"
 
 
+def test_dates_in_workbooks_are_date_cells_shown_day_first(client, accounts, day):
+    book = workbook(client, accounts, f"{OFFICE}/stats.xlsx?{THURSDAY}")
+    cells = {row[0].value: row[1] for row in book["Tổng hợp"].iter_rows(min_row=2)}
+    assert cells["Từ ngày"].value == datetime(2026, 11, 26)  # noqa: DTZ001 - cells hold local time
+    assert cells["Từ ngày"].number_format == "dd/mm/yyyy"
+    tickets = workbook(client, accounts, f"{OFFICE}/tickets.xlsx?{THURSDAY}")["Phiếu"]
+    issued = tickets.cell(row=2, column=next(
+        cell.column for cell in tickets[1] if cell.value == "Giờ lấy số"))
+    assert issued.number_format == "dd/mm/yyyy hh:mm:ss"
+
+
+def test_csv_decimals_use_a_comma_as_vietnamese_excel_expects(client, accounts, day):
+    text = download(client, accounts,
+                    f"{OFFICE}/stats.csv?{THURSDAY}&table=summary").get_data(as_text=True)
+    summary = dict(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert summary["% chờ quá mục tiêu"] == "33,3"
+    assert summary["Từ ngày"] == "26/11/2026"
+    assert text.lstrip("\ufeff").startswith("Chỉ tiêu;Giá trị\r\n")
+
+
 def test_csv_exports_have_a_bom_vietnamese_headers_and_local_times(client, accounts, day):
     text = download(client, accounts, f"{OFFICE}/tickets.csv?{THURSDAY}").get_data(as_text=True)
     assert text.startswith("\ufeff")
-    table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert table[0]["Giờ lấy số"] == "2026-11-26 08:00:00"
+    table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert table[0]["Giờ lấy số"] == "26/11/2026 08:00:00"
+    assert table[0]["Chờ (phút)"] == "10"
     assert table[0]["Lĩnh vực lấy số"] == "Đất đai"
     assert any(row["Góp ý"] == "'=Cảm ơn cán bộ" for row in table)
     transferred = next(row for row in table if row["Được chuyển"] == "Có")
@@ -96,14 +117,14 @@ def test_csv_exports_have_a_bom_vietnamese_headers_and_local_times(client, accou
 def test_every_report_table_is_a_csv(client, accounts, day, table, header):
     text = download(client, accounts,
                     f"{OFFICE}/stats.csv?{THURSDAY}&table={table}").get_data(as_text=True)
-    assert next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[0] == header
+    assert next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[0] == header
 
 
 def test_the_officer_workbook_matches_the_officer_report(client, accounts, day):
     report = client.get(f"{OFFICE}/officer-report?month=2026-11",
                         headers=bearer(accounts["manager1"])).get_json()
     book = workbook(client, accounts, f"{OFFICE}/officer-report.xlsx?month=2026-11")
-    header, *lines = rows(book["Cán bộ 2026-11"])
+    header, *lines = rows(book["Cán bộ 11-2026"])
     by_login = {line[1]: dict(zip(header, line, strict=True)) for line in lines}
     for officer in report["officers"]:
         line = by_login[officer["staff"]]

@@ -178,3 +178,16 @@ def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, 
     first_read = next(i for i, sql in enumerate(statements) if "ticket_events" in sql)
     begins = [sql for sql in statements[:first_read] if sql.startswith("BEGIN")]
     assert begins[-1] == "BEGIN DEFERRED", begins
+
+
+def test_the_officer_report_page_writes_day_first_dates_and_decimal_commas(app, accounts, day):
+    import re
+
+    from ..browsing import Browser
+
+    page = Browser(app, "manager1").get("/dashboard/test-office/officers?month=2026-11")
+    html = page.get_data(as_text=True)
+    assert "01/11/2026 → 30/11/2026" in html
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert any(re.fullmatch(r"\d+,\d%?", cell) for cell in cells), cells
+    assert not any(re.search(r"\d\.\d", cell) for cell in cells), cells

@@ -15,9 +15,9 @@ from printer.profiles import get_profile
 from printer.slip import Slip
 
 SLIP = Slip(office_name="Xã Thử", heading="SỐ THỨ TỰ", number="1001", service="Đất đai",
-            counters="Quầy 1", ahead_line="Số người đang chờ trước bạn: 0",
-            wait_line="Thời gian chờ dự kiến: dưới 1 phút",
-            issued_line="Giờ lấy số: 26/11/2026 09:00", qr_payload="http://queue.test/t/abc",
+            counters="Quầy 1", ahead_line="Số người đang chờ trước: Không có ai",
+            wait_line="Thời gian chờ dự kiến: Sắp đến lượt",
+            issued_line="Giờ lấy số: 09:00 26/11/2026", qr_payload="http://queue.test/t/abc",
             footer="Cảm ơn!")
 
 

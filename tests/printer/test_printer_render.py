@@ -219,6 +219,19 @@ def test_a_ticket_without_a_qr_caption_is_shorter(make_slip):
     assert render_preview(make_slip(qr_caption=None), profile).height < with_caption.height
 
 
+def test_a_priority_ticket_prints_its_priority_group(make_slip):
+    profile = get_profile("80mm")
+    ordinary = render_preview(make_slip(), profile)
+    priority = render_preview(make_slip(priority_line="Ưu tiên: Người cao tuổi"), profile)
+    assert priority.height > ordinary.height
+
+
+def test_a_slip_from_an_older_server_without_a_priority_line_is_accepted(make_slip):
+    data = make_slip().to_dict()
+    del data["priority_line"]
+    assert type(make_slip()).from_dict(data).priority_line == ""
+
+
 def test_rendering_prints_nothing_to_stdout(make_slip, capsys):
     for name in ALL_PROFILES:
         render_escpos(make_slip(), get_profile(name))

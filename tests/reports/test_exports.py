@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -33,6 +33,13 @@ def test_a_csv_export_reads_back_as_the_typed_text_only():
     document = csv_text(["dịch vụ", "số"], [['=HYPERLINK("http://x","y")', 12],
                                           ["Tư pháp – Hộ tịch", -1]])
     assert document.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(document.removeprefix("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(document.removeprefix("\ufeff")), delimiter=";"))
     assert rows == [["dịch vụ", "số"], ['\'=HYPERLINK("http://x","y")', "12"],
                     ["Tư pháp – Hộ tịch", "-1"]]
+
+
+def test_a_csv_opens_in_columns_with_vietnamese_regional_settings():
+    document = csv_text(["Ngày", "Chờ (phút)", "Lúc"],
+                        [[date(2026, 12, 10), 1.5,
+                          datetime(2026, 12, 10, 14, 5, 3)]])  # noqa: DTZ001 - local time
+    assert document == "\ufeffNgày;Chờ (phút);Lúc\r\n10/12/2026;1,5;10/12/2026 14:05:03\r\n"

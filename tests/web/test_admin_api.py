@@ -420,7 +420,7 @@ def test_the_audit_csv_is_excel_ready_and_never_a_formula(manager):
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     body = answer.get_data(as_text=True)
     assert body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0] == ["time", "office", "source", "kind", "action", "who", "where", "object",
                        "details"]
     created = next(row for row in rows if row[3] == "service" and row[7] == "chung-thuc")
@@ -446,7 +446,8 @@ def audit_table(browser: Browser, query: str = "") -> list[dict[str, str]]:
 def audit_csv(browser: Browser, query: str = "") -> list[dict[str, str]]:
     answer = browser.get("/admin/audit.csv" + query)
     assert answer.status_code == 200
-    return list(csv.DictReader(io.StringIO(answer.get_data(as_text=True).removeprefix("\ufeff"))))
+    text = answer.get_data(as_text=True).removeprefix("\ufeff")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
 def test_counter_pauses_and_resumes_are_in_the_audit_with_who_when_and_counter(
@@ -468,8 +469,8 @@ def test_counter_pauses_and_resumes_are_in_the_audit_with_who_when_and_counter(
     lines = [(row["time"], row["source"], row["kind"], row["who"], row["where"], row["details"])
              for row in audit_csv(manager) if row["source"] == "counter"]
     assert lines == [
-        ("2026-11-26T09:07:00+07:00", "counter", "resumed", "staff1", "Quầy 2", ""),
-        ("2026-11-26T09:00:00+07:00", "counter", "paused", "staff1", "Quầy 2",
+        ("26/11/2026 09:07:00", "counter", "resumed", "staff1", "Quầy 2", ""),
+        ("26/11/2026 09:00:00", "counter", "paused", "staff1", "Quầy 2",
          json.dumps({"reason": "Họp giao ban"}, ensure_ascii=False))]
 
     def kinds(query: str) -> list[str]:
@@ -506,7 +507,7 @@ def test_reprints_are_in_the_audit_with_who_when_and_printer(app, manager, admin
     assert ticket_rows[0]["details"] == "print: pending"
     reprint = [row for row in audit_csv(manager) if row["kind"] == "reprinted"]
     assert [(row["time"], row["source"], row["action"], row["who"], row["where"], row["object"])
-            for row in reprint] == [("2026-11-26T09:03:00+07:00", "ticket", "reprinted",
+            for row in reprint] == [("26/11/2026 09:03:00", "ticket", "reprinted",
                                      "staff1", "may-in-sanh", ticket["number"])]
 
     def kinds(query: str) -> list[str]:

@@ -153,4 +153,15 @@ def test_every_report_table_can_be_downloaded_as_csv(dashboard: Page):
         link.click()
     body = download.value.path().read_text(encoding="utf-8-sig")
     lines = body.splitlines()
-    assert lines[0].startswith("Quầy,Tên quầy") and any(line.startswith("2,") for line in lines)
+    assert lines[0].startswith("Quầy;Tên quầy") and any(line.startswith("2;") for line in lines)
+
+
+def test_figures_and_dates_are_written_the_vietnamese_way(dashboard: Page):
+    assert dashboard.evaluate("Chart.defaults.locale") == "vi-VN"
+    assert dashboard.evaluate(
+        "import('/web-static/formats.js').then((f) => f.percentText('vi-VN', 0.783))") == "78,3%"
+    tiles = dashboard.locator("#report-tiles").inner_text()
+    assert "%" in tiles and not re.search(r"\d\.\d", tiles), tiles
+    item = dashboard.get_by_test_id("inbox-list").locator("li").first
+    expect(item).to_contain_text(re.compile(r"\d\d/\d\d/\d{4}"))
+    assert not re.search(r"\d{4}-\d\d-\d\d", item.inner_text())

@@ -13,7 +13,8 @@ from flask import session as browser_session
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from queue_server.core.errors import Conflict, DomainError, Forbidden
+from queue_server.core.error_status import http_status
+from queue_server.core.errors import DomainError
 from queue_server.core.i18n import message
 from queue_server.core.request_context import db
 from queue_server.edge.callers import csrf_matches
@@ -23,7 +24,6 @@ from queue_server.security.tokens import Principal
 from queue_server.setup.audit_log import Changer
 from queue_server.setup.fields import FormInvalid
 from queue_server.tickets.queue_state import find_office
-from queue_server.web.admin.texts import TEXTS
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -88,7 +88,7 @@ def _visitor(user: Principal) -> Visitor:
 
 
 def page_texts() -> dict[str, str]:
-    return texts(TEXTS, page_language())
+    return texts("admin", page_language())
 
 
 def render(template: str, visitor: Visitor | None, status: int = 200, **context: object):
@@ -96,7 +96,7 @@ def render(template: str, visitor: Visitor | None, status: int = 200, **context:
     language = page_language()
     notice = request.args.get("done")
     page = render_template(
-        template, t=texts(TEXTS, language), language=language, csrf_token=csrf_token(),
+        template, t=texts("admin", language), language=language, csrf_token=csrf_token(),
         visitor=visitor, notice=notice if notice in NOTICES else None,
         other_language="en" if language == "vi" else "vi", **context)
     return page, status
@@ -128,9 +128,8 @@ def form_errors(error: DomainError) -> dict[str, tuple[str, str]]:
 
 
 def refusal_status(error: DomainError) -> int:
-    if isinstance(error, Forbidden):
-        return 403
-    return 409 if isinstance(error, Conflict) else 400
+    """The page's status for a refusal: the same table as the JSON API."""
+    return http_status(error)
 
 
 def attempt(change: Callable[[], Any]) -> tuple[Any, DomainError | None]:

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from queue_server.core.clock import local_day
 from queue_server.core.errors import DomainError
+from queue_server.core.formats import BROWSER_LOCALES
 from queue_server.core.request_context import db, now, reading
 from queue_server.models import Office, Role, User
 from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
 from queue_server.reports.officers import month_period, officer_report
 from queue_server.tickets.queue_state import find_office
-from queue_server.web.dashboard.strings import TEXTS
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -33,7 +33,7 @@ blueprint.after_request(secure_headers)
 
 def _page(template: str, status: int = 200, **values: object):
     language = page_language()
-    t = texts(TEXTS, language)
+    t = texts("dashboard", language)
     return render_template(template, t=t, language=language, csrf_token=csrf_token(),
                            username=browser_session.get(SESSION_USERNAME, ""),
                            **values), status
@@ -108,6 +108,7 @@ def _office_config(office: Office) -> dict:
         User.office_id == office.id, User.is_active).order_by(User.username)).all()
     return {
         "office": office.slug, "office_name": office.name, "language": language,
+        "locale": BROWSER_LOCALES[language],
         "today": today, "api": f"/api/v1/offices/{office.slug}",
         "login": url_for("login.login_page", next=f"/dashboard/{office.slug}"),
         "officers_page": url_for("dashboard.officers_page", slug=office.slug),
@@ -116,7 +117,7 @@ def _office_config(office: Office) -> dict:
         "people": [{"username": u.username, "name": u.full_name or u.username,
                     "role": u.role.value} for u in people],
         "target_working_days": office.feedback_target_days,
-        "labels": _labels(), "texts": texts(TEXTS, language),
+        "labels": _labels(), "texts": texts("dashboard", language),
         "definitions": [{"term": term, "text": vi if language == "vi" else en}
                         for term, vi, en in DEFINITIONS],
     }
@@ -126,6 +127,7 @@ def _province_config() -> dict:
     language = page_language()
     first = db().scalar(select(Office).where(Office.is_active).order_by(Office.name))
     today = local_day(now(), first.timezone if first else "Asia/Ho_Chi_Minh").isoformat()
-    return {"language": language, "today": today, "api": "/api/v1/stats",
+    return {"language": language, "locale": BROWSER_LOCALES[language], "today": today,
+            "api": "/api/v1/stats",
             "login": url_for("login.login_page", next="/dashboard"),
-            "texts": texts(TEXTS, language)}
+            "texts": texts("dashboard", language)}

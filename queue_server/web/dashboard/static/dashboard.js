@@ -3,9 +3,11 @@
 // stats API for any period, drawn with Chart.js. Inbox: assign, answer, close over HTTP.
 // Text typed by people (comments, answers, names) is always set with textContent.
 import { element, format, readConfig, request } from "/web-static/common.js";
+import { dayText, localiseCharts, percentText as localPercent } from "/web-static/formats.js";
 import { charts, drawReport, setProjector } from "./report.js";
 
 const config = readConfig("dashboard-config");
+localiseCharts(config.locale);
 const t = config.texts;
 const $ = (id) => document.getElementById(id);
 const REFRESH_DELAY_MS = 250;
@@ -19,7 +21,7 @@ function minutesText(seconds) {
 }
 
 function percentText(share) {
-  return share === null || share === undefined ? t.none : `${(share * 100).toFixed(1)}%`;
+  return localPercent(config.locale, share) ?? t.none;
 }
 
 function localTime(iso) {
@@ -200,13 +202,13 @@ function inboxItem(item) {
   head.append(element("strong", "", format(t.ticket_number, { number: item.number })),
     element("span", `badge${item.rating <= 3 ? " badge-low" : ""}`, `${item.rating} – ${level}`),
     element("span", "muted", `${item.service_name} · ${t.counter} ${item.counter ?? t.none} · ${item.staff_name ?? ""}`),
-    element("span", "muted", `${item.day} ${localTime(item.rated_at)}`));
+    element("span", "muted", `${dayText(item.day)} ${localTime(item.rated_at)}`));
   if (item.state !== "closed") {
     head.append(element("span", item.is_overdue ? "badge badge-overdue" : "badge",
-      item.is_overdue ? `${t.is_overdue} · ${format(t.due, { date: item.due_on })}`
-        : `${format(t.age, { days: item.age_working_days })} · ${format(t.due, { date: item.due_on })}`));
+      item.is_overdue ? `${t.is_overdue} · ${format(t.due, { date: dayText(item.due_on) })}`
+        : `${format(t.age, { days: item.age_working_days })} · ${format(t.due, { date: dayText(item.due_on) })}`));
   } else {
-    head.append(element("span", "badge", format(t.closed_on, { time: `${item.closed_at.slice(0, 10)} ${localTime(item.closed_at)}` })));
+    head.append(element("span", "badge", format(t.closed_on, { time: `${dayText(item.closed_at)} ${localTime(item.closed_at)}` })));
   }
   node.append(head);
   if (item.reasons.length) {

@@ -1,13 +1,16 @@
 // The province view for admins: every office side by side on the same figures.
 import { element, format, readConfig, request } from "/web-static/common.js";
+import { localiseCharts, numberText, percentText } from "/web-static/formats.js";
 
 const config = readConfig("dashboard-config");
+localiseCharts(config.locale);
 const t = config.texts;
 const $ = (id) => document.getElementById(id);
 let chart = null;
 
-const minutes = (seconds) => (seconds === null || seconds === undefined ? t.none : format(t.minutes, { value: Math.round(seconds / 6) / 10 }));
-const percent = (share) => (share === null || share === undefined ? t.none : `${Math.round(share * 1000) / 10}%`);
+const minutes = (seconds) => (seconds === null || seconds === undefined ? t.none
+  : format(t.minutes, { value: numberText(config.locale, Math.round(seconds / 6) / 10) }));
+const percent = (share) => percentText(config.locale, share) ?? t.none;
 
 function row(cells, className = "") {
   const line = element("tr", className);

@@ -1,6 +1,7 @@
 // The report part of the dashboard: figures as tiles and tables, charts with Chart.js
 // (served from our own static folder). Names come from the API and go in as text.
 import { element, format } from "/web-static/common.js";
+import { numberText, percentText as localPercent } from "/web-static/formats.js";
 
 export const charts = {};
 const COLORS = { blue: "#0a58a8", teal: "#12808a", green: "#177245", amber: "#c27c0e", red: "#b3261e",
@@ -36,12 +37,16 @@ function tile(label, value, note, alert = false) {
   return box;
 }
 
+// The page's locale, set by drawReport before anything is drawn.
+let locale = "vi-VN";
+
 function minutesText(t, seconds) {
-  return seconds === null || seconds === undefined ? t.none : format(t.minutes, { value: minutes(seconds) });
+  return seconds === null || seconds === undefined ? t.none
+    : format(t.minutes, { value: numberText(locale, minutes(seconds)) });
 }
 
 function percentText(t, share) {
-  return share === null || share === undefined ? t.none : `${percent(share)}%`;
+  return localPercent(locale, share) ?? t.none;
 }
 
 function drawTiles(report, t) {
@@ -134,6 +139,7 @@ function figureHeaders(t) {
 /** Draw a stats report: tiles, charts, the officers' and services' tables. */
 export function drawReport(report, config) {
   const t = config.texts;
+  locale = config.locale || locale;
   drawTiles(report, t);
   drawCharts(report, t, config.labels, config.language);
   table("officers-table", [[t.staff, false], ...figureHeaders(t)],
