@@ -48,7 +48,8 @@ def list_services(slug: str):  # noqa: ANN201
             continue
         forecast = state.forecast_new(service.id)
         result.append({
-            "code": service.code, "name": service.name, "prefix": service.prefix,
+            "code": service.code, "name": service.name,
+            "name_en": service.name_en or service.name, "prefix": service.prefix,
             "is_open": is_open and bool(service.counters) and not service.is_closed,
             "waiting": waiting.get(service.code, 0),
             "estimated_wait_s": forecast.estimated_wait_s,
@@ -61,7 +62,8 @@ def list_services(slug: str):  # noqa: ANN201
 def list_priorities(slug: str):  # noqa: ANN201
     """The office's priority categories (for the kiosk's priority path)."""
     office = office_or_404(slug)
-    return jsonify([{"code": p.code, "name": p.name} for p in office.priorities if p.is_active])
+    return jsonify([{"code": p.code, "name": p.name, "name_en": p.name_en or p.name}
+                    for p in office.priorities if p.is_active])
 
 
 @api.get("/offices/<slug>/board")

@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cần gọi lại ít nhất {needed} lần trước khi đánh dấu vắng mặt (đã gọi lại {done}).",
         "Recall at least {needed} time(s) before marking a no-show ({done} so far).",
     ),
+    "no_show_too_soon": (
+        "Chưa thể đánh dấu vắng mặt: chờ công dân ít nhất {wait_s} giây sau lần gọi gần nhất "
+        "(còn {remaining_s} giây).",
+        "Too soon for a no-show: wait at least {wait_s} seconds after the latest call "
+        "({remaining_s} s left).",
+    ),
     "transfer_target_required": ("Hãy chọn một lĩnh vực hoặc một quầy để chuyển.",
                                  "Give either a service or a counter to transfer to."),
     "pause_reason_required": ("Hãy ghi lý do tạm dừng (tối đa 200 ký tự).",

@@ -74,7 +74,7 @@ def _find_service(office: Office, code: str) -> Service | None:
 
 def service_values(service: Service) -> dict[str, object]:
     """A service as its edit form shows it."""
-    return {"name": service.name, "prefix": service.prefix,
+    return {"name": service.name, "name_en": service.name_en, "prefix": service.prefix,
             "start_number": service.start_number, "daily_capacity": service.daily_capacity,
             "mean_service_minutes": _minutes(service.mean_service_s),
             "target_wait_minutes": _minutes(service.target_wait_s),
@@ -241,7 +241,8 @@ def priority_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     category = _find_priority(office, code)
     if category is None:
         return not_found()
-    values = {"name": category.name, "sort_order": category.sort_order,
+    values = {"name": category.name, "name_en": category.name_en,
+              "sort_order": category.sort_order,
               "state": "active" if category.is_active else "retired"}
     return render("admin.priority.html", visitor, office=office, section="priorities",
                   category=category, values=values, errors={})

@@ -63,6 +63,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                               "N: ordinary tickets between two priority ones"),
     "min_recalls_before_no_show": ("Số lần gọi lại trước khi được đánh dấu vắng mặt",
                                    "Recalls needed before a no-show"),
+    "min_seconds_before_no_show": ("Số giây chờ sau lần gọi gần nhất trước khi được đánh dấu "
+                                   "vắng mặt", "Seconds after the latest call before a no-show"),
     "section_screens": ("Màn hình chờ và giọng đọc", "Display and voice"),
     "notice": ("Dòng thông báo chạy trên màn hình chờ", "Scrolling notice on the display"),
     "number_reading": ("Cách đọc số", "How numbers are read"),
@@ -123,6 +125,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "paused": ("Tạm dừng", "Paused"),
     # priorities
     "priority_name": ("Tên đối tượng (hiện trên ki-ốt)", "Category name (shown on the kiosk)"),
+    "name_en": ("Tên tiếng Anh", "English name"),
+    "name_en_hint": ("Hiện trên màn hình tiếng Anh; để trống thì dùng tên tiếng Việt.",
+                     "Shown on the English screens; empty shows the Vietnamese name."),
     "add_priority": ("Thêm đối tượng ưu tiên", "Add a priority category"),
     "no_priorities": ("Chưa có đối tượng ưu tiên nào.", "No priority categories yet."),
     # users

@@ -22,6 +22,7 @@ const page = {
   ratingOutcome: null, // "sent" or "already" once answered on this page
   isOnline: null,
   nearDismissed: false,
+  canSound: false, // the phone may chime: the prompt to allow it is no longer needed
   updatedAt: new Date(),
   alerts: loadAlerts(),
 };
@@ -105,7 +106,10 @@ function render() {
   document.body.dataset.status = ticket.status;
   document.body.dataset.ahead = ticket.ahead ?? "";
   $("number").textContent = ticket.number;
-  $("service").textContent = ticket.service_name || ticket.service;
+  $("service").textContent = (page.language === "en" && ticket.service_name_en)
+    || ticket.service_name || ticket.service;
+  // Ringing is only for a ticket still waiting: once called or finished, nothing is near.
+  $("sound-prompt").hidden = page.canSound || ticket.status !== "waiting";
   $("status").textContent = statusText(strings, ticket);
   const wait = ticket.status === "waiting" ? waitText(strings, ticket.estimated_wait_s) : null;
   $("fact-wait").hidden = !wait;
@@ -159,12 +163,12 @@ function renderRating() {
 // ---- sound ----
 
 function offerSound() {
-  const prompt = $("sound-prompt");
-  prompt.hidden = canSound();
-  prompt.addEventListener("click", async () => {
+  page.canSound = canSound();
+  $("sound-prompt").addEventListener("click", async () => {
     await unlock();
     vibrate(100);
-    prompt.hidden = true;
+    page.canSound = true;
+    render();
   });
 }
 
