@@ -61,7 +61,8 @@ OFFICE_LOGGED = tuple(rule.name for rule in OFFICE_RULES)
 NEW_OFFICE_DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh", "opening_hours": "Mo-Fr 07:30-11:30,13:30-17:00",
     "holidays": [], "priority_mode": "interleaved", "ordinary_per_priority": 2,
-    "min_recalls_before_no_show": 1, "min_seconds_before_no_show": 60, "notice": "", "ticket_header": "",
+    "min_recalls_before_no_show": 1, "min_seconds_before_no_show": 60,
+    "notice": "", "ticket_header": "",
     "ticket_footer": "Cảm ơn công dân đã sử dụng dịch vụ.", "number_reading": "numeral",
     "number_region": "north", "near_threshold": 3, "phone_retention_hours": 24,
     "feedback_target_days": 3,
@@ -81,9 +82,10 @@ SERVICE_RULES = (
     Rule("sort_order", fields.integer(0, 999)),
     Rule("state", fields.choice(SERVICE_STATES)),
 )
-SERVICE_LOGGED = ("name", "name_en", "prefix", "start_number", "daily_capacity", "mean_service_s",
-                  "target_wait_s", "sort_order", "is_active", "is_closed")
-NEW_SERVICE_DEFAULTS = {"name_en": "", "start_number": 1, "daily_capacity": None, "mean_service_minutes": 10,
+SERVICE_LOGGED = ("name", "name_en", "prefix", "start_number", "daily_capacity",
+                  "mean_service_s", "target_wait_s", "sort_order", "is_active", "is_closed")
+NEW_SERVICE_DEFAULTS = {"name_en": "", "start_number": 1, "daily_capacity": None,
+                        "mean_service_minutes": 10,
                         "target_wait_minutes": 15, "state": "open"}
 
 ACTIVE_STATES = ("active", "retired")

@@ -18,12 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_en', sa.String(length=200), nullable=False, server_default=''))
-    with op.batch_alter_table('priority_categories', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_en', sa.String(length=200), nullable=False, server_default=''))
+    for table in ('services', 'priority_categories'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('name_en', sa.String(length=200), nullable=False,
+                                          server_default=''))
     with op.batch_alter_table('offices', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('min_seconds_before_no_show', sa.Integer(), nullable=False, server_default='60'))
+        batch_op.add_column(sa.Column('min_seconds_before_no_show', sa.Integer(),
+                                      nullable=False, server_default='60'))
 
 
 def downgrade() -> None:
