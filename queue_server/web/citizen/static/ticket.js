@@ -14,6 +14,7 @@ const ALERTS_KEY = `queue.ticket.alerts.${config.code}`;
 const POLL_MS = 20000; // only without Socket.IO (its script failed to load)
 const NEAR_VIBRATION = [400, 200, 400];
 const CALLED_VIBRATION = [800, 300, 800, 300, 800];
+const RATING_SEND_MS = 30000; // a tapped level left alone this long is sent, as on the tablet
 
 const page = {
   language: savedLanguage(),
@@ -144,6 +145,13 @@ function statusText(strings, ticket) {
 }
 
 let form = null;
+let ratingTimer = null;
+
+// A tapped level is the answer: sent after a quiet half-minute, or as the page goes away.
+function armRatingSend() {
+  clearTimeout(ratingTimer);
+  if (form?.hasPending()) ratingTimer = setTimeout(() => form.sendPending(), RATING_SEND_MS);
+}
 
 function renderRating() {
   const show = page.ticket.status === "done" && !page.isRated && page.ratingOutcome === null;
@@ -151,6 +159,8 @@ function renderRating() {
   if (show && form === null) {
     form = new RatingForm($("rating-form"), {
       submit: (body) => postRating(`${TICKET_API}/feedback`, body),
+      onInteract: armRatingSend,
+      onChange: armRatingSend,
       onDone: (outcome) => {
         page.ratingOutcome = outcome;
         render();
@@ -217,6 +227,10 @@ function start() {
     render();
   });
   offerSound();
+  addEventListener("pagehide", () => form?.sendPending());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") form?.sendPending();
+  });
   checkAlerts(page.ticket);
   render();
   connect();
