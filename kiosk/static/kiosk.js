@@ -295,7 +295,8 @@ function openPriorities() {
     button.type = "button";
     button.className = "category-button";
     button.dataset.priority = category.code;
-    button.textContent = nameOf(category);
+    button.append(Object.assign(document.createElement("span"),
+      { className: "category-name", textContent: nameOf(category) }));
     button.addEventListener("click", () => choosePriority(category));
     return button;
   }));
