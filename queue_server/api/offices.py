@@ -22,6 +22,7 @@ from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.models import Channel, DeviceKind, Office, Ticket
 from queue_server.printing.jobs import serving_printer
 from queue_server.realtime import broadcasts
+from queue_server.setup.offices import is_served
 from queue_server.tickets import lifecycle
 from queue_server.tickets.board import board_snapshot
 from queue_server.tickets.queue_state import load_queue
@@ -50,7 +51,7 @@ def list_services(slug: str):  # noqa: ANN201
         result.append({
             "code": service.code, "name": service.name,
             "name_en": service.name_en or service.name, "prefix": service.prefix,
-            "is_open": is_open and bool(service.counters) and not service.is_closed,
+            "is_open": is_open and is_served(service) and not service.is_closed,
             "waiting": waiting.get(service.code, 0),
             "estimated_wait_s": forecast.estimated_wait_s,
             "counters": [c.number for c in service.counters if c.is_active],

@@ -213,6 +213,11 @@ def service_state(service: Service) -> str:
     return "closed" if service.is_closed else "open"
 
 
+def is_served(service: Service) -> bool:
+    """Whether an active counter serves it: the kiosk offers only services someone calls."""
+    return any(counter.is_active for counter in service.counters)
+
+
 def _check_prefix(session: Session, office: Office, service: Service, prefix: str) -> None:
     # Two services with one prefix would both hand out "1005" the same day.
     query = select(Service).where(Service.office_id == office.id, Service.is_active,

@@ -35,7 +35,8 @@ OVERLAPS = """(screen) => {
   const found = [];
   parts.forEach((one, index) => parts.slice(index + 1).forEach((other) => {
     const a = one.getBoundingClientRect(), b = other.getBoundingClientRect();
-    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+    const across = a.left < b.right - 1 && b.left < a.right - 1;
+    if (across && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
       found.push(`${one.className} / ${other.className}`);
     }
   }));

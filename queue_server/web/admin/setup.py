@@ -44,7 +44,8 @@ def _waiting(office: Office) -> dict[int, int]:
 def _service_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):  # noqa: ANN001, ANN202
     return render("admin.services.html", visitor, status, office=office, section="services",
                   services=_services(office), waiting=_waiting(office), values=values,
-                  errors=errors, state_of=office_setup.service_state)
+                  errors=errors, state_of=office_setup.service_state,
+                  is_served=office_setup.is_served)
 
 
 @blueprint.get("/admin/offices/<slug>/services")
@@ -93,7 +94,8 @@ def service_page(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     if service is None:
         return not_found()
     return render("admin.service.html", visitor, office=office, section="services",
-                  service=service, values=service_values(service), errors={})
+                  service=service, values=service_values(service), errors={},
+                  is_served=office_setup.is_served)
 
 
 @blueprint.post("/admin/offices/<slug>/services/<code>")
@@ -108,7 +110,7 @@ def update_service(visitor: Visitor, office: Office, code: str):  # noqa: ANN201
     if error is not None:
         return render("admin.service.html", visitor, refusal_status(error), office=office,
                       section="services", service=service, values=request.form,
-                      errors=form_errors(error))
+                      errors=form_errors(error), is_served=office_setup.is_served)
     changed(office, is_changed)
     return saved(url_for("admin.services", slug=office.slug), is_changed)
 

@@ -26,7 +26,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nothing_changed": ("Không có gì thay đổi.", "Nothing changed."),
     "form_has_errors": ("Chưa lưu: xin sửa các mục được đánh dấu bên dưới.",
                         "Not saved: please correct the marked fields below."),
-    "error_code": ("mã lỗi", "error code"),
     "optional": ("không bắt buộc", "optional"),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
@@ -51,6 +50,24 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "(Mo thứ Hai … Su Chủ nhật; 24/7 là luôn mở).",
                            "Example: Mo-Fr 07:30-11:30,13:30-17:00; Sa 07:30-11:30 "
                            "(Mo Monday … Su Sunday; 24/7 means always open)."),
+    "opening_hours_text": ("Giờ tiếp nhận (dạng văn bản, cho cách viết nâng cao)",
+                           "Opening hours as text (for advanced rules)"),
+    "hours_day": ("Ngày", "Day"),
+    "hours_morning": ("Buổi sáng", "Morning"),
+    "hours_afternoon": ("Buổi chiều", "Afternoon"),
+    "hours_from": ("từ", "from"),
+    "hours_to": ("đến", "to"),
+    "hours_advanced": ("Giờ tiếp nhận đang viết theo cách nâng cao (ví dụ 24/7): sửa ở ô văn bản "
+                       "bên dưới, hoặc xóa ô đó để dùng bảng.",
+                       "The opening hours use an advanced rule (such as 24/7): edit the text "
+                       "below, or clear it to use the table."),
+    "day_mo": ("Thứ Hai", "Monday"),
+    "day_tu": ("Thứ Ba", "Tuesday"),
+    "day_we": ("Thứ Tư", "Wednesday"),
+    "day_th": ("Thứ Năm", "Thursday"),
+    "day_fr": ("Thứ Sáu", "Friday"),
+    "day_sa": ("Thứ Bảy", "Saturday"),
+    "day_su": ("Chủ nhật", "Sunday"),
     "holidays": ("Ngày nghỉ", "Holidays"),
     "holidays_hint": ("Mỗi dòng một ngày, dạng 30/04/2026 hoặc 2026-04-30.",
                       "One date per line, as 30/04/2026 or 2026-04-30."),
@@ -107,6 +124,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sort_order": ("Thứ tự hiển thị", "Display order"),
     "state": ("Trạng thái", "State"),
     "state_open": ("Đang cấp số", "Open"),
+    "state_no_counter": ("Không hiện trên ki-ốt: chưa có quầy phục vụ",
+                         "Not on the kiosk: no counter serves it"),
+    "state_no_counter_hint": (
+        "Ki-ốt chỉ cấp số cho lĩnh vực có ít nhất một quầy đang hoạt động phục vụ. "
+        "Hãy chọn lĩnh vực này cho một quầy:",
+        "The kiosk issues numbers only for a service an active counter serves. "
+        "Choose it for a counter:"),
     "state_closed": ("Tạm đóng: không cấp số mới, vẫn gọi người đang chờ",
                      "Closed: no new tickets, those waiting are still called"),
     "state_retired": ("Ngừng sử dụng (ẩn khỏi mọi màn hình)", "Retired (hidden everywhere)"),
