@@ -35,6 +35,7 @@ from queue_server.setup.accounts import (
 )
 from queue_server.setup.audit_log import Changer
 from queue_server.setup.demo_logins import demo_logins
+from queue_server.setup.names import PERSON_NAME_MAX
 from queue_server.setup.office_file import OfficeConfigError, load_office_file
 from queue_server.setup.seeding import apply_office_specs
 from queue_server.tickets.daily import close_previous_days
@@ -204,6 +205,8 @@ def _user_add(arguments: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise CommandError("no password on standard input")
+    if len(arguments.full_name or "") > PERSON_NAME_MAX:
+        raise CommandError(f"--full-name is too long: at most {PERSON_NAME_MAX} characters")
 
     def work(session, _settings) -> None:
         user = add_user(session, arguments.username, password, Role(arguments.role),

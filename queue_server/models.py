@@ -142,6 +142,8 @@ class Office(Base):
     )
     ordinary_per_priority: Mapped[int] = mapped_column(Integer, default=2)
     min_recalls_before_no_show: Mapped[int] = mapped_column(Integer, default=1)
+    # Seconds from the latest call or recall before a no-show is accepted.
+    min_seconds_before_no_show: Mapped[int] = mapped_column(Integer, default=60)
     notice: Mapped[str] = mapped_column(Text, default="")
     ticket_footer: Mapped[str] = mapped_column(String(200), default="")
     # The top line of the printed ticket; empty prints the office name.
@@ -187,6 +189,8 @@ class Service(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
+    # The English screens' name; empty shows the Vietnamese one.
+    name_en: Mapped[str] = mapped_column(String(200), default="")
     prefix: Mapped[str] = mapped_column(String(8), default="")
     start_number: Mapped[int] = mapped_column(Integer, default=1)
     daily_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -250,6 +254,7 @@ class PriorityCategory(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -59,6 +59,8 @@ def office_spec(**overrides: object) -> OfficeSpec:
         ),
         priorities=(PrioritySpec("elderly", "Người cao tuổi"),
                     PrioritySpec("disability", "Người khuyết tật")),
+        # Most tests mark a no-show at once; the wait before it has tests of its own.
+        min_seconds_before_no_show=0,
     )
     return replace(spec, **overrides)
 

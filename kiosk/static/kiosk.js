@@ -42,6 +42,8 @@ const kiosk = {
 
 const $ = (id) => document.getElementById(id);
 const texts = () => STRINGS[kiosk.language];
+// A service's or priority group's name in the screen's language (English falls back to Vietnamese).
+const nameOf = (item) => (kiosk.language === "en" && item.name_en) || item.name;
 const backoff = (attempt) => Math.min(15000, 1000 * 2 ** attempt) * (0.75 + Math.random() / 2);
 
 // ---- screens and language ----
@@ -264,10 +266,10 @@ function renderStart() {
   const categories = kiosk.priorities;
   $("priority-button").hidden = services.length === 0 || categories.length === 0
     || kiosk.priority !== null;
-  $("priority-who").textContent = categories.slice(0, 3).map((c) => c.name).join(", ")
+  $("priority-who").textContent = categories.slice(0, 3).map(nameOf).join(", ")
     + (categories.length > 3 ? ", …" : "");
   $("priority-banner").hidden = kiosk.priority === null;
-  $("priority-chosen").textContent = kiosk.priority ? strings.priorityChosen(kiosk.priority.name) : "";
+  $("priority-chosen").textContent = kiosk.priority ? strings.priorityChosen(nameOf(kiosk.priority)) : "";
   updateButtons();
 }
 
@@ -302,7 +304,7 @@ function makeServiceButton(code) {
 
 function fillServiceButton(button, service) {
   const strings = texts();
-  button.querySelector(".service-name").textContent = service.name;
+  button.querySelector(".service-name").textContent = nameOf(service);
   button.querySelector(".service-waiting").textContent = strings.waitingCount(service.waiting ?? 0);
   // Under a minute says nothing useful on a button: only real waits are shown.
   const wait = service.estimated_wait_s >= 60 ? waitText(strings, service.estimated_wait_s) : null;
@@ -327,7 +329,8 @@ function openPriorities() {
     button.type = "button";
     button.className = "category-button";
     button.dataset.priority = category.code;
-    button.textContent = category.name;
+    button.append(Object.assign(document.createElement("span"),
+      { className: "category-name", textContent: nameOf(category) }));
     button.addEventListener("click", () => choosePriority(category));
     return button;
   }));
@@ -337,7 +340,7 @@ function openPriorities() {
 }
 
 function choosePriority(category) {
-  kiosk.priority = { code: category.code, name: category.name };
+  kiosk.priority = { code: category.code, name: category.name, name_en: category.name_en };
   show("start");
   renderStart();
   armIdle();
@@ -403,8 +406,9 @@ function renderTicket(ticket) {
   $("ticket-number").textContent = ticket.number;
   $("ticket-priority").hidden = !ticket.priority;
   $("ticket-priority").textContent = ticket.priority
-    ? strings.priorityChosen(category ? category.name : ticket.priority) : "";
-  $("ticket-service").textContent = ticket.service_name || service?.name || ticket.service;
+    ? strings.priorityChosen(category ? nameOf(category) : ticket.priority) : "";
+  $("ticket-service").textContent = (kiosk.language === "en" && ticket.service_name_en)
+    || ticket.service_name || (service && nameOf(service)) || ticket.service;
   $("ticket-counters").textContent = strings.counterList(ticket.counters || []);
   $("ticket-ahead").textContent = ticket.ahead === null || ticket.ahead === undefined
     ? "—" : strings.aheadCount(ticket.ahead);

@@ -15,6 +15,7 @@ from queue_server.edge.callers import actor_of, principal, require_staff_of
 from queue_server.models import Channel, DeviceKind, Office, Ticket
 from queue_server.printing.jobs import serving_printer
 from queue_server.realtime import broadcasts
+from queue_server.setup.offices import is_served
 from queue_server.tickets import lifecycle
 from queue_server.tickets.board import board_snapshot
 from queue_server.tickets.queue_state import load_queue
@@ -41,8 +42,9 @@ def list_services(slug: str):
             continue
         forecast = state.forecast_new(service.id)
         result.append({
-            "code": service.code, "name": service.name, "prefix": service.prefix,
-            "is_open": is_open and bool(service.counters) and not service.is_closed,
+            "code": service.code, "name": service.name,
+            "name_en": service.name_en or service.name, "prefix": service.prefix,
+            "is_open": is_open and is_served(service) and not service.is_closed,
             "waiting": waiting.get(service.code, 0),
             "estimated_wait_s": forecast.estimated_wait_s,
             "counters": [c.number for c in service.counters if c.is_active],
@@ -54,7 +56,8 @@ def list_services(slug: str):
 def list_priorities(slug: str):
     """The office's priority categories (for the kiosk's priority path)."""
     office = office_or_404(slug)
-    return jsonify([{"code": p.code, "name": p.name} for p in office.priorities if p.is_active])
+    return jsonify([{"code": p.code, "name": p.name, "name_en": p.name_en or p.name}
+                    for p in office.priorities if p.is_active])
 
 
 @api.get("/offices/<slug>/board")

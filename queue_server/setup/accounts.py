@@ -32,9 +32,10 @@ from queue_server.security.tokens import (
 from queue_server.setup import fields
 from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import FormInvalid, Problem, Rule, refuse
+from queue_server.setup.names import DEVICE_NAME_MAX, PERSON_NAME_MAX
 
 USER_RULES = (
-    Rule("full_name", fields.text(200, required=False)),
+    Rule("full_name", fields.text(PERSON_NAME_MAX, required=False)),
     Rule("role", fields.choice([role.value for role in Role])),
     Rule("state", fields.choice(("active", "disabled"))),
 )
@@ -156,7 +157,7 @@ def _log(session: Session, by: Changer, now: datetime, user: User, action: Admin
 # ---- devices ----
 
 DEVICE_RULES = (
-    Rule("name", fields.text(100)),
+    Rule("name", fields.text(DEVICE_NAME_MAX)),
     Rule("kind", fields.choice([kind.value for kind in DeviceKind])),
 )
 

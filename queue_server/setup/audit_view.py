@@ -71,6 +71,7 @@ class AuditRow:
     where: str
     subject: str
     details: dict
+    agent: str = ""  # the browser's (or command's) identification, for an admin change
 
     @property
     def local_at(self) -> datetime:
@@ -111,8 +112,9 @@ def _csv(header: Iterable[str] | None, rows: list[tuple]) -> str:
 
 
 def _csv_values(row: AuditRow) -> tuple:
+    where = " · ".join(part for part in (row.where, row.agent) if part)
     return (row.local_at.replace(microsecond=0), row.office, row.source, row.kind,
-            row.action, row.who, row.where, row.subject,
+            row.action, row.who, where, row.subject,
             json.dumps(row.details, ensure_ascii=False, sort_keys=True) if row.details else "")
 
 
@@ -158,12 +160,8 @@ def _admin_rows(session: Session, wanted: AuditFilter, limit: int | None) -> Ite
         yield AuditRow(
             at=entry.at, office=slug or "", timezone=timezone or "Asia/Ho_Chi_Minh",
             source="admin", kind=entry.object_kind.value, action=entry.action.value,
-            who=entry.actor, where=_client(entry), subject=entry.object_key,
-            details=entry.changes or {})
-
-
-def _client(entry: AdminAuditEntry) -> str:
-    return " · ".join(part for part in (entry.client_address, entry.client_agent) if part)
+            who=entry.actor, where=entry.client_address or "", subject=entry.object_key,
+            details=entry.changes or {}, agent=entry.client_agent or "")
 
 
 def _ticket_rows(session: Session, wanted: AuditFilter, limit: int | None) -> Iterator[AuditRow]:

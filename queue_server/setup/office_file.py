@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from queue_server.setup.names import (
+    COUNTER_NAME_MAX,
+    OFFICE_NAME_MAX,
+    PRIORITY_NAME_MAX,
+    SERVICE_NAME_MAX,
+)
 from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -35,6 +41,7 @@ class ServiceSpec:
     daily_capacity: int | None = None
     mean_service_s: int = 600
     target_wait_s: int = 900
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class CounterSpec:
 class PrioritySpec:
     code: str
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class OfficeSpec:
     priority_mode: str = "interleaved"
     ordinary_per_priority: int = 2
     min_recalls_before_no_show: int = 1
+    min_seconds_before_no_show: int = 60
     notice: str = ""
     ticket_footer: str = "Cảm ơn công dân đã sử dụng dịch vụ."
     near_threshold: int = 3
@@ -106,6 +115,21 @@ class _Reader:
         for key in self.table:
             if key not in self.seen:
                 self._problem(key, "unknown key")
+
+
+def _read_name(reader: _Reader, key: str, maximum: int, *, required: bool = True) -> str | None:
+    """A name, trimmed: not blank when required, at most maximum characters."""
+    value: str | None = reader.get(key, str, ... if required else "")
+    if value is None:
+        return None
+    value = value.strip()
+    if required and not value:
+        reader._problem(key, "must not be blank")
+        return None
+    if len(value) > maximum:
+        reader._problem(key, f"too long: at most {maximum} characters, got {len(value)}")
+        return None
+    return value
 
 
 def _kind_name(kind: type | tuple) -> str:
@@ -152,7 +176,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     reader = _Reader(table, place, problems)
     before = len(problems)
     slug = reader.get("slug", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
-    name = reader.get("name", str, check=str.strip)
+    name = _read_name(reader, "name", OFFICE_NAME_MAX)
     timezone = reader.get("timezone", str, "Asia/Ho_Chi_Minh", check=_is_timezone,
                           hint="an IANA zone such as Asia/Ho_Chi_Minh")
     hours = _read_opening_hours(reader)
@@ -172,8 +196,8 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     _check_office_links(place, declared, services, counters, priorities, problems)
     if len(problems) > before:
         return None
-    assert hours is not None  # else a problem was recorded above
-    return OfficeSpec(slug=slug, name=name.strip(), timezone=timezone, opening_hours=hours,
+    assert hours is not None and name is not None  # else a problem was recorded above
+    return OfficeSpec(slug=slug, name=name, timezone=timezone, opening_hours=hours,
                       holidays=tuple(holidays), services=tuple(s for s in services if s),
                       counters=tuple(c for c in counters if c),
                       priorities=tuple(p for p in priorities if p), **options)
@@ -212,6 +236,9 @@ def _read_office_options(reader: _Reader) -> dict:
                                             check=lambda v: 1 <= v <= 20, hint="1 to 20"),
         "min_recalls_before_no_show": reader.get("min_recalls_before_no_show", int, 1,
                                                  check=lambda v: 0 <= v <= 10, hint="0 to 10"),
+        # Time to walk to the counter after a call or recall before the officer may give up.
+        "min_seconds_before_no_show": reader.get("min_seconds_before_no_show", int, 60,
+                                                 check=lambda v: 0 <= v <= 600, hint="0 to 600"),
         "notice": reader.get("notice", str, ""),
         "ticket_footer": reader.get("ticket_footer", str, OfficeSpec.ticket_footer,
                                     check=lambda v: len(v) <= 200, hint="at most 200 characters"),
@@ -245,7 +272,8 @@ def _parse_service(table: dict, place: str, problems: list[str]) -> ServiceSpec 
     reader = _Reader(table, place, problems)
     before = len(problems)
     code = reader.get("code", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
-    name = reader.get("name", str, check=str.strip)
+    name = _read_name(reader, "name", SERVICE_NAME_MAX)
+    name_en = _read_name(reader, "name_en", SERVICE_NAME_MAX, required=False)
     prefix = reader.get("prefix", str, check=PREFIX_PATTERN.match,
                         hint="up to 3 capital letters or digits")
     start = reader.get("start_number", int, 1, check=lambda v: 0 <= v <= 9000, hint="0 to 9000")
@@ -257,22 +285,25 @@ def _parse_service(table: dict, place: str, problems: list[str]) -> ServiceSpec 
     reader.reject_unknown()
     if len(problems) > before:
         return None
-    return ServiceSpec(code=code, name=name.strip(), prefix=prefix, start_number=start,
+    assert name is not None and name_en is not None  # else a problem was recorded
+    return ServiceSpec(code=code, name=name, prefix=prefix, start_number=start,
                        daily_capacity=capacity, mean_service_s=round(mean * 60),
-                       target_wait_s=round(target * 60))
+                       target_wait_s=round(target * 60), name_en=name_en)
 
 
 def _parse_counter(table: dict, place: str, problems: list[str]) -> CounterSpec | None:
     reader = _Reader(table, place, problems)
     before = len(problems)
     number = reader.get("number", int, check=lambda v: 1 <= v <= 999, hint="1 to 999")
-    name: str = reader.get("name", str, None) or (f"Quầy {number}" if number else "")
+    name = _read_name(reader, "name", COUNTER_NAME_MAX, required=False)
+    name = name or (f"Quầy {number}" if number else None)
     services = reader.get("services", list, check=bool, hint="list at least one service code")
     if services and not all(isinstance(code, str) for code in services):
         reader._problem("services", "must be a list of service codes (strings)")
     reader.reject_unknown()
     if len(problems) > before:
         return None
+    assert name is not None  # else a problem was recorded
     return CounterSpec(number=number, name=name, services=tuple(services))
 
 
@@ -280,11 +311,13 @@ def _parse_priority(table: dict, place: str, problems: list[str]) -> PrioritySpe
     reader = _Reader(table, place, problems)
     before = len(problems)
     code = reader.get("code", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
-    name = reader.get("name", str, check=str.strip)
+    name = _read_name(reader, "name", PRIORITY_NAME_MAX)
+    name_en = _read_name(reader, "name_en", PRIORITY_NAME_MAX, required=False)
     reader.reject_unknown()
     if len(problems) > before:
         return None
-    return PrioritySpec(code=code, name=name.strip())
+    assert name is not None and name_en is not None  # else a problem was recorded
+    return PrioritySpec(code=code, name=name, name_en=name_en)
 
 
 def _check_office_links(place: str, declared: list[str], services: list[Any],

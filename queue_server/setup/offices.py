@@ -29,15 +29,22 @@ from queue_server.models import (
 from queue_server.setup import fields
 from queue_server.setup.audit_log import Changer, diff, logged_values, record
 from queue_server.setup.fields import Rule, refuse
+from queue_server.setup.names import (
+    COUNTER_NAME_MAX,
+    OFFICE_NAME_MAX,
+    PRIORITY_NAME_MAX,
+    SERVICE_NAME_MAX,
+)
 
 OFFICE_RULES = (
-    Rule("name", fields.text(200)),
+    Rule("name", fields.text(OFFICE_NAME_MAX)),
     Rule("timezone", fields.timezone),
     Rule("opening_hours", fields.opening_hours),
     Rule("holidays", fields.holidays),
     Rule("priority_mode", fields.choice([mode.value for mode in PriorityMode])),
     Rule("ordinary_per_priority", fields.integer(1, 20)),
     Rule("min_recalls_before_no_show", fields.integer(0, 10)),
+    Rule("min_seconds_before_no_show", fields.integer(0, 600)),
     Rule("notice", fields.long_text(1000)),
     Rule("ticket_header", fields.text(200, required=False)),
     Rule("ticket_footer", fields.text(200, required=False)),
@@ -51,7 +58,8 @@ OFFICE_LOGGED = tuple(rule.name for rule in OFFICE_RULES)
 NEW_OFFICE_DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh", "opening_hours": "Mo-Fr 07:30-11:30,13:30-17:00",
     "holidays": [], "priority_mode": "interleaved", "ordinary_per_priority": 2,
-    "min_recalls_before_no_show": 1, "notice": "", "ticket_header": "",
+    "min_recalls_before_no_show": 1, "min_seconds_before_no_show": 60,
+    "notice": "", "ticket_header": "",
     "ticket_footer": "Cảm ơn công dân đã sử dụng dịch vụ.", "number_reading": "numeral",
     "number_region": "north", "near_threshold": 3, "phone_retention_hours": 24,
     "feedback_target_days": 3,
@@ -61,7 +69,8 @@ NEW_OFFICE_DEFAULTS = {
 # retired is gone from every screen.
 SERVICE_STATES = ("open", "closed", "retired")
 SERVICE_RULES = (
-    Rule("name", fields.text(200)),
+    Rule("name", fields.text(SERVICE_NAME_MAX)),
+    Rule("name_en", fields.text(SERVICE_NAME_MAX, required=False)),
     Rule("prefix", fields.prefix),
     Rule("start_number", fields.integer(0, 9000)),
     Rule("daily_capacity", fields.integer(1, 100_000, optional=True)),
@@ -70,24 +79,26 @@ SERVICE_RULES = (
     Rule("sort_order", fields.integer(0, 999)),
     Rule("state", fields.choice(SERVICE_STATES)),
 )
-SERVICE_LOGGED = ("name", "prefix", "start_number", "daily_capacity", "mean_service_s",
-                  "target_wait_s", "sort_order", "is_active", "is_closed")
-NEW_SERVICE_DEFAULTS = {"start_number": 1, "daily_capacity": None, "mean_service_minutes": 10,
+SERVICE_LOGGED = ("name", "name_en", "prefix", "start_number", "daily_capacity",
+                  "mean_service_s", "target_wait_s", "sort_order", "is_active", "is_closed")
+NEW_SERVICE_DEFAULTS = {"name_en": "", "start_number": 1, "daily_capacity": None,
+                        "mean_service_minutes": 10,
                         "target_wait_minutes": 15, "state": "open"}
 
 ACTIVE_STATES = ("active", "retired")
 COUNTER_RULES = (
-    Rule("name", fields.text(100, required=False)),
+    Rule("name", fields.text(COUNTER_NAME_MAX, required=False)),
     Rule("services", fields.codes),
     Rule("state", fields.choice(ACTIVE_STATES)),
 )
 COUNTER_LOGGED = ("name", "services", "is_active")
 PRIORITY_RULES = (
-    Rule("name", fields.text(200)),
+    Rule("name", fields.text(PRIORITY_NAME_MAX)),
+    Rule("name_en", fields.text(PRIORITY_NAME_MAX, required=False)),
     Rule("sort_order", fields.integer(0, 999)),
     Rule("state", fields.choice(ACTIVE_STATES)),
 )
-PRIORITY_LOGGED = ("name", "sort_order", "is_active")
+PRIORITY_LOGGED = ("name", "name_en", "sort_order", "is_active")
 
 
 def with_defaults(defaults: Mapping[str, object], raw: Mapping[str, object]) -> dict:
@@ -201,6 +212,11 @@ def service_state(service: Service) -> str:
     return "closed" if service.is_closed else "open"
 
 
+def is_served(service: Service) -> bool:
+    """Whether an active counter serves it: the kiosk offers only services someone calls."""
+    return any(counter.is_active for counter in service.counters)
+
+
 def _check_prefix(session: Session, office: Office, service: Service, prefix: str) -> None:
     # Two services with one prefix would both hand out "1005" the same day.
     query = select(Service).where(Service.office_id == office.id, Service.is_active,
@@ -294,7 +310,7 @@ def create_priority(session: Session, office: Office, raw: Mapping[str, object],
     """A new priority category offered on the kiosk."""
     last = session.scalar(select(func.max(PriorityCategory.sort_order)).where(
         PriorityCategory.office_id == office.id))
-    defaults = {"sort_order": min(999, (last or 0) + 1), "state": "active"}
+    defaults = {"name_en": "", "sort_order": min(999, (last or 0) + 1), "state": "active"}
     values = fields.read(with_defaults(defaults, raw), [Rule("code", fields.code),
                                                         *PRIORITY_RULES])
     code = values.pop("code")

@@ -49,6 +49,7 @@ def _apply_office(session: Session, spec: OfficeSpec) -> Office:
     office.priority_mode = PriorityMode(spec.priority_mode)
     office.ordinary_per_priority = spec.ordinary_per_priority
     office.min_recalls_before_no_show = spec.min_recalls_before_no_show
+    office.min_seconds_before_no_show = spec.min_seconds_before_no_show
     office.notice, office.ticket_footer = spec.notice, spec.ticket_footer
     office.near_threshold = spec.near_threshold
     office.phone_retention_hours = spec.phone_retention_hours
@@ -69,7 +70,7 @@ def _apply_services(session: Session, office: Office, spec: OfficeSpec) -> dict[
         select(Service).where(Service.office_id == office.id))}
     for position, item in enumerate(spec.services):
         service = existing.get(item.code) or Service(office_id=office.id, code=item.code)
-        service.name, service.prefix = item.name, item.prefix
+        service.name, service.name_en, service.prefix = item.name, item.name_en, item.prefix
         service.start_number, service.daily_capacity = item.start_number, item.daily_capacity
         service.mean_service_s, service.target_wait_s = item.mean_service_s, item.target_wait_s
         service.sort_order, service.is_active = position, True
@@ -108,7 +109,8 @@ def _apply_priorities(session: Session, office: Office, spec: OfficeSpec) -> Non
     for position, item in enumerate(spec.priorities):
         category = existing.get(item.code) or PriorityCategory(office_id=office.id,
                                                                code=item.code)
-        category.name, category.sort_order, category.is_active = item.name, position, True
+        category.name, category.name_en = item.name, item.name_en
+        category.sort_order, category.is_active = position, True
         session.add(category)
         existing[item.code] = category
     wanted = {item.code for item in spec.priorities}

@@ -30,6 +30,7 @@ def counter_snapshot(session: Session, counter: Counter, now: datetime, public_u
         "waiting_count": count,
         "waiting": _waiting_rows(session, [entry.ticket_id for entry in head], office.timezone),
         "min_recalls_before_no_show": office.min_recalls_before_no_show,
+        "min_seconds_before_no_show": office.min_seconds_before_no_show,
     }
 
 

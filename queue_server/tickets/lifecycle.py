@@ -5,6 +5,7 @@ They may flush; they never commit, emit, print, read settings or call the clock.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -305,11 +306,18 @@ def _record_service_time(service: Service, seconds: float) -> None:
 
 
 def mark_no_show(session: Session, counter: Counter, *, now: datetime, actor: Actor) -> Ticket:
-    """Mark the current ticket absent, allowed only after the office's minimum recalls."""
+    """Mark the current ticket absent, allowed only after the office's minimum recalls and
+    its minimum time since the latest call or recall."""
     ticket = _require_current(session, counter)
     needed = counter.office.min_recalls_before_no_show
     if ticket.recall_count < needed:
         raise Conflict("recall_before_no_show", needed=needed, done=ticket.recall_count)
+    assert ticket.last_called_at is not None  # the current ticket was called
+    waited_s = (now - ticket.last_called_at).total_seconds()
+    wait_s = counter.office.min_seconds_before_no_show
+    if waited_s < wait_s:
+        raise Conflict("no_show_too_soon", wait_s=wait_s,
+                       remaining_s=math.ceil(wait_s - waited_s))
     ticket.status = TicketStatus.NO_SHOW
     ticket.finished_at = now
     _log(session, ticket, TicketEventKind.NO_SHOW, now, actor, counter,

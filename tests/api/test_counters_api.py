@@ -1,6 +1,10 @@
 """HTTP API: counter actions, roles, and the errors an officer can meet."""
 
+from datetime import timedelta
+
 import pytest
+
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 
@@ -135,3 +139,22 @@ def test_an_overlong_idempotency_key_is_400(client, accounts):
     response = client.post(COUNTER + "/call-next",
                            headers={**bearer(accounts["staff1"]), "Idempotency-Key": "k" * 101})
     assert response.status_code == 400
+
+
+def test_a_no_show_too_soon_after_the_call_is_409_with_a_message(app, client, accounts, clock):
+    with app.extensions["queue"].sessions() as session:
+        find_office(session, "test-office").min_seconds_before_no_show = 60
+        session.commit()
+    issue(client, accounts)
+    token = accounts["staff1"]
+    act(client, token, "call-next")
+    act(client, token, "recall")
+    refused = act(client, token, "no-show")
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "no_show_too_soon"
+    assert "60 giây" in error["message"] and "còn 60 giây" in error["message"]
+    snapshot = client.get(COUNTER, headers=bearer(token)).get_json()
+    assert snapshot["min_seconds_before_no_show"] == 60  # the console counts down with it
+    clock.now += timedelta(seconds=61)
+    assert act(client, token, "no-show").get_json()["status"] == "no_show"

@@ -97,6 +97,8 @@ def test_user_add_reads_the_password_from_stdin(environment):
      "unknown office 'nowhere'"),
     (["tranthib", "--role", "manager"], "another-long-one\n", "need an office"),
     (["tranthib", "--role", "staff", "--office", "cam-lam"], "", "no password"),
+    (["tranthib", "--role", "staff", "--office", "cam-lam", "--full-name", "Trần " * 64],
+     "another-long-one\n", "--full-name is too long: at most 100 characters"),
 ])
 def test_user_add_errors_are_one_clear_line(environment, arguments, stdin, message):
     run(environment, "init")

@@ -20,6 +20,7 @@ slug = "thu-nghiem"
 name = "Bộ phận Một cửa – Xã Thử Nghiệm"
 opening_hours = "24/7"
 notice = "Công dân vui lòng giữ trật tự."
+min_seconds_before_no_show = 0  # the console's tests mark no-shows at once
 
   [[office.service]]
   code = "dat-dai"

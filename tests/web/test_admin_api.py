@@ -61,8 +61,7 @@ def office_changes(socket) -> list[dict]:
 
 def error_codes(page: str) -> dict[str, str]:
     """Field → error code, as the form shows them."""
-    return dict(re.findall(r'data-testid="error-(\w+)">[^<]*<span class="error-code">'
-                           r'\([^:]*: (\w+)\)', page))
+    return dict(re.findall(r'data-testid="error-(\w+)" data-code="(\w+)"', page))
 
 
 def services(client) -> dict[str, dict]:
@@ -465,7 +464,7 @@ def test_counter_pauses_and_resumes_are_in_the_audit_with_who_when_and_counter(
          "details": ""},
         {"source": "counter", "time": "09:00:00 26/11/2026", "office": "test-office",
          "who": "staff1", "where": "Quầy 2", "what": "Tạm dừng quầy", "object": "Quầy 2",
-         "details": "reason: Họp giao ban"}]
+         "details": "Lý do: Họp giao ban"}]
     lines = [(row["time"], row["source"], row["kind"], row["who"], row["where"], row["details"])
              for row in audit_csv(manager) if row["source"] == "counter"]
     assert lines == [
@@ -504,7 +503,7 @@ def test_reprints_are_in_the_audit_with_who_when_and_printer(app, manager, admin
             for row in ticket_rows] == [
         ("09:03:00 26/11/2026", "staff1", "may-in-sanh", "In lại số", ticket["number"]),
         ("09:00:00 26/11/2026", "kiosk-1", "kiosk-1", "Cấp số", ticket["number"])]
-    assert ticket_rows[0]["details"] == "print: pending"
+    assert ticket_rows[0]["details"] == "Bản in: đang chờ in"
     reprint = [row for row in audit_csv(manager) if row["kind"] == "reprinted"]
     assert [(row["time"], row["source"], row["action"], row["who"], row["where"], row["object"])
             for row in reprint] == [("26/11/2026 09:03:00", "ticket", "reprinted",
@@ -562,7 +561,9 @@ def test_queue_server_commands_are_in_the_audit_as_the_system_user(command, admi
     assert {row["where"] for row in rows} == {
         f"queue-server {name} @ {os.uname().nodename}"
         for name in ("user add", "device add", "device revoke")}
-    assert "Nguyễn Văn A" in rows[2]["details"] and "kind : — → kiosk" in rows[1]["details"]
+    assert "Họ và tên : — → Nguyễn Văn A" in rows[2]["details"]
+    assert "Vai trò : — → Cán bộ" in rows[2]["details"]
+    assert "Loại thiết bị : — → Ki-ốt" in rows[1]["details"]
 
     lines = audit_csv(admin, "?user=cli:vanhanh")
     assert [(row["source"], row["kind"], row["action"], row["who"], row["object"])
@@ -627,3 +628,31 @@ def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, setti
     secrets = [token or password for token, password in secrets]
     secrets.append((Path(settings.var_dir) / "printer-token").read_text().strip())
     assert len(secrets) == 2 * (4 + 2) + 1 and not any(value in everything for value in secrets)
+
+
+def test_the_audit_speaks_people_s_words_not_keys_codes_or_browser_strings(manager, client,
+                                                                         people):
+    chrome = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+              "Gecko) Chrome/120.0.0.0 Safari/537.36")
+    manager.post(ADMIN + "/counters", {"number": "7", "name": "Quầy 7",
+                                       "services": ["tu-phap"], "state": "active"},
+                 headers={"User-Agent": chrome})
+    staff = bearer(people["staff1"])
+    client.post(OFFICE + "/tickets", json={"service": "dat-dai"},
+                headers=bearer(people["kiosk"]))
+    client.post(OFFICE + "/counters/1/call-next", headers=staff)
+    client.post(OFFICE + "/counters/1/finish", headers=staff)
+    page = manager.get("/admin/audit").get_data(as_text=True)
+    rows = audit_table(manager)
+    counter = next(row for row in rows if row["object"] == "7")
+    assert "Lĩnh vực phục vụ : — → Tư pháp – Hộ tịch" in counter["details"]
+    assert "Đang sử dụng : — → có" in counter["details"]
+    assert counter["where"].endswith("Chrome 120 · Windows")
+    finished = next(row for row in rows if row["what"] == "Hoàn thành")
+    assert finished["details"] == "Khi gọi số tiếp theo: không"
+    for raw in ("by_call_next", "False", '["tu-phap"]', "is_active", "AppleWebKit"):
+        assert raw not in re.sub(r'title="[^"]*"', "", page), raw
+    wrong = manager.post(ADMIN + "/counters", {"number": "abc", "services": ["tu-phap"],
+                                               "state": "active"}).get_data(as_text=True)
+    error = re.search(r'data-testid="error-number"[^>]*>([^<]*)<', wrong).group(1)
+    assert error == "Cần một con số." and "field_not_a_number" not in error

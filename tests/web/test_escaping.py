@@ -72,7 +72,9 @@ ticket_footer = "{_toml(FOOTER)}"
 PASSWORD = "mat-khau-can-bo-doc-hai"
 OFFICE = "/api/v1/offices/doc-hai"
 # Elements that only a name turned into markup could create.
-INJECTED = ("img[src='x'], svg, iframe, b, script:not([src]):not([type='application/json'])")
+# The pages' own drawings (the ticket page's bell) carry the class "bell"; any other svg came in.
+INJECTED = ("img[src='x'], svg:not(.bell), iframe, b, "
+            "script:not([src]):not([type='application/json'])")
 
 
 @pytest.fixture(scope="module")

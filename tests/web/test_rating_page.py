@@ -106,7 +106,7 @@ def test_a_citizen_choosing_gets_the_full_time_again(live_server, tablet):
     serve(live_server)
     tablet.clock.run_for(25000)
     tablet.get_by_role("button", name="Bình thường").click()
-    expect(tablet.locator("#countdown")).to_have_text("Tự đóng sau 30 giây")
+    expect(tablet.locator("#countdown")).to_have_text("Đánh giá sẽ tự gửi sau 30 giây")
     expect(tablet.get_by_label("Thời gian chờ lâu")).to_be_visible()
 
 

@@ -3,7 +3,6 @@ filtered, exported as CSV."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,7 @@ from sqlalchemy import select
 
 from queue_server.core.clock import local_day
 from queue_server.core.request_context import db, now, state
-from queue_server.models import Office
+from queue_server.models import Office, PriorityCategory, Service
 from queue_server.setup.audit_view import (
     ADMIN_KINDS,
     COUNTER_KINDS,
@@ -23,6 +22,7 @@ from queue_server.setup.audit_view import (
     audit_rows,
 )
 from queue_server.setup.fields import FormInvalid, Rule, one_date, read
+from queue_server.web.admin.audit_words import AuditWords, browser_name
 from queue_server.web.admin.pages import (
     Visitor,
     admin_page,
@@ -31,6 +31,7 @@ from queue_server.web.admin.pages import (
     offices_of,
     render,
 )
+from queue_server.web.login import page_language
 
 PAGE_ROWS = 500
 DEFAULT_DAYS = 7
@@ -95,17 +96,21 @@ def audit(visitor: Visitor):
     return render("admin.audit.html", visitor, section="audit", rows=rows, has_more=has_more,
                   limit=PAGE_ROWS, values=values, errors=errors, offices=offices_of(visitor),
                   admin_kinds=ADMIN_KINDS, ticket_kinds=TICKET_KINDS,
-                  counter_kinds=COUNTER_KINDS, shown=shown,
+                  counter_kinds=COUNTER_KINDS, words=_words(visitor),
+                  browser=lambda agent: browser_name(agent, page_language()),
                   office=_office_for_nav(visitor, values["office"]))
 
 
-def shown(value: object) -> str:
-    """A logged value as a manager reads it: text as typed, other values as JSON, none as —."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+def _words(visitor: Visitor) -> AuditWords:
+    """Words for the visitor's page, with the names of their offices' services and groups."""
+    offices = offices_of(visitor)
+    ids = [office.id for office in offices]
+    services = db().scalars(select(Service).where(Service.office_id.in_(ids)))
+    priorities = db().scalars(select(PriorityCategory).where(
+        PriorityCategory.office_id.in_(ids)))
+    return AuditWords(page_language(), services={s.code: s.name for s in services},
+                      priorities={p.code: p.name for p in priorities},
+                      offices={office.id: office.name for office in offices})
 
 
 def _office_for_nav(visitor: Visitor, slug: str) -> Office | None:

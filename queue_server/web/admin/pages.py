@@ -23,6 +23,7 @@ from queue_server.realtime import admin_changes
 from queue_server.security.tokens import Principal
 from queue_server.setup.audit_log import Changer
 from queue_server.setup.fields import FormInvalid
+from queue_server.setup.names import NAME_MAX
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.login import (
     SESSION_USERNAME,
@@ -98,7 +99,7 @@ def render(template: str, visitor: Visitor | None, status: int = 200, **context:
     page = render_template(
         template, t=texts("admin", language), language=language, csrf_token=csrf_token(),
         visitor=visitor, notice=notice if notice in NOTICES else None,
-        other_language="en" if language == "vi" else "vi", **context)
+        other_language="en" if language == "vi" else "vi", name_max=NAME_MAX, **context)
     return page, status
 
 

@@ -46,7 +46,8 @@ def _waiting(office: Office) -> dict[int, int]:
 def _service_list(visitor: Visitor, office: Office, values, errors: dict, status: int = 200):
     return render("admin.services.html", visitor, status, office=office, section="services",
                   services=_services(office), waiting=_waiting(office), values=values,
-                  errors=errors, state_of=office_setup.service_state)
+                  errors=errors, state_of=office_setup.service_state,
+                  is_served=office_setup.is_served)
 
 
 @blueprint.get("/admin/offices/<slug>/services")
@@ -76,7 +77,7 @@ def _find_service(office: Office, code: str) -> Service | None:
 
 def service_values(service: Service) -> dict[str, object]:
     """A service as its edit form shows it."""
-    return {"name": service.name, "prefix": service.prefix,
+    return {"name": service.name, "name_en": service.name_en, "prefix": service.prefix,
             "start_number": service.start_number, "daily_capacity": service.daily_capacity,
             "mean_service_minutes": _minutes(service.mean_service_s),
             "target_wait_minutes": _minutes(service.target_wait_s),
@@ -95,7 +96,8 @@ def service_page(visitor: Visitor, office: Office, code: str):
     if service is None:
         return not_found()
     return render("admin.service.html", visitor, office=office, section="services",
-                  service=service, values=service_values(service), errors={})
+                  service=service, values=service_values(service), errors={},
+                  is_served=office_setup.is_served)
 
 
 @blueprint.post("/admin/offices/<slug>/services/<code>")
@@ -110,7 +112,7 @@ def update_service(visitor: Visitor, office: Office, code: str):
     if error is not None:
         return render("admin.service.html", visitor, refusal_status(error), office=office,
                       section="services", service=service, values=request.form,
-                      errors=form_errors(error))
+                      errors=form_errors(error), is_served=office_setup.is_served)
     changed(office, is_changed)
     return saved(url_for("admin.services", slug=office.slug), is_changed)
 
@@ -243,7 +245,8 @@ def priority_page(visitor: Visitor, office: Office, code: str):
     category = _find_priority(office, code)
     if category is None:
         return not_found()
-    values = {"name": category.name, "sort_order": category.sort_order,
+    values = {"name": category.name, "name_en": category.name_en,
+              "sort_order": category.sort_order,
               "state": "active" if category.is_active else "retired"}
     return render("admin.priority.html", visitor, office=office, section="priorities",
                   category=category, values=values, errors={})

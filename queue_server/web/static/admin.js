@@ -1,5 +1,7 @@
 // The administration pages work without script; this only asks before revoking or disabling,
-// and copies a new device token. Texts come from data- attributes, set as text only.
+// copies a new device token, and offers a weekly table for the opening hours. Texts come from
+// data- attributes, set as text only.
+import { mountHoursEditor } from "./hours-editor.js";
 
 function askBeforeSubmitting(form) {
   form.addEventListener("submit", (event) => {
@@ -38,3 +40,4 @@ for (const form of document.querySelectorAll("form[data-confirm]")) askBeforeSub
 for (const button of document.querySelectorAll("button[data-copy]")) {
   button.addEventListener("click", () => copyFrom(button));
 }
+for (const editor of document.querySelectorAll(".hours-editor")) mountHoursEditor(editor);

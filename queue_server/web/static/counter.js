@@ -84,6 +84,7 @@ function renderTimer() {
     ? `${Math.floor(minutes / 60)}:${pad(minutes % 60)}:${pad(seconds % 60)}`
     : `${pad(minutes)}:${pad(seconds % 60)}`;
   $("current-timer").textContent = text;
+  renderNoShow(); // the wait before a no-show runs down with the same clock
 }
 
 function pad(value) {
@@ -95,13 +96,41 @@ function priorityBadge(code) {
   return element("span", "badge badge-priority", name ? `${t.priority} · ${name}` : t.priority);
 }
 
+// Seconds left before the office allows a no-show, counted from the latest call or recall.
+function noShowWaitLeft(ticket) {
+  const wait = state.snapshot ? state.snapshot.min_seconds_before_no_show || 0 : 0;
+  if (!wait || !ticket.called_at) return 0;
+  const waited = (Date.now() + state.clockOffsetMs - Date.parse(ticket.called_at)) / 1000;
+  return Math.max(0, Math.ceil(wait - waited));
+}
+
 function noShowBlocker() {
   const ticket = current();
   if (!ticket) return t.need_current;
   if (ticket.recall_count < minRecalls()) {
     return format(t.no_show_needs, { needed: minRecalls(), done: ticket.recall_count });
   }
+  const left = noShowWaitLeft(ticket);
+  if (left > 0) return format(t.no_show_wait, { seconds: left });
   return null;
+}
+
+function noShowHint(ticket) {
+  if (!ticket) return "";
+  if (ticket.recall_count < minRecalls()) {
+    return format(t.no_show_hint, { needed: minRecalls(), done: ticket.recall_count });
+  }
+  const left = noShowWaitLeft(ticket);
+  return left > 0 ? format(t.no_show_wait_hint, { seconds: left }) : "";
+}
+
+function renderNoShow() {
+  // No-show stays focusable and clickable while refused, so a press can say why.
+  const blocker = noShowBlocker();
+  const noShow = $("no-show");
+  noShow.setAttribute("aria-disabled", String(Boolean(blocker)));
+  noShow.classList.toggle("is-refused", Boolean(blocker));
+  $("no-show-hint").textContent = noShowHint(current());
 }
 
 function renderButtons() {
@@ -110,13 +139,7 @@ function renderButtons() {
     const needsTicket = NEEDS_CURRENT.has(button.dataset.action) && button.id !== "no-show";
     button.disabled = state.busy || (needsTicket && !ticket);
   }
-  // No-show stays focusable and clickable while refused, so a press can say why.
-  const blocker = noShowBlocker();
-  const noShow = $("no-show");
-  noShow.setAttribute("aria-disabled", String(Boolean(blocker)));
-  noShow.classList.toggle("is-refused", Boolean(blocker));
-  $("no-show-hint").textContent = ticket && blocker
-    ? format(t.no_show_hint, { needed: minRecalls(), done: ticket.recall_count }) : "";
+  renderNoShow();
   $("call-next").classList.toggle("is-busy", state.busy);
   // Call next finishes the current ticket first (see docs/queue.md); say so where the eyes are.
   $("call-next-hint").textContent = ticket ? format(t.call_next_hint, { number: ticket.number }) : "";

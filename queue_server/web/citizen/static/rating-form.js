@@ -1,5 +1,7 @@
 // The rating form shared by the ticket page and the counter's tablet: five levels, reasons
 // and a comment at 3 or below, how many visits; it sends through the caller's `submit`.
+// A tap on a level is the answer: the rest is optional, and the caller sends a choice left
+// unsent (`sendPending`) when the citizen walks away.
 import { STRINGS } from "./strings.js";
 
 const LEVELS = [5, 4, 3, 2, 1];
@@ -14,11 +16,15 @@ const make = (tag, className, attributes = {}) => Object.assign(document.createE
 
 export class RatingForm {
   // submit(body) resolves to "sent", "already", "too_many" or "failed".
-  constructor(container, { submit, onInteract = () => {}, onDone = () => {} }) {
+  constructor(container, {
+    submit, onInteract = () => {}, onChange = () => {}, onDone = () => {}, onFailed = () => {},
+  }) {
     this.container = container;
     this.submit = submit;
     this.onInteract = onInteract;
+    this.onChange = onChange; // a level was tapped
     this.onDone = onDone;
+    this.onFailed = onFailed;
     this.language = "vi";
     this.build();
     this.reset();
@@ -72,6 +78,7 @@ export class RatingForm {
     this.rating = null;
     this.visits = null;
     this.isSending = false;
+    this.isDone = false;
     for (const input of this.reasonInputs) input.checked = false;
     this.comment.value = "";
     this.message.textContent = "";
@@ -90,6 +97,7 @@ export class RatingForm {
     }
     this.message.textContent = "";
     this.render();
+    this.onChange(level);
   }
 
   chooseVisits(visits) {
@@ -137,8 +145,18 @@ export class RatingForm {
     return body;
   }
 
+  // Whether a level was tapped and not yet sent.
+  hasPending() {
+    return this.rating !== null && !this.isDone;
+  }
+
+  // Send the tapped level with whatever else was answered; nothing when nothing was tapped.
+  sendPending() {
+    if (this.hasPending()) this.send();
+  }
+
   async send() {
-    if (this.rating === null || this.isSending) return;
+    if (this.rating === null || this.isSending || this.isDone) return;
     this.isSending = true;
     this.render();
     let outcome = "failed";
@@ -150,9 +168,11 @@ export class RatingForm {
     }
     const strings = STRINGS[this.language];
     if (outcome === "sent" || outcome === "already") {
+      this.isDone = true;
       this.onDone(outcome);
     } else {
       this.message.textContent = outcome === "too_many" ? strings.tooMany : strings.sendFailed;
+      this.onFailed(outcome);
     }
   }
 }
@@ -162,8 +182,9 @@ export async function postRating(url, body, token) {
   const headers = { "Content-Type": "application/json", Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   try {
+    // keepalive: a choice sent as the page closes still arrives.
     const response = await fetch(url, {
-      method: "POST", headers, body: JSON.stringify(body), cache: "no-store",
+      method: "POST", headers, body: JSON.stringify(body), cache: "no-store", keepalive: true,
     });
     if (response.status === 201) return "sent";
     if (response.status === 409) {

@@ -57,6 +57,7 @@ const vi = {
   idleText: "Sau khi được phục vụ, mời ông/bà đánh giá tại đây.",
   ratingFor: "Đánh giá cho số",
   countdown: (seconds) => `Tự đóng sau ${seconds} giây`,
+  sendCountdown: (seconds) => `Đánh giá sẽ tự gửi sau ${seconds} giây`,
 };
 
 const en = {
@@ -113,6 +114,7 @@ const en = {
   idleText: "After your service, please rate it here.",
   ratingFor: "Rating for number",
   countdown: (seconds) => `Closing in ${seconds} s`,
+  sendCountdown: (seconds) => `Your rating will be sent in ${seconds} s`,
 };
 
 export const STRINGS = { vi, en };

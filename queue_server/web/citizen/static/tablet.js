@@ -1,5 +1,6 @@
 // The counter's rating tablet: paired with a device token like the kiosk; shows the form for
-// the ticket the counter just finished, and goes back to idle after about 30 seconds.
+// the ticket the counter just finished, and goes back to idle after about 30 seconds. A tapped
+// level is the answer: left alone that long, it is sent rather than lost.
 import { STRINGS, applyTexts } from "./strings.js";
 import { follow } from "./live.js";
 import { RatingForm, postRating } from "./rating-form.js";
@@ -75,6 +76,7 @@ let timer = null;
 function ask(request) {
   if (!request || !request.code || request.counter !== config.counter) return;
   if (tablet.asked.has(request.code)) return; // the same finish, heard twice
+  if (tablet.asking && form.hasPending()) sendNow(tablet.asking.code, form.body());
   if (tablet.asked.size > 50) tablet.asked.clear();
   tablet.asked.add(request.code);
   tablet.asking = request;
@@ -90,14 +92,23 @@ function startTimer(seconds) {
   renderCountdown();
   timer = setInterval(() => {
     tablet.secondsLeft -= 1;
-    if (tablet.secondsLeft <= 0) idle();
-    else renderCountdown();
+    if (tablet.secondsLeft > 0) renderCountdown();
+    else if (form.hasPending()) {
+      clearInterval(timer);
+      form.sendPending(); // thanks on success; idles below when it cannot be sent
+    } else idle();
   }, 1000);
 }
 
 function renderCountdown() {
-  $("countdown").textContent = tablet.asking
-    ? STRINGS[tablet.language].countdown(tablet.secondsLeft) : "";
+  const strings = STRINGS[tablet.language];
+  const text = form.hasPending() ? strings.sendCountdown : strings.countdown;
+  $("countdown").textContent = tablet.asking ? text(tablet.secondsLeft) : "";
+}
+
+// The previous citizen's choice, sent as the next one is asked.
+function sendNow(code, body) {
+  postRating(`${API}/tickets/${encodeURIComponent(code)}/feedback`, body, tablet.token);
 }
 
 function idle() {
@@ -119,7 +130,9 @@ const form = new RatingForm($("rating-form"), {
   submit: (body) => postRating(`${API}/tickets/${encodeURIComponent(tablet.asking.code)}/feedback`,
     body, tablet.token),
   onInteract: () => { if (tablet.asking) startTimer(Math.max(tablet.secondsLeft, FORM_SECONDS)); },
+  onChange: renderCountdown,
   onDone: thank,
+  onFailed: () => { if (tablet.secondsLeft <= 0) idle(); },
 });
 
 // ---- start ----

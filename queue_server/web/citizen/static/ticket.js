@@ -14,6 +14,7 @@ const ALERTS_KEY = `queue.ticket.alerts.${config.code}`;
 const POLL_MS = 20000; // only without Socket.IO (its script failed to load)
 const NEAR_VIBRATION = [400, 200, 400];
 const CALLED_VIBRATION = [800, 300, 800, 300, 800];
+const RATING_SEND_MS = 30000; // a tapped level left alone this long is sent, as on the tablet
 
 const page = {
   language: savedLanguage(),
@@ -22,6 +23,7 @@ const page = {
   ratingOutcome: null, // "sent" or "already" once answered on this page
   isOnline: null,
   nearDismissed: false,
+  canSound: false, // the phone may chime: the prompt to allow it is no longer needed
   updatedAt: new Date(),
   alerts: loadAlerts(),
 };
@@ -105,7 +107,10 @@ function render() {
   document.body.dataset.status = ticket.status;
   document.body.dataset.ahead = ticket.ahead ?? "";
   $("number").textContent = ticket.number;
-  $("service").textContent = ticket.service_name || ticket.service;
+  $("service").textContent = (page.language === "en" && ticket.service_name_en)
+    || ticket.service_name || ticket.service;
+  // Ringing is only for a ticket still waiting: once called or finished, nothing is near.
+  $("sound-prompt").hidden = page.canSound || ticket.status !== "waiting";
   $("status").textContent = statusText(strings, ticket);
   const wait = ticket.status === "waiting" ? waitText(strings, ticket.estimated_wait_s) : null;
   $("fact-wait").hidden = !wait;
@@ -140,6 +145,13 @@ function statusText(strings, ticket) {
 }
 
 let form = null;
+let ratingTimer = null;
+
+// A tapped level is the answer: sent after a quiet half-minute, or as the page goes away.
+function armRatingSend() {
+  clearTimeout(ratingTimer);
+  if (form?.hasPending()) ratingTimer = setTimeout(() => form.sendPending(), RATING_SEND_MS);
+}
 
 function renderRating() {
   const show = page.ticket.status === "done" && !page.isRated && page.ratingOutcome === null;
@@ -147,6 +159,8 @@ function renderRating() {
   if (show && form === null) {
     form = new RatingForm($("rating-form"), {
       submit: (body) => postRating(`${TICKET_API}/feedback`, body),
+      onInteract: armRatingSend,
+      onChange: armRatingSend,
       onDone: (outcome) => {
         page.ratingOutcome = outcome;
         render();
@@ -159,12 +173,12 @@ function renderRating() {
 // ---- sound ----
 
 function offerSound() {
-  const prompt = $("sound-prompt");
-  prompt.hidden = canSound();
-  prompt.addEventListener("click", async () => {
+  page.canSound = canSound();
+  $("sound-prompt").addEventListener("click", async () => {
     await unlock();
     vibrate(100);
-    prompt.hidden = true;
+    page.canSound = true;
+    render();
   });
 }
 
@@ -213,6 +227,10 @@ function start() {
     render();
   });
   offerSound();
+  addEventListener("pagehide", () => form?.sendPending());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") form?.sendPending();
+  });
   checkAlerts(page.ticket);
   render();
   connect();
