@@ -383,6 +383,10 @@ class Ticket(Base):
     target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
     officer: Mapped[User | None] = relationship()
 
+    # Not stored: the id of the call or recall event written for this ticket in the current
+    # transaction, which the displays receive as the call's id; None when not called here.
+    call_event_id = None  # int | None; an annotation would ask the ORM to map it
+
 
 class TicketEvent(Base):
     """Append-only log of every ticket transition: what, who, which counter, when."""

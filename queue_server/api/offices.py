@@ -18,6 +18,7 @@ from queue_server.api.common import (
     read_fields,
     require_staff_of,
 )
+from queue_server.core.db import commit_then_read
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.models import Channel, DeviceKind, Office, Ticket
 from queue_server.printing.jobs import serving_printer
@@ -110,7 +111,7 @@ def _issue_ticket(slug: str):  # noqa: ANN202
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
         forecast, state = state.with_issued(db(), ticket)
         issued = printing.queue_print(ticket, forecast)
-        db().commit()
+        commit_then_read(db())
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
         db().rollback()

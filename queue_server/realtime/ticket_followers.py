@@ -1,8 +1,8 @@
 """After each committed queue change: new positions to the phones that follow tickets, the
 finished ticket to its counter's rating tablet, and "your turn is near" SMS that fell due.
 
-Called once by each broadcaster in events.py; it costs one replay of the queue, one small
-query for the waiting numbers and one for pending SMS, and never fails the action.
+Called once by each broadcaster in broadcasts.py; it costs one replay of the queue and, when
+an SMS gateway is set up, one small query for pending SMS, and never fails the action.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from queue_server.core.request_context import db, now
 from queue_server.feedback import rating_desk
 from queue_server.models import Office, Ticket
 from queue_server.notify import delivery
-from queue_server.tickets.positions import forecast_all, waiting_numbers
+from queue_server.tickets.positions import forecast_all
 from queue_server.tickets.queue_state import QueueState
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
             if called is None:
                 return  # a finish alone moves no one: nobody's "ahead" changes
         forecasts = forecast_all(state)
-        numbers = waiting_numbers(db(), office, state.day)
+        numbers = state.numbers()
         positions = {numbers[ticket_id]: [forecast.ahead, forecast.estimated_wait_s]
                      for ticket_id, forecast in forecasts.items() if ticket_id in numbers}
         socketio.emit("queue_positions", {
