@@ -243,6 +243,7 @@ def queue_changed(office: Office, ticket: Ticket | None = None,
     _emit_board_change(office, state)
     if ticket is not None:
         ticket_updated(ticket, state)
+        waiting_moved(office, state, None, ticket)
     ticket_followers.queue_moved(office, state)
 
 

@@ -170,3 +170,45 @@ def test_the_queue_carried_through_each_action_matches_a_fresh_read(app, client,
         kept += 1
         same_queue(cached, fresh_queue(app, clock))
     assert kept > 30  # the copy was carried through most actions, not read again
+
+
+def console_socket(app, client, token, counter):
+    """A counter channel subscriber, as the console is; returns (socket, snapshot)."""
+    socket = app.extensions["socketio"].test_client(app, flask_test_client=client,
+                                                    auth={"token": token})
+    snapshot = socket.emit("subscribe", {"office": "test-office", "channel": "counter",
+                                         "counter": counter}, callback=True)
+    return socket, snapshot
+
+
+def pushed(socket, name):
+    return [message["args"][0] for message in socket.get_received() if message["name"] == name]
+
+
+def snapshot_list(client, accounts, counter) -> dict:
+    body = client.get(f"{OFFICE}/counters/{counter}", headers=bearer(accounts["staff1"])).get_json()
+    return {"counter": counter, "waiting_count": body["waiting_count"],
+            "waiting": body["waiting"]}
+
+
+def test_other_consoles_receive_their_new_waiting_list_with_each_change(app, client, accounts):
+    second, _snapshot = console_socket(app, client, accounts["staff1"], 2)
+    justice, _snapshot = console_socket(app, client, accounts["staff1"], 3)
+    issue(client, accounts)
+    assert pushed(second, "counter_waiting") == [snapshot_list(client, accounts, 2)]
+    assert pushed(justice, "counter_waiting") == []  # counter 3 does not serve land matters
+    elderly = issue(client, accounts, priority="elderly")
+    issue(client, accounts, "tu-phap")
+    assert pushed(justice, "counter_waiting") == [snapshot_list(client, accounts, 3)]
+    assert [row["number"] for row in pushed(second, "counter_waiting")[-1]["waiting"]] == [
+        "1001", "1002"]
+    called = act(client, accounts, "call-next", 1).get_json()
+    lists = pushed(second, "counter_waiting")
+    assert lists == [snapshot_list(client, accounts, 2)]
+    assert called["number"] not in [row["number"] for row in lists[0]["waiting"]]
+    assert len(lists[0]["waiting"]) == 1
+    cancel = client.post(f"/api/v1/tickets/{elderly['code']}/cancel",
+                         headers=bearer(accounts["staff1"]))
+    assert cancel.status_code == 200
+    assert pushed(second, "counter_waiting") == [snapshot_list(client, accounts, 2)]
+    assert pushed(justice, "counter_waiting") == []
