@@ -11,7 +11,8 @@ from queue_server.api import api, openapi
 from queue_server.api.common import office_or_404, state
 from queue_server.core.errors import DomainError, InvalidInput
 from queue_server.models import Office
-from queue_server.voice import announcement_text, announcement_words
+from queue_server.voice import announcement_words
+from queue_server.voice.numbers import call_announcement
 from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
@@ -43,7 +44,7 @@ def announcement_audio(slug: str):  # noqa: ANN201
     number, counter = _call_of(office)
     try:
         audio = library().announcement(number, counter, office.number_reading,
-                                       office.number_region)
+                                       office.number_region, is_brief=_is_brief())
     except VoiceUnavailableError as error:
         raise VoiceUnavailable() from error
     return _wav_response(audio, ANNOUNCEMENT_MAX_AGE_S)
@@ -54,8 +55,17 @@ def announcement_sentence(slug: str):  # noqa: ANN201
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
-    text = announcement_text(number, counter, office.number_reading, office.number_region)
-    return jsonify({"number": number, "counter": counter, "text": text})
+    return jsonify({"number": number, "counter": counter, **call_announcement(
+        number, counter, office.number_reading, office.number_region,
+        is_recall=request.args.get("recall") == "1")})
+
+
+def _is_brief() -> bool:
+    """The brief sentence, said when calls queue up (brief=1)."""
+    value = request.args.get("brief", "0")
+    if value not in ("0", "1"):
+        raise InvalidInput("invalid_field", field="brief", reason="0 or 1")
+    return value == "1"
 
 
 @api.get("/chime.wav")
@@ -101,6 +111,8 @@ _CALL_PARAMETERS = [
      "schema": {"type": "string", "pattern": "^[A-Z0-9-]{1,8}$"}},
     {"name": "counter", "in": "query", "required": True,
      "schema": {"type": "integer", "minimum": 0, "maximum": MAX_COUNTER}},
+    {"name": "brief", "in": "query", "required": False,
+     "schema": {"type": "integer", "enum": [0, 1]}},
 ]
 openapi.document_paths({
     "/api/v1/offices/{office}/announcement.wav": {"get": openapi.operation(
@@ -109,8 +121,9 @@ openapi.document_paths({
         {200: _WAV_OK, 400: openapi.ERROR, 404: openapi.ERROR, 503: openapi.ERROR},
         parameters=_CALL_PARAMETERS)},
     "/api/v1/offices/{office}/announcement": {"get": openapi.operation(
-        "The call sentence as text (for a browser's own voice)",
-        {200: "number, counter, text", 400: openapi.ERROR, 404: openapi.ERROR},
+        "The call as a display shows and says it: text, brief, invite, to_counter",
+        {200: "number, counter, text, brief, invite, to_counter", 400: openapi.ERROR,
+         404: openapi.ERROR},
         parameters=_CALL_PARAMETERS)},
     "/api/v1/chime.wav": {"get": openapi.operation("The chime alone", {200: _WAV_OK})},
 })

@@ -37,6 +37,7 @@ from queue_server.tickets.queue_state import (
     ticket_forecast,
 )
 from queue_server.tickets.serialize import ticket_json
+from queue_server.voice.numbers import call_announcement
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +311,10 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
             "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, office.timezone),
             "call_id": ticket.call_event_id, "is_recall": is_recall,
-            "waiting": state.waiting()}
+            "waiting": state.waiting(),
+            "announcement": call_announcement(ticket.number, counter.number,
+                                              office.number_reading, office.number_region,
+                                              is_recall=is_recall)}
 
 
 def feedback_received(office: Office) -> None:
