@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask_socketio import SocketIO, join_room
+from socketio import PubSubManager
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from queue_server.core.extensions import socketio
@@ -298,9 +299,19 @@ def waiting_moved(office: Office, state: QueueState, by: Counter | None = None,
     services = {ticket.service_id for ticket in tickets if ticket is not None}
     targets = {ticket.target_counter_id for ticket in tickets if ticket is not None}
     for counter_id, number in state.counters_serving(services, targets):
-        if by is None or counter_id != by.id:
+        room = counter_room(office, number)
+        # The list costs a replay of the counter's calling order: none for an empty room.
+        if (by is None or counter_id != by.id) and not _is_empty(room):
             _emit("counter_waiting", {"counter": number, **waiting_list(state, counter_id)},
-                  counter_room(office, number))
+                  room)
+
+
+def _is_empty(room: str) -> bool:
+    """Nobody listens in the room, as far as this process can know."""
+    manager = socketio.server.manager
+    if isinstance(manager, PubSubManager):  # the others' listeners are out of sight
+        return False
+    return not manager.rooms.get("/", {}).get(room)
 
 
 def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
