@@ -70,7 +70,8 @@ def long_queue_rows(root: Path) -> dict[str, float]:
     with running_server([slug], root=root) as (base, kiosks, staff, _pid):
         kiosk = issue_and_call.Client(base, kiosks[slug])
         for index in range(LONG_QUEUE):
-            assert kiosk.post(f"/api/v1/offices/{slug}/tickets", {"service": f"s{index % 2}"}) == 201
+            status = kiosk.post(f"/api/v1/offices/{slug}/tickets", {"service": f"s{index % 2}"})
+            assert status == 201
         client = issue_and_call.Client(base, staff[slug])
         latencies = []
         for _ in range(LONG_QUEUE_CALLS):

@@ -39,4 +39,5 @@ def cancel_ticket(code: str):  # noqa: ANN201
     state = state.after(db(), tickets=(ticket,))
     commit_then_read(db())
     broadcasts.queue_changed(ticket.office, ticket, state)
-    return jsonify(ticket_json(ticket, None, public_url(), state.counter_numbers(ticket.service_id)))
+    return jsonify(ticket_json(ticket, None, public_url(),
+                               state.counter_numbers(ticket.service_id)))

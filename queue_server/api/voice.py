@@ -12,8 +12,8 @@ from queue_server.api.common import office_or_404, state
 from queue_server.core.errors import DomainError, InvalidInput
 from queue_server.models import Office
 from queue_server.voice import announcement_words
-from queue_server.voice.numbers import call_announcement
 from queue_server.voice.audio_cache import AnnouncementLibrary, Audio, VoiceUnavailableError
+from queue_server.voice.numbers import call_announcement
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import request
 from flask_socketio import SocketIO, join_room
 from socketio import PubSubManager
+
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
 from queue_server.core.extensions import socketio

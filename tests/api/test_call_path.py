@@ -145,7 +145,7 @@ def test_the_queue_carried_through_each_action_matches_a_fresh_read(app, client,
     actions = ["call-next", "call-next", "call-next", "recall", "finish", "no-show",
                "transfer", "pause", "resume", "call"]
     kept = 0
-    for step in range(120):
+    for _step in range(120):
         clock.now += timedelta(seconds=rng.randint(0, 50))
         if rng.random() < 0.4:
             issue(client, accounts, rng.choice(SERVICES),
