@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask_socketio import SocketIO, join_room
-from socketio import PubSubManager
 
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -302,17 +301,9 @@ def waiting_moved(office: Office, state: QueueState, by: Counter | None = None,
     for counter_id, number in state.counters_serving(services, targets):
         room = counter_room(office, number)
         # The list costs a replay of the counter's calling order: none for an empty room.
-        if (by is None or counter_id != by.id) and not _is_empty(room):
+        if (by is None or counter_id != by.id) and not ticket_followers.room_is_empty(room):
             _emit("counter_waiting", {"counter": number, **waiting_list(state, counter_id)},
                   room)
-
-
-def _is_empty(room: str) -> bool:
-    """Nobody listens in the room, as far as this process can know."""
-    manager = socketio.server.manager
-    if isinstance(manager, PubSubManager):  # the others' listeners are out of sight
-        return False
-    return not manager.rooms.get("/", {}).get(room)
 
 
 def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,

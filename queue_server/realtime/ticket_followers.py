@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from socketio import PubSubManager
 
 from queue_server.core.clock import iso_local
 from queue_server.core.extensions import socketio
@@ -28,6 +29,14 @@ def positions_room(office: Office) -> str:
     return f"positions:{office.slug}"
 
 
+def room_is_empty(room: str) -> bool:
+    """Nobody listens in the room, as far as this process can know."""
+    manager = socketio.server.manager
+    if isinstance(manager, PubSubManager):  # the other processes' listeners are out of sight
+        return False
+    return not manager.rooms.get("/", {}).get(room)
+
+
 def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = None,
                 finished: Ticket | None = None) -> None:
     """Announce what a committed change means for waiting citizens; never raises."""
@@ -36,6 +45,9 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
             rating_desk.ticket_finished(finished, now())
             if called is None:
                 return  # a finish alone moves no one: nobody's "ahead" changes
+        is_texting = delivery.delivery_of(current_app).notifier is not None
+        if not is_texting and room_is_empty(positions_room(office)):
+            return  # the replay below would reach nobody
         forecasts = forecast_all(state)
         numbers = state.numbers()
         positions = {numbers[ticket_id]: [forecast.ahead, forecast.estimated_wait_s]
