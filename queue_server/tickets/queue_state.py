@@ -240,11 +240,16 @@ class QueueState:
         """
         session.flush()
         changed = [ticket for ticket in tickets if ticket is not None]
+        if self.queue.version is None or not self._is_current(session):
+            # Another change committed since the read (PostgreSQL): read the queue again,
+            # this transaction's changes included, and keep it to this request.
+            fresh = load_queue(session, self.office, self.now)
+            return QueueState(self.office, self.now,
+                              _changed_queue(fresh.queue, changed, counters), fresh.read_in)
         after = _changed_queue(self.queue, changed, counters)
-        if self.queue.version is not None and self._is_current(session):
-            moves = session.info.get(_MOVES, {}).get(self.office.id, 0)
-            _after_commit(session, self.office.id, self.queue,
-                          replace(after, version=self.queue.version + moves))
+        moves = session.info.get(_MOVES, {}).get(self.office.id, 0)
+        _after_commit(session, self.office.id, self.queue,
+                      replace(after, version=self.queue.version + moves))
         return QueueState(self.office, self.now, after, self.read_in)
 
     def _is_current(self, session: Session) -> bool:
