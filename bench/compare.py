@@ -6,6 +6,7 @@ source differs. Each round runs both trees back to back (the order flips every r
 noisy machine weighs on both alike; the table gives each figure's median over the rounds.
 
 Usage: .venv/bin/python bench/compare.py --base 5339704 [--rounds 3] [--clients 500]
+       [--calls 20] [--duration 4] [--only issue long-queue fanout]
        (--base takes a commit, checked out into a temporary worktree, or a tree's path)
 """
 
@@ -107,8 +108,12 @@ def fanout_rows(root: Path, clients: int, calls: int) -> dict[str, float]:
 
 
 def measure(root: Path, arguments: argparse.Namespace) -> dict[str, float]:
-    return {**issue_rows(root), **long_queue_rows(root),
-            **fanout_rows(root, arguments.clients, arguments.calls)}
+    parts = {"issue": lambda: issue_rows(root), "long-queue": lambda: long_queue_rows(root),
+             "fanout": lambda: fanout_rows(root, arguments.clients, arguments.calls)}
+    figures = {}
+    for name in arguments.only or parts:
+        figures.update(parts[name]())
+    return figures
 
 
 @contextmanager
@@ -136,6 +141,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=500, help="board subscribers")
     parser.add_argument("--calls", type=int, default=20, help="calls per fan-out round")
     parser.add_argument("--duration", type=float, default=4.0, help="seconds per load row")
+    parser.add_argument("--only", nargs="+", choices=["issue", "long-queue", "fanout"],
+                        help="measure these parts only (default: all)")
     arguments = parser.parse_args()
     issue_and_call.DURATION_S = arguments.duration
     head = Path(arguments.head).resolve()

@@ -295,7 +295,7 @@ def counter_changed(counter: Counter, state: QueueState, *, called: Ticket | Non
 
 def waiting_moved(office: Office, state: QueueState, by: Counter | None = None,
                   *tickets: Ticket | None) -> None:
-    """Send each other console whose waiting list these tickets were or are in its new list."""
+    """Send its new waiting list to each other console that these tickets were or are in."""
     services = {ticket.service_id for ticket in tickets if ticket is not None}
     targets = {ticket.target_counter_id for ticket in tickets if ticket is not None}
     for counter_id, number in state.counters_serving(services, targets):
@@ -310,7 +310,7 @@ def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
                   state: QueueState) -> dict:
     office = counter.office
     return {"office": office.slug, "number": ticket.number,
-            "service": state.queue.service_codes.get(ticket.service_id),
+            "service": state.queue.service_codes.get(ticket.service_id) or ticket.service.code,
             "counter": counter.number,
             "called_at": iso_local(ticket.last_called_at, office.timezone),
             "call_id": ticket.call_event_id, "is_recall": is_recall,
