@@ -137,7 +137,10 @@ def issue_ticket(
 
 
 _INSERT_TICKET = insert(Ticket.__table__).returning(Ticket.__table__.c.id)
-_INSERT_EVENT = insert(TicketEvent.__table__).returning(TicketEvent.__table__.c.id)
+_INSERT_EVENT = insert(TicketEvent.__table__)
+# A call's id goes to the displays: it comes back with the insert instead of a read after.
+_INSERT_CALL_EVENT = _INSERT_EVENT.returning(TicketEvent.__table__.c.id)
+_CALLS = (TicketEventKind.CALLED, TicketEventKind.RECALLED)
 
 
 def _refuse_when_closed(office: Office, now: datetime) -> None:
@@ -392,14 +395,15 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
 
 
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,
-         counter: Counter | None, **details: object) -> int:
-    """Append one event to the ticket's log; its id (a call's id on the displays)."""
+         counter: Counter | None, **details: object) -> int | None:
+    """Append one event to the ticket's log; the id of a call or recall, else None."""
     # Core, not the unit of work: the log is append-only and written on every transition.
-    event_id = session.connection().execute(_INSERT_EVENT, dict(
+    is_call = kind in _CALLS
+    result = session.connection().execute(_INSERT_CALL_EVENT if is_call else _INSERT_EVENT, dict(
         ticket_id=ticket.id, office_id=ticket.office_id, kind=kind, at=now,
         user_id=actor.user_id, device_id=actor.device_id,
         counter_id=counter.id if counter else None,
         details={key: value for key, value in details.items() if value is not None},
-    )).scalar_one()
+    ))
     note_event(session, ticket.office_id)
-    return event_id
+    return result.scalar_one() if is_call else None
