@@ -36,33 +36,39 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def cli(environment: dict, *arguments: str, stdin: str = "") -> str:
+def cli(environment: dict, *arguments: str, stdin: str = "", root: Path = ROOT) -> str:
     result = subprocess.run([sys.executable, "-m", "queue_server.cli", *arguments], input=stdin,
-                            env=environment, cwd=ROOT, capture_output=True, text=True, check=True)
+                            env=environment, cwd=root, capture_output=True, text=True, check=True)
     return result.stdout.strip()
 
 
 @contextmanager
-def running_server(offices: list[str], environment_extra: dict | None = None):
-    """Yield (base_url, kiosk tokens by office, staff token by office, server pid)."""
+def running_server(offices: list[str], environment_extra: dict | None = None,
+                   root: Path = ROOT):
+    """Yield (base_url, kiosk tokens by office, staff token by office, server pid).
+
+    `root` is the source tree the server runs from (another checkout of this repository
+    measures that version with the same benchmark and the same installed libraries).
+    """
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "offices.toml"
         config.write_text("\n".join(office_toml(slug) for slug in offices))
         environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
         environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{folder}/queue.db",
                             "QUEUE_VAR_DIR": folder, "QUEUE_OFFICE_FILE": str(config),
-                            "QUEUE_LOG_LEVEL": "WARNING", **(environment_extra or {})})
-        cli(environment, "init")
+                            "QUEUE_LOG_LEVEL": "WARNING", "PYTHONPATH": str(root),
+                            **(environment_extra or {})})
+        cli(environment, "init", root=root)
         kiosks, staff = {}, {}
         for slug in offices:
             kiosks[slug] = cli(environment, "device", "add", f"kiosk-{slug}", "--kind", "kiosk",
-                               "--office", slug)
+                               "--office", slug, root=root)
             cli(environment, "user", "add", f"staff-{slug}", "--role", "staff", "--office", slug,
-                "--password-stdin", stdin="bench-password-123\n")
+                "--password-stdin", stdin="bench-password-123\n", root=root)
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
-            env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=environment, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base)

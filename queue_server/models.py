@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -389,6 +389,13 @@ class Ticket(Base):
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
     target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
     officer: Mapped[User | None] = relationship()
+
+    # Not stored: the id of the call or recall event written for this ticket in the current
+    # transaction, which the displays receive as the call's id; None when not called here.
+    if TYPE_CHECKING:
+        call_event_id: int | None  # the call's event, set by the lifecycle; never mapped
+    else:
+        call_event_id = None  # no annotation at run time: the ORM would map it
 
 
 class TicketEvent(Base):

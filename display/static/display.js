@@ -11,7 +11,7 @@ const TIME_ZONE = page.dataset.timezone || "Asia/Ho_Chi_Minh";
 const VOICE_MODE = new URLSearchParams(location.search).get("voice") || "server";
 
 const MAX_RECENT = 6;
-const BANNER_MS = 9000;
+const BANNER_HOLD_MS = 4000; // the banner stays this long after the last call is spoken
 const FLASH_MS = 9000;
 const RESYNC_EVERY_MS = 60000; // a safety net against events lost between processes
 const MISSED_CALL_WINDOW_MS = 90000; // calls made while offline are still announced if this recent
@@ -37,6 +37,9 @@ const announcer = new Announcer({
   chimeUrl: `${API}/chime.wav`,
   mode: VOICE_MODE,
   onBlocked: () => { $("sound-prompt").hidden = false; },
+  onStart: (call, { isBrief }) => showCall(call, isBrief),
+  onQueue: (calls) => renderCallQueue(calls),
+  onIdle: () => hideBannerSoon(),
   onAnnounced: (call) => {
     page.dataset.announced = String(Number(page.dataset.announced || 0) + 1);
     page.dataset.lastAnnounced = String(call.call_id);
@@ -71,10 +74,7 @@ function applySnapshot(snapshot) {
 function announceMissed(calls, generatedAt) {
   const serverNow = Date.parse(generatedAt) || Date.now();
   const fresh = calls.filter((call) => serverNow - Date.parse(call.called_at) < MISSED_CALL_WINDOW_MS);
-  for (const call of fresh.slice(-MAX_MISSED_ANNOUNCED)) {
-    flashCall(call);
-    announcer.enqueue(call);
-  }
+  for (const call of fresh.slice(-MAX_MISSED_ANNOUNCED)) announcer.enqueue(call);
 }
 
 function onCall(call) {
@@ -86,8 +86,7 @@ function onCall(call) {
   applyCall(call);
   if (call.waiting) board.waiting = call.waiting;
   render();
-  flashCall(call);
-  announcer.enqueue(call);
+  announcer.enqueue(call); // the banner shows it when its turn to be spoken comes
 }
 
 function applyCall(call) {
@@ -299,21 +298,47 @@ function renderWaiting() {
 const flashTimers = new Map();
 let bannerTimer = null;
 
-function flashCall(call) {
+// The call being spoken: on the banner, and its counter's card flashes.
+function showCall(call, isBrief) {
   const card = $("counters").querySelector(`[data-counter="${CSS.escape(String(call.counter))}"]`);
   if (card) {
     restartAnimation(card, "flash");
     clearTimeout(flashTimers.get(call.counter));
     flashTimers.set(call.counter, setTimeout(() => card.classList.remove("flash"), FLASH_MS));
   }
-  $("call-invite").textContent = call.is_recall ? "Mời lại công dân có số" : "Mời công dân có số";
+  const texts = call.announcement || {};
+  $("call-invite").textContent = texts.invite || "";
   $("call-number").textContent = call.number;
-  $("call-counter").textContent = `đến Quầy ${call.counter}`;
+  $("call-counter").textContent = texts.to_counter || "";
   const banner = $("call-banner");
   banner.hidden = false;
+  banner.classList.toggle("is-brief", isBrief);
+  banner.dataset.number = call.number;
   restartAnimation(banner, "flash");
   clearTimeout(bannerTimer);
-  bannerTimer = setTimeout(() => { banner.hidden = true; }, BANNER_MS);
+}
+
+// Calls still to be spoken stay on screen, in the order they will be.
+function renderCallQueue(calls) {
+  const items = calls.map((call) => {
+    const item = document.createElement("li");
+    item.className = "call-next";
+    const number = document.createElement("span");
+    number.className = "call-next-number";
+    number.textContent = call.number;
+    const counter = document.createElement("span");
+    counter.className = "call-next-counter";
+    counter.textContent = (call.announcement && call.announcement.to_counter) || "";
+    item.append(number, " ", counter);
+    return item;
+  });
+  $("call-queue").replaceChildren(...items);
+  $("call-queue").hidden = items.length === 0;
+}
+
+function hideBannerSoon() {
+  clearTimeout(bannerTimer);
+  bannerTimer = setTimeout(() => { $("call-banner").hidden = true; }, BANNER_HOLD_MS);
 }
 
 function restartAnimation(element, className) {

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import jsonify, request
+from sqlalchemy.orm.attributes import set_committed_value
 
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
+from queue_server.core.db import commit_then_read
 from queue_server.core.errors import InvalidInput
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, require_staff_of
-from queue_server.models import Ticket
+from queue_server.models import Counter, Ticket
 from queue_server.realtime import broadcasts
 from queue_server.tickets import lifecycle
 from queue_server.tickets.counter_view import counter_snapshot
-from queue_server.tickets.queue_state import ticket_forecast
+from queue_server.tickets.queue_state import QueueState, load_queue
 from queue_server.tickets.serialize import counter_json, ticket_json
 
 COUNTER_URL = "/offices/<slug>/counters/<int:number>"
@@ -24,19 +26,26 @@ COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 def _counter_for_staff(slug: str, number: int):
     office = office_or_404(slug)
     caller = require_staff_of(office)
-    return lifecycle.find_counter(db(), office, number), actor_of(caller)
+    counter = lifecycle.find_counter(db(), office, number)
+    # The session holds the office weakly: without this, `counter.office` reads it again.
+    set_committed_value(counter, "office", office)
+    return counter, actor_of(caller)
 
 
-def _ticket_response(ticket: Ticket):
-    return jsonify(ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url()))
+def _ticket_response(ticket: Ticket, state: QueueState):
+    return jsonify(ticket_json(ticket, state.forecast(ticket), public_url(),
+                               state.counter_numbers(ticket.service_id)))
 
 
 def _act(slug: str, number: int, action: Callable[..., Ticket], announce: Callable) -> object:
     counter, actor = _counter_for_staff(slug, number)
-    ticket = action(db(), counter, now=now(), actor=actor)
-    db().commit()
-    announce(counter, ticket)
-    return _ticket_response(ticket)
+    moment = now()
+    state = load_queue(db(), counter.office, moment)
+    ticket = action(db(), counter, now=moment, actor=actor)
+    state = state.after(db(), tickets=(ticket,), counters=(counter,))
+    commit_then_read(db())
+    announce(counter, ticket, state)
+    return _ticket_response(ticket, state)
 
 
 @api.get(COUNTER_URL)
@@ -53,13 +62,18 @@ def call_next(slug: str, number: int):
     key = request.headers.get("Idempotency-Key")
     if key is not None and not 1 <= len(key) <= 100:
         raise InvalidInput("invalid_idempotency_key")
-    result = lifecycle.call_next(db(), counter, now=now(), actor=actor, request_key=key)
-    db().commit()
+    moment = now()
+    # Read first: the office's cached queue, taken along through the call to the broadcasts.
+    state = load_queue(db(), counter.office, moment)
+    result = lifecycle.call_next(db(), counter, now=moment, actor=actor, request_key=key)
+    state = state.after(db(), tickets=(result.finished, result.called), counters=(counter,))
+    commit_then_read(db())
     if not result.is_repeat:
-        broadcasts.counter_changed(counter, finished=result.finished, called=result.called)
+        broadcasts.counter_changed(counter, state, finished=result.finished,
+                                   called=result.called)
     if result.called is None:
         return "", 204
-    return _ticket_response(result.called)
+    return _ticket_response(result.called, state)
 
 
 @api.post(COUNTER_URL + "/call")
@@ -67,62 +81,72 @@ def call_specific(slug: str, number: int):
     """Call one waiting ticket out of order, by its number."""
     fields = read_fields(json_body(), {"number": str}, {})
     counter, actor = _counter_for_staff(slug, number)
+    moment = now()
+    state = load_queue(db(), counter.office, moment)
     current = lifecycle.current_ticket(db(), counter)
-    ticket = lifecycle.call_ticket(db(), counter, fields["number"], now=now(), actor=actor)
-    db().commit()
-    broadcasts.counter_changed(counter, finished=current, called=ticket)
-    return _ticket_response(ticket)
+    ticket = lifecycle.call_ticket(db(), counter, fields["number"], now=moment, actor=actor)
+    state = state.after(db(), tickets=(current, ticket), counters=(counter,))
+    commit_then_read(db())
+    broadcasts.counter_changed(counter, state, finished=current, called=ticket)
+    return _ticket_response(ticket, state)
 
 
 @api.post(COUNTER_URL + "/recall")
 def recall(slug: str, number: int):
     """Call the current ticket again."""
     return _act(slug, number, lifecycle.recall,
-                lambda counter, ticket: broadcasts.counter_changed(counter, recalled=ticket))
+                lambda counter, ticket, state: broadcasts.counter_changed(
+                    counter, state, recalled=ticket))
 
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):
     """Mark the current ticket served."""
     return _act(slug, number, lifecycle.finish,
-                lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
+                lambda counter, ticket, state: broadcasts.counter_changed(
+                    counter, state, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/no-show")
 def no_show(slug: str, number: int):
     """Mark the current ticket absent (after the minimum recalls)."""
     return _act(slug, number, lifecycle.mark_no_show,
-                lambda counter, ticket: broadcasts.counter_changed(counter, finished=ticket))
+                lambda counter, ticket, state: broadcasts.counter_changed(
+                    counter, state, finished=ticket))
 
 
 @api.post(COUNTER_URL + "/transfer")
 def transfer(slug: str, number: int):
     """Send the current ticket to another service or counter, ahead of ordinary tickets."""
     fields = read_fields(json_body(), {}, {"service": str, "counter": int})
-    counter, actor = _counter_for_staff(slug, number)
-    ticket = lifecycle.transfer(db(), counter, now=now(), actor=actor,
-                            service_code=fields["service"], counter_number=fields["counter"])
-    db().commit()
-    broadcasts.counter_changed(counter, transferred=ticket)
-    return _ticket_response(ticket)
+    return _act(slug, number,
+                lambda session, counter, **when: lifecycle.transfer(
+                    session, counter, **when, service_code=fields["service"],
+                    counter_number=fields["counter"]),
+                lambda counter, ticket, state: broadcasts.counter_changed(
+                    counter, state, transferred=ticket))
 
 
 @api.post(COUNTER_URL + "/pause")
 def pause(slug: str, number: int):
     """Pause the counter with a reason."""
     fields = read_fields(json_body(), {"reason": str}, {})
-    counter, actor = _counter_for_staff(slug, number)
-    lifecycle.pause_counter(db(), counter, fields["reason"], now=now(), actor=actor)
-    db().commit()
-    broadcasts.counter_changed(counter)
-    return jsonify(counter_json(counter))
+    return _change_counter(slug, number, lambda session, counter, **when:
+                           lifecycle.pause_counter(session, counter, fields["reason"], **when))
 
 
 @api.post(COUNTER_URL + "/resume")
 def resume(slug: str, number: int):
     """Resume a paused counter."""
+    return _change_counter(slug, number, lifecycle.resume_counter)
+
+
+def _change_counter(slug: str, number: int, action: Callable[..., Counter]) -> object:
     counter, actor = _counter_for_staff(slug, number)
-    lifecycle.resume_counter(db(), counter, now=now(), actor=actor)
-    db().commit()
-    broadcasts.counter_changed(counter)
+    moment = now()
+    state = load_queue(db(), counter.office, moment)
+    action(db(), counter, now=moment, actor=actor)
+    state = state.after(db(), counters=(counter,))
+    commit_then_read(db())
+    broadcasts.counter_changed(counter, state)
     return jsonify(counter_json(counter))

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from queue_server.api import printing
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
+from queue_server.core.db import commit_then_read
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, principal, require_staff_of
@@ -106,7 +107,7 @@ def _issue_ticket(slug: str):
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
         forecast, state = state.with_issued(db(), ticket)
         issued = printing.queue_print(ticket, forecast)
-        db().commit()
+        commit_then_read(db())
     except IntegrityError:
         # Two retries with one key raced on PostgreSQL: the loser returns the winner's ticket.
         db().rollback()

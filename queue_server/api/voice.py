@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import cast
 
 from flask import Response, current_app, jsonify, request
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,9 +14,9 @@ from queue_server.api.common import office_or_404
 from queue_server.core.errors import InvalidInput, Unavailable
 from queue_server.core.request_context import state
 from queue_server.models import Office
-from queue_server.voice import announcement_text, announcement_words
+from queue_server.voice import announcement_words
 from queue_server.voice.library import AnnouncementLibrary, Audio, VoiceUnavailableError
-from queue_server.voice.numbers import Region, Style
+from queue_server.voice.numbers import call_announcement, reading_of
 
 NUMBER_PATTERN = re.compile(r"[A-Z0-9-]{1,8}")
 MAX_COUNTER = 9999
@@ -47,7 +46,7 @@ def announcement_audio(slug: str):
     office = office_or_404(slug)
     number, counter = _call_of(office)
     try:
-        audio = library().announcement(number, counter, *_reading(office))
+        audio = library().announcement(number, counter, *reading_of(office), is_brief=_is_brief())
     except VoiceUnavailableError as error:
         raise VoiceUnavailable() from error
     return _wav_response(audio, ANNOUNCEMENT_MAX_AGE_S)
@@ -58,19 +57,23 @@ def announcement_sentence(slug: str):
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
     number, counter = _call_of(office)
-    text = announcement_text(number, counter, *_reading(office))
-    return jsonify({"number": number, "counter": counter, "text": text})
+    return jsonify({"number": number, "counter": counter, **call_announcement(
+        number, counter, *reading_of(office),
+        is_recall=request.args.get("recall") == "1")})
+
+
+def _is_brief() -> bool:
+    """The brief sentence, said when calls queue up (brief=1)."""
+    value = request.args.get("brief", "0")
+    if value not in ("0", "1"):
+        raise InvalidInput("invalid_field", field="brief", reason="0 or 1")
+    return value == "1"
 
 
 @api.get("/chime.wav")
 def chime_audio():
     """The chime played before announcements (and alone when there is no voice)."""
     return _wav_response(library().chime(), CHIME_MAX_AGE_S)
-
-
-def _reading(office: Office) -> tuple[Style, Region]:
-    """How the office reads numbers; the voice functions refuse any other value."""
-    return cast("Style", office.number_reading), cast("Region", office.number_region)
 
 
 def _call_of(office: Office) -> tuple[str, int]:
@@ -85,7 +88,7 @@ def _call_of(office: Office) -> tuple[str, int]:
                            reason=f"an integer from 0 to {MAX_COUNTER}")
     counter = int(raw_counter)
     try:
-        announcement_words(number, counter, *_reading(office))
+        announcement_words(number, counter, *reading_of(office))
     except ValueError:
         raise InvalidInput("invalid_field", field="number",
                            reason="letters then at most 6 digits") from None
@@ -110,6 +113,8 @@ _CALL_PARAMETERS = [
      "schema": {"type": "string", "pattern": "^[A-Z0-9-]{1,8}$"}},
     {"name": "counter", "in": "query", "required": True,
      "schema": {"type": "integer", "minimum": 0, "maximum": MAX_COUNTER}},
+    {"name": "brief", "in": "query", "required": False,
+     "schema": {"type": "integer", "enum": [0, 1]}},
 ]
 openapi.document_paths({
     "/api/v1/offices/{office}/announcement.wav": {"get": openapi.operation(
@@ -118,8 +123,9 @@ openapi.document_paths({
         {200: _WAV_OK, 400: openapi.ERROR, 404: openapi.ERROR, 503: openapi.ERROR},
         parameters=_CALL_PARAMETERS)},
     "/api/v1/offices/{office}/announcement": {"get": openapi.operation(
-        "The call sentence as text (for a browser's own voice)",
-        {200: "number, counter, text", 400: openapi.ERROR, 404: openapi.ERROR},
+        "The call as a display shows and says it: text, brief, invite, to_counter",
+        {200: "number, counter, text, brief, invite, to_counter", 400: openapi.ERROR,
+         404: openapi.ERROR},
         parameters=_CALL_PARAMETERS)},
     "/api/v1/chime.wav": {"get": openapi.operation("The chime alone", {200: _WAV_OK})},
 })

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -88,6 +89,31 @@ def _track_writes(engine: Engine) -> None:
     def _forget_writes(connection: Connection) -> None:
         connection.info.pop(_WROTE, None)
         connection.info.pop(_VERSIONS, None)
+
+
+def commit_then_read(session: Session) -> None:
+    """Commit; what the session reads afterwards (the broadcast, the answer) takes no write lock.
+
+    Every transaction begins with SQLite's write lock (see `_install_sqlite_hooks`), so a
+    read after the commit would otherwise hold it through the broadcast and the response.
+    Only for sessions that write nothing more: a deferred transaction that then writes can
+    fail at once when another writer came in between.
+    """
+    session.commit()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.bind = _deferred(bind)
+
+
+_DEFERRED: WeakKeyDictionary[Engine, Engine] = WeakKeyDictionary()
+
+
+def _deferred(engine: Engine) -> Engine:
+    """The engine's twin whose transactions begin DEFERRED (same pool, same hooks)."""
+    twin = _DEFERRED.get(engine)
+    if twin is None:
+        twin = _DEFERRED[engine] = engine.execution_options(sqlite_begin="DEFERRED")
+    return twin
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask_socketio import SocketIO, join_room
-from sqlalchemy import select
 
 from queue_server.core.clock import iso_local
 from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -24,14 +23,12 @@ from queue_server.models import (
     PrintJob,
     Role,
     Ticket,
-    TicketEvent,
-    TicketEventKind,
 )
 from queue_server.printing import jobs as print_jobs
 from queue_server.realtime import rating_tablets, ticket_followers
 from queue_server.security.tokens import Principal
-from queue_server.tickets.board import board_snapshot, counters_shown, now_serving
-from queue_server.tickets.counter_view import counter_snapshot
+from queue_server.tickets.board import board_snapshot, counters_shown, now_serving_of
+from queue_server.tickets.counter_view import NO_TICKET, counter_snapshot, waiting_list
 from queue_server.tickets.queue_state import (
     QueueState,
     find_counter_by_number,
@@ -41,6 +38,7 @@ from queue_server.tickets.queue_state import (
     ticket_forecast,
 )
 from queue_server.tickets.serialize import ticket_json
+from queue_server.voice.numbers import call_announcement, reading_of
 
 log = logging.getLogger(__name__)
 
@@ -231,22 +229,26 @@ def _emit(event: str, payload: dict, room: str) -> None:
 
 
 def ticket_issued(ticket: Ticket, state: QueueState) -> None:
-    """A ticket was issued: tell the board (the event carries the new waiting counts)."""
+    """A ticket was issued: tell the board (the event carries the new waiting counts) and the
+    consoles that may call it (their new waiting lists)."""
     office = ticket.office
     _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
                             "service": ticket.service.code, "waiting": state.waiting()},
           board_room(office))
+    waiting_moved(office, state, None, ticket)
     if ticket.priority_id is not None:
         # An ordinary ticket joins at the back and moves no one; a priority one may.
         ticket_followers.queue_moved(office, state)
 
 
-def queue_changed(office: Office, ticket: Ticket | None = None) -> None:
-    """The waiting lists changed (cancel, transfer)."""
-    state = load_queue(db(), office, now())
+def queue_changed(office: Office, ticket: Ticket | None = None,
+                  state: QueueState | None = None) -> None:
+    """The waiting lists changed (cancel, transfer); `state` is the queue after the change."""
+    state = state or load_queue(db(), office, now())
     _emit_board_change(office, state)
     if ticket is not None:
         ticket_updated(ticket, state)
+        waiting_moved(office, state, None, ticket)
     ticket_followers.queue_moved(office, state)
 
 
@@ -254,26 +256,27 @@ def _emit_board_change(office: Office, state: QueueState) -> None:
     # Everything a display needs to update in place, so thousands of screens never ask
     # for a snapshot at once after a change.
     _emit("queue_changed", {"office": office.slug, "waiting": state.waiting(),
-                            "now_serving": now_serving(db(), office, state.day),
+                            "now_serving": now_serving_of(state),
                             "counters": counters_shown(office)}, board_room(office))
 
 
 def ticket_updated(ticket: Ticket, state: QueueState) -> None:
     """Send a ticket's new state to whoever follows it."""
-    _emit("ticket_updated", ticket_json(ticket, state.forecast(ticket), public_url()),
+    _emit("ticket_updated", ticket_json(ticket, state.forecast(ticket), public_url(),
+                                        state.counter_numbers(ticket.service_id)),
           ticket_room(ticket.code))
 
 
-def counter_changed(counter: Counter, *, called: Ticket | None = None,
+def counter_changed(counter: Counter, state: QueueState, *, called: Ticket | None = None,
                     recalled: Ticket | None = None, finished: Ticket | None = None,
                     transferred: Ticket | None = None) -> None:
     """Announce what a counter action did, then refresh the counter's own console.
 
-    A call is one message per display (`ticket_called` carries the waiting counts); other
-    changes (finish, no-show, transfer, pause) send one `queue_changed` with the new board.
+    `state` is the office's queue after the action. A call is one message per display
+    (`ticket_called` carries the waiting counts); other changes (finish, no-show, transfer,
+    pause) send one `queue_changed` with the new board.
     """
     office = counter.office
-    state = load_queue(db(), office, now())
     for ticket, is_recall in ((called, False), (recalled, True)):
         if ticket is not None:
             _emit("ticket_called", _call_payload(ticket, counter, is_recall, state),
@@ -283,22 +286,40 @@ def counter_changed(counter: Counter, *, called: Ticket | None = None,
             ticket_updated(ticket, state)
     if called is None and recalled is None:
         _emit_board_change(office, state)
-    _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url(), state),
+    # After a call the counter serves that ticket, after a finish or transfer none; a pause
+    # or resume does not say (None: read it).
+    current = called or recalled or (NO_TICKET if finished or transferred else None)
+    _emit("counter_updated", counter_snapshot(db(), counter, now(), public_url(), state,
+                                              current=current),
           counter_room(office, counter.number))
+    waiting_moved(office, state, counter, called, transferred)
     ticket_followers.queue_moved(office, state, called=called, finished=finished)
+
+
+def waiting_moved(office: Office, state: QueueState, by: Counter | None = None,
+                  *tickets: Ticket | None) -> None:
+    """Send its new waiting list to each other console that these tickets were or are in."""
+    services = {ticket.service_id for ticket in tickets if ticket is not None}
+    targets = {ticket.target_counter_id for ticket in tickets if ticket is not None}
+    for counter_id, number in state.counters_serving(services, targets):
+        room = counter_room(office, number)
+        # The list costs a replay of the counter's calling order: none for an empty room.
+        if (by is None or counter_id != by.id) and not ticket_followers.room_is_empty(room):
+            _emit("counter_waiting", {"counter": number, **waiting_list(state, counter_id)},
+                  room)
 
 
 def _call_payload(ticket: Ticket, counter: Counter, is_recall: bool,
                   state: QueueState) -> dict:
-    call_id = db().scalar(
-        select(TicketEvent.id).where(
-            TicketEvent.ticket_id == ticket.id,
-            TicketEvent.kind.in_([TicketEventKind.CALLED, TicketEventKind.RECALLED]))
-        .order_by(TicketEvent.id.desc()).limit(1))
-    return {"office": counter.office.slug, "number": ticket.number,
-            "service": ticket.service.code, "counter": counter.number,
-            "called_at": iso_local(ticket.last_called_at, counter.office.timezone),
-            "call_id": call_id, "is_recall": is_recall, "waiting": state.waiting()}
+    office = counter.office
+    return {"office": office.slug, "number": ticket.number,
+            "service": state.queue.service_codes.get(ticket.service_id) or ticket.service.code,
+            "counter": counter.number,
+            "called_at": iso_local(ticket.last_called_at, office.timezone),
+            "call_id": ticket.call_event_id, "is_recall": is_recall,
+            "waiting": state.waiting(),
+            "announcement": call_announcement(ticket.number, counter.number,
+                                              *reading_of(office), is_recall=is_recall)}
 
 
 def feedback_received(office: Office) -> None:

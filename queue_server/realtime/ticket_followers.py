@@ -1,8 +1,8 @@
 """After each committed queue change: new positions to the phones that follow tickets, the
 finished ticket to its counter's rating tablet, and "your turn is near" SMS that fell due.
 
-Called once by each broadcaster in events.py; it costs one replay of the queue, one small
-query for the waiting numbers and one for pending SMS, and never fails the action.
+Called once by each broadcaster in broadcasts.py; it costs one replay of the queue and, when
+an SMS gateway is set up, one small query for pending SMS, and never fails the action.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from socketio import PubSubManager
 
 from queue_server.core.clock import iso_local
 from queue_server.core.extensions import socketio
@@ -17,7 +18,7 @@ from queue_server.core.request_context import db, now
 from queue_server.models import Office, Ticket
 from queue_server.notify import delivery
 from queue_server.realtime import rating_tablets, sms_sender
-from queue_server.tickets.positions import forecast_all, waiting_numbers
+from queue_server.tickets.positions import forecast_all
 from queue_server.tickets.queue_state import QueueState
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,14 @@ def positions_room(office: Office) -> str:
     return f"positions:{office.slug}"
 
 
+def room_is_empty(room: str) -> bool:
+    """Nobody listens in the room, as far as this process can know."""
+    manager = socketio.server.manager  # type: ignore[attr-defined]  # the stub omits server
+    if isinstance(manager, PubSubManager):  # the other processes' listeners are out of sight
+        return False
+    return not manager.rooms.get("/", {}).get(room)
+
+
 def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = None,
                 finished: Ticket | None = None) -> None:
     """Announce what a committed change means for waiting citizens; never raises."""
@@ -36,8 +45,11 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
             rating_tablets.ticket_finished(finished, now())
             if called is None:
                 return  # a finish alone moves no one: nobody's "ahead" changes
+        is_texting = sms_sender.delivery_of(current_app).notifier is not None
+        if not is_texting and room_is_empty(positions_room(office)):
+            return  # the replay below would reach nobody
         forecasts = forecast_all(state)
-        numbers = waiting_numbers(db(), office, state.day)
+        numbers = state.numbers()
         positions = {numbers[ticket_id]: [forecast.ahead, forecast.estimated_wait_s]
                      for ticket_id, forecast in forecasts.items() if ticket_id in numbers}
         socketio.emit("queue_positions", {

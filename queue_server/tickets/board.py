@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.core.clock import iso_local, local_day
 from queue_server.models import Counter, Office, Ticket, TicketEvent, TicketEventKind, TicketStatus
-from queue_server.tickets.queue_state import waiting_counts
+from queue_server.tickets.queue_state import QueueState, waiting_counts
 
 RECENT_CALLS = 10
 
@@ -49,6 +49,15 @@ def now_serving(session: Session, office: Office, day: date) -> list[dict]:
     return [{"counter": counter, "number": number, "service": codes.get(service_id),
              "called_at": iso_local(called_at, office.timezone)}
             for counter, number, service_id, called_at in rows]
+
+
+def now_serving_of(state: QueueState) -> list[dict]:
+    """The ticket each counter serves now, from a queue state (as `now_serving` reads it)."""
+    codes, timezone = state.queue.service_codes, state.office.timezone
+    return [{"counter": serving.counter_number, "number": serving.number,
+             "service": codes.get(serving.service_id),
+             "called_at": iso_local(serving.called_at, timezone)}
+            for serving in sorted(state.queue.busy, key=lambda serving: serving.counter_number)]
 
 
 def _recent_calls(session: Session, office: Office, day: date) -> list[dict]:

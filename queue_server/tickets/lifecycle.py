@@ -9,9 +9,9 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import CursorResult, Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from queue_server.core.clock import local_day
@@ -35,6 +35,7 @@ from queue_server.tickets.ordering import Pool, QueueEntry, next_streak
 from queue_server.tickets.queue_state import (
     find_counter_by_number,
     load_queue,
+    note_event,
     office_rule,
     queue_entries,
 )
@@ -139,6 +140,9 @@ def issue_ticket(
 
 _INSERT_TICKET = insert(cast(Table, Ticket.__table__)).returning(Ticket.__table__.c.id)
 _INSERT_EVENT = insert(cast(Table, TicketEvent.__table__))
+# A call's id goes to the displays: it comes back with the insert instead of a read after.
+_INSERT_CALL_EVENT = _INSERT_EVENT.returning(TicketEvent.__table__.c.id)
+_CALLS = (TicketEventKind.CALLED, TicketEventKind.RECALLED)
 
 
 def _refuse_when_closed(office: Office, now: datetime) -> None:
@@ -164,7 +168,9 @@ def current_ticket(session: Session, counter: Counter) -> Ticket | None:
 
 def lock_counter(session: Session, counter: Counter) -> Counter:
     """Serialize actions on one counter (a row lock on PostgreSQL; SQLite locks the file)."""
-    session.execute(select(Counter.id).where(Counter.id == counter.id).with_for_update())
+    if session.get_bind().dialect.name != "sqlite":  # SQLite's transaction holds its lock
+        session.execute(select(Counter.id).where(Counter.id == counter.id).with_for_update())
+    # Loaded maybe in an earlier transaction: what it says now, under the lock.
     session.refresh(counter)
     return counter
 
@@ -220,20 +226,19 @@ def _call_first_waiting(session: Session, counter: Counter, now: datetime, actor
 def _take(session: Session, ticket_id: int, counter: Counter, now: datetime,
           actor: Actor) -> Ticket | None:
     """Guarded update: only a ticket still waiting can be taken, so never by two counters."""
-    taken = cast(CursorResult[Any], session.execute(
+    # RETURNING hands back the called ticket, so it is not read again.
+    ticket = session.scalars(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
         .values(status=TicketStatus.CALLED, counter_id=counter.id, officer_id=actor.user_id,
-                last_called_at=now, target_counter_id=None)
-        .execution_options(synchronize_session=False)
-    )).rowcount
-    if taken != 1:
+                last_called_at=now, target_counter_id=None,
+                called_at=func.coalesce(Ticket.called_at, now))
+        .returning(Ticket),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    ).one_or_none()
+    if ticket is None:
         return None
-    ticket = session.get(Ticket, ticket_id, populate_existing=True)
-    assert ticket is not None  # just updated in this transaction
-    if ticket.called_at is None:
-        ticket.called_at = now
-    _log(session, ticket, TicketEventKind.CALLED, now, actor, counter)
+    ticket.call_event_id = _log(session, ticket, TicketEventKind.CALLED, now, actor, counter)
     return ticket
 
 
@@ -272,8 +277,8 @@ def recall(session: Session, counter: Counter, *, now: datetime, actor: Actor) -
     ticket = _require_current(session, counter)
     ticket.recall_count += 1
     ticket.last_called_at = now
-    _log(session, ticket, TicketEventKind.RECALLED, now, actor, counter,
-         recall_count=ticket.recall_count)
+    ticket.call_event_id = _log(session, ticket, TicketEventKind.RECALLED, now, actor, counter,
+                                recall_count=ticket.recall_count)
     return ticket
 
 
@@ -372,6 +377,7 @@ def pause_counter(session: Session, counter: Counter, reason: str, *, now: datet
     counter.is_paused, counter.pause_reason, counter.paused_at = True, reason, now
     session.add(CounterEvent(counter_id=counter.id, kind=CounterEventKind.PAUSED, reason=reason,
                              user_id=actor.user_id, at=now))
+    note_event(session, counter.office_id)
     return counter
 
 
@@ -388,6 +394,7 @@ def _resume_if_paused(session: Session, counter: Counter, now: datetime, actor: 
     counter.is_paused, counter.pause_reason, counter.paused_at = False, None, None
     session.add(CounterEvent(counter_id=counter.id, kind=CounterEventKind.RESUMED,
                              user_id=actor.user_id, at=now))
+    note_event(session, counter.office_id)
 
 
 def find_counter(session: Session, office: Office, number: int) -> Counter:
@@ -399,11 +406,15 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
 
 
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,
-         counter: Counter | None, **details: object) -> None:
+         counter: Counter | None, **details: object) -> int | None:
+    """Append one event to the ticket's log; the id of a call or recall, else None."""
     # Core, not the unit of work: the log is append-only and written on every transition.
-    session.connection().execute(_INSERT_EVENT, dict(
+    is_call = kind in _CALLS
+    result = session.connection().execute(_INSERT_CALL_EVENT if is_call else _INSERT_EVENT, dict(
         ticket_id=ticket.id, office_id=ticket.office_id, kind=kind, at=now,
         user_id=actor.user_id, device_id=actor.device_id,
         counter_id=counter.id if counter else None,
         details={key: value for key, value in details.items() if value is not None},
     ))
+    note_event(session, ticket.office_id)
+    return result.scalar_one() if is_call else None

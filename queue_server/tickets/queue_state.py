@@ -5,15 +5,23 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import Engine, bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.core.clock import local_day
 from queue_server.core.db import note_queue_version, noted_queue_version, transaction_wrote
-from queue_server.models import Counter, Office, Service, Ticket, TicketStatus, counter_services
+from queue_server.models import (
+    Counter,
+    Office,
+    PriorityCategory,
+    Service,
+    Ticket,
+    TicketStatus,
+    counter_services,
+)
 from queue_server.tickets.forecast import CounterState, Forecast, Plan, forecast_for
 from queue_server.tickets.ordering import Pool, PriorityRule, QueueEntry, next_streak
 
@@ -39,6 +47,25 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
     return list(map(QueueEntry._make, rows))
 
 
+class Listed(NamedTuple):
+    """What screens show of a waiting ticket besides its place in the order."""
+
+    number: str
+    priority: str | None  # the priority category's code
+    issued_at: datetime
+
+
+class Serving(NamedTuple):
+    """A ticket called to a counter and not yet finished."""
+
+    ticket_id: int
+    counter_id: int
+    called_at: datetime
+    service_id: int
+    counter_number: int
+    number: str
+
+
 @dataclass
 class OfficeQueue:
     """One office's waiting queue as last read, reused while the database shows no change."""
@@ -47,23 +74,25 @@ class OfficeQueue:
     day: date
     read_at: float
     entries: list[QueueEntry]
-    busy: list[tuple[int, datetime, int]]  # called tickets: counter, called at, service
+    busy: list[Serving]
     counters: list[tuple[int, int, frozenset[int], int, bool]]  # id, number, services,
     # ordinary streak, paused
     durations_s: dict[int, float]
     service_codes: dict[int, str]
     waiting_by_service: dict[int, int]
+    listed: dict[int, Listed]  # by ticket id, for every entry
     plan: Plan | None = None
 
     def youngest(self) -> tuple[datetime, int] | None:
         """The age key of the newest waiting ticket (entries are kept in age order)."""
         return _age(self.entries[-1]) if self.entries else None
 
-    def add(self, entry: QueueEntry) -> None:
+    def add(self, entry: QueueEntry, listed: Listed) -> None:
         """A ticket was issued and committed: add it (its event moved the version by one)."""
         youngest = self.youngest()
         is_youngest = youngest is None or youngest < _age(entry)
         self.entries.append(entry)
+        self.listed[entry.ticket_id] = listed
         if not is_youngest:
             self.entries.sort(key=_age)
         if entry.service_id in self.waiting_by_service:
@@ -101,13 +130,19 @@ class QueueState:
     def counters(self) -> list[CounterState]:
         """Each active counter with the moment it is expected to be free."""
         busy_until: dict[int, datetime] = {}
-        for counter_id, called_at, service_id in self.queue.busy:
-            expected_end = called_at + timedelta(
-                seconds=self.queue.durations_s.get(service_id, 600))
-            busy_until[counter_id] = max(self.now, expected_end)
+        for serving in self.queue.busy:
+            expected_end = serving.called_at + timedelta(
+                seconds=self.queue.durations_s.get(serving.service_id, 600))
+            busy_until[serving.counter_id] = max(self.now, expected_end)
         return [CounterState(counter_id, services, busy_until.get(counter_id, self.now),
                              streak, paused)
                 for counter_id, _number, services, streak, paused in self.queue.counters]
+
+    def counters_serving(self, service_ids: set[int],
+                         counter_ids: set[int | None]) -> list[tuple[int, int]]:
+        """(id, number) of the active counters serving any of these services or named."""
+        return [(counter_id, number) for counter_id, number, services, _streak, _paused
+                in self.queue.counters if counter_id in counter_ids or services & service_ids]
 
     def counter_numbers(self, service_id: int) -> list[int]:
         """The numbers of the active counters serving a service."""
@@ -189,12 +224,52 @@ class QueueState:
         else:  # the replay sorts its entries itself
             forecast = forecast_for(entry, [*self.queue.entries, entry], self.counters,
                                     self.queue.durations_s, office_rule(self.office), self.now)
-        _after_commit(session, self.office.id, self.queue, entry)
+        listed = _listed(ticket)
+        _after_commit(session, self.office.id, self.queue, (entry, listed))
         # This request's view of the queue after the ticket; the shared copy changes on commit.
         after = replace(self.queue, entries=list(self.queue.entries),
-                        waiting_by_service=dict(self.queue.waiting_by_service), plan=None)
-        after.add(entry)
+                        waiting_by_service=dict(self.queue.waiting_by_service),
+                        listed=dict(self.queue.listed), plan=None)
+        after.add(entry, listed)
         return forecast, QueueState(self.office, self.now, after, self.read_in)
+
+    def after(self, session: Session, *, tickets: tuple[Ticket | None, ...] = (),
+              counters: tuple[Counter, ...] = ()) -> QueueState:
+        """The state once this transaction commits what it did to these tickets and counters.
+
+        Read before the changes (or after: applying them twice changes nothing), it spares
+        reading the queue again after the commit; the office's shared copy takes the same
+        changes at commit when no other change came in between.
+        """
+        session.flush()
+        changed = [ticket for ticket in tickets if ticket is not None]
+        if self.queue.version is None or not self._is_current(session):
+            # Another change committed since the read (PostgreSQL): read the queue again,
+            # this transaction's changes included, and keep it to this request.
+            fresh = load_queue(session, self.office, self.now)
+            return QueueState(self.office, self.now,
+                              _changed_queue(fresh.queue, changed, counters), fresh.read_in)
+        after = _changed_queue(self.queue, changed, counters)
+        moves = session.info.get(_MOVES, {}).get(self.office.id, 0)
+        _after_commit(session, self.office.id, self.queue,
+                      replace(after, version=self.queue.version + moves))
+        return QueueState(self.office, self.now, after, self.read_in)
+
+    def _is_current(self, session: Session) -> bool:
+        # Nothing else committed to the office since the read: then the shared copy plus
+        # this transaction's own changes is the office's queue after the commit.
+        if self._read_under_write_lock(session):
+            return True
+        return (_moves_version_at_commit(session)
+                and _read_version(session, self.office.id) == self.queue.version)
+
+    def listed_rows(self, entries: list[QueueEntry]) -> list[tuple[QueueEntry, Listed]]:
+        """The entries with what screens show of each."""
+        return [(entry, self.queue.listed[entry.ticket_id]) for entry in entries]
+
+    def numbers(self) -> dict[int, str]:
+        """Ticket id → number, for every waiting ticket."""
+        return {ticket_id: listed.number for ticket_id, listed in self.queue.listed.items()}
 
     def _read_under_write_lock(self, session: Session) -> bool:
         # A SQLite transaction that wrote saw no other commit after its first read: it took
@@ -214,7 +289,9 @@ _caches: WeakKeyDictionary[Any, dict[int, OfficeQueue]] = WeakKeyDictionary()
 
 def _cache_of(session: Session) -> dict[int, OfficeQueue]:
     """This process's cache of office queues for the session's database."""
-    return _caches.setdefault(session.get_bind(), {})
+    # By pool: a session reading after its commit uses the engine's deferred twin.
+    bind = session.get_bind()
+    return _caches.setdefault(bind.pool if isinstance(bind, Engine) else bind.engine.pool, {})
 
 
 # Triggers move it with every ticket or counter event of the office (migration 0008).
@@ -236,23 +313,92 @@ def _moves_version_at_commit(session: Session) -> bool:
 
 
 def _after_commit(session: Session, office_id: int, queue: OfficeQueue,
-                  entry: QueueEntry) -> None:
+                  change: tuple[QueueEntry, Listed] | OfficeQueue) -> None:
+    """At commit, the shared copy gains an issued ticket or becomes the queue after it."""
     updates = session.info.setdefault("queue_updates", [])
-    updates.append((_cache_of(session), office_id, queue, queue.version, entry))
+    updates.append((_cache_of(session), office_id, queue, queue.version, change))
+
+
+# Ticket and counter events this transaction wrote, by office: each moves the version by one.
+_MOVES = "queue_moves"
+
+
+def note_event(session: Session, office_id: int) -> None:
+    """Count an event written in this transaction (the triggers move the version for it)."""
+    moves = session.info.setdefault(_MOVES, {})
+    moves[office_id] = moves.get(office_id, 0) + 1
 
 
 @event.listens_for(Session, "after_commit")
 def _apply_queue_updates(session: Session) -> None:
-    for cache, office_id, queue, before, entry in session.info.pop("queue_updates", []):
-        if cache.get(office_id) is queue and queue.version == before:
-            queue.add(entry)
-        else:
+    session.info.pop(_MOVES, None)
+    for cache, office_id, queue, before, change in session.info.pop("queue_updates", []):
+        if cache.get(office_id) is not queue or queue.version != before:
             cache.pop(office_id, None)
+        elif isinstance(change, OfficeQueue):
+            cache[office_id] = change
+        else:
+            queue.add(*change)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_queue_updates(session: Session) -> None:
     session.info.pop("queue_updates", None)
+    session.info.pop(_MOVES, None)
+
+
+def _listed(ticket: Ticket) -> Listed:
+    return Listed(ticket.number, ticket.priority.code if ticket.priority else None,
+                  ticket.issued_at)
+
+
+def _changed_queue(queue: OfficeQueue, tickets: list[Ticket],
+                   counters: tuple[Counter, ...]) -> OfficeQueue:
+    """A copy of the queue with these tickets and counters as they are now in the session."""
+    changed = {ticket.id for ticket in tickets}
+    entries = [entry for entry in queue.entries if entry.ticket_id not in changed]
+    waiting = dict(queue.waiting_by_service)
+    for entry in queue.entries:
+        if entry.ticket_id in changed and entry.service_id in waiting:
+            waiting[entry.service_id] -= 1
+    listed = {key: value for key, value in queue.listed.items() if key not in changed}
+    busy = [serving for serving in queue.busy if serving.ticket_id not in changed]
+    durations = dict(queue.durations_s)
+    numbers = {counter.id: counter.number for counter in counters}
+    for ticket in tickets:
+        if ticket.day != queue.day:
+            continue
+        if ticket.status is TicketStatus.WAITING:
+            entries.append(QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
+                                      ticket.priority_id is not None, ticket.is_transferred,
+                                      ticket.target_counter_id))
+            listed[ticket.id] = _listed(ticket)
+            if ticket.service_id in waiting:
+                waiting[ticket.service_id] += 1
+        elif ticket.status is TicketStatus.CALLED:
+            # A called ticket has its counter and its call time.
+            assert ticket.counter is not None and ticket.last_called_at is not None
+            assert ticket.counter_id is not None
+            number = numbers.get(ticket.counter_id) or ticket.counter.number
+            busy.append(Serving(ticket.id, ticket.counter_id, ticket.last_called_at,
+                                ticket.service_id, number, ticket.number))
+        elif ticket.status is TicketStatus.DONE:  # a finish feeds the service's running mean
+            durations[ticket.service_id] = _duration_s(ticket.service)
+    entries.sort(key=_age)
+    states = {counter.id: counter for counter in counters}
+    rows = [(counter_id, number, services, states[counter_id].ordinary_streak,
+             states[counter_id].is_paused) if counter_id in states
+            else (counter_id, number, services, streak, paused)
+            for counter_id, number, services, streak, paused in queue.counters]
+    return replace(queue, version=None, entries=entries, busy=busy, counters=rows,
+                   durations_s=durations, waiting_by_service=waiting, listed=listed, plan=None)
+
+
+def _duration_s(service: Service) -> float:
+    """The service's expected duration: its running mean once known, else the configured one."""
+    if service.service_time_samples >= MIN_SAMPLES:
+        return service.recent_service_s
+    return float(service.mean_service_s)
 
 
 def load_queue(session: Session, office: Office, now: datetime) -> QueueState:
@@ -282,21 +428,38 @@ def _read_queue(session: Session, office: Office, day: date,
         select(Service.id, Service.code, Service.is_active, Service.recent_service_s,
                Service.service_time_samples, Service.mean_service_s)
         .where(Service.office_id == office.id)).all()
-    durations = {row.id: row.recent_service_s if row.service_time_samples >= MIN_SAMPLES
-                 else float(row.mean_service_s) for row in services}
+    durations = {row.id: _duration_s(row) for row in services}  # type: ignore[arg-type]  # same columns
     codes = {row.id: row.code for row in services if row.is_active}
-    entries = sorted(queue_entries(session, office, day), key=_age)
+    entries, listed = _waiting_entries(session, office, day)
     waiting = dict.fromkeys(codes, 0)
     for entry in entries:
         if entry.service_id in waiting:
             waiting[entry.service_id] += 1
-    busy: list[Any] = list(session.execute(
-        select(Ticket.counter_id, Ticket.last_called_at, Ticket.service_id)
+    busy = list(map(Serving._make, session.execute(
+        select(Ticket.id, Ticket.counter_id, Ticket.last_called_at, Ticket.service_id,
+               Counter.number, Ticket.number)
+        .join(Counter, Counter.id == Ticket.counter_id)
         .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED,
-               Ticket.day == day)))
+               Ticket.day == day))))
     return OfficeQueue(version=version, day=day, read_at=time.monotonic(), entries=entries,
                        busy=busy, counters=_counter_rows(session, office),
-                       durations_s=durations, service_codes=codes, waiting_by_service=waiting)
+                       durations_s=durations, service_codes=codes, waiting_by_service=waiting,
+                       listed=listed)
+
+
+def _waiting_entries(session: Session, office: Office,
+                     day: date) -> tuple[list[QueueEntry], dict[int, Listed]]:
+    """The day's waiting tickets in age order, and what screens show of each."""
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id.is_not(None),
+               Ticket.is_transferred, Ticket.target_counter_id, Ticket.number,
+               PriorityCategory.code, Ticket.issued_at)
+        .outerjoin(PriorityCategory, PriorityCategory.id == Ticket.priority_id)
+        .where(Ticket.office_id == office.id, Ticket.day == day,
+               Ticket.status == TicketStatus.WAITING)
+    ).all()
+    entries = sorted((QueueEntry._make(row[:6]) for row in rows), key=_age)
+    return entries, {row[0]: Listed._make(row[6:]) for row in rows}
 
 
 def _counter_rows(session: Session,

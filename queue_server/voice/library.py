@@ -94,13 +94,15 @@ class AnnouncementLibrary:
         self._build_lock = threading.Lock()
         self._is_built = False
 
-    def announcement(self, number: str, counter: int, style: Style, region: Region) -> Audio:
-        """The chime and the call sentence; VoiceUnavailableError when nothing can say it."""
+    def announcement(self, number: str, counter: int, style: Style, region: Region,
+                     is_brief: bool = False) -> Audio:
+        """The chime and the call sentence (brief: the short sentence, no chime);
+        VoiceUnavailableError when nothing can say it."""
         self.ensure_pack()
-        key = ("call", self._signature(), number, counter, style, region)
+        key = ("call", self._signature(), number, counter, style, region, is_brief)
         found = self.cache.get(key)
         if found is None:
-            found = _audio(self._say(number, counter, style, region))
+            found = _audio(self._say(number, counter, style, region, is_brief))
             self.cache.put(key, found)
         return found
 
@@ -128,15 +130,19 @@ class AnnouncementLibrary:
                 log.warning("voice pack in %s is incomplete: %s", self.pack_dir, error)
             self._is_built = True
 
-    def _say(self, number: str, counter: int, style: Style, region: Region) -> bytes:
+    def _say(self, number: str, counter: int, style: Style, region: Region,
+             is_brief: bool = False) -> bytes:
         """Clips first, then whole-sentence synthesis."""
+        # A brief call follows another at once: the chime would only lengthen the queue.
         try:
-            return assemble_announcement(self.pack_dir, number, counter, style, region)
+            return assemble_announcement(self.pack_dir, number, counter, style, region,
+                                         with_chime=not is_brief, is_brief=is_brief)
         except VoicePackError as error:
             log.warning("voice pack cannot say %s at counter %s: %s", number, counter, error)
         try:
             return synthesize_announcement(number, counter, style, region,
-                                           pack_dir=self.pack_dir)
+                                           with_chime=not is_brief, pack_dir=self.pack_dir,
+                                           is_brief=is_brief)
         except (SpeechUnavailableError, SpeechError, VoicePackError) as error:
             raise VoiceUnavailableError(str(error)) from error
 

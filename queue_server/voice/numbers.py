@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, cast
+
+if TYPE_CHECKING:
+    from queue_server.models import Office
 
 Region = Literal["north", "south"]
 Style = Literal["numeral", "digits"]
@@ -40,6 +43,11 @@ FINAL_FIVE = "lăm"
 ZERO_TENS = {"north": "linh", "south": "lẻ"}
 CALL_PHRASE = "mời công dân có số"
 COUNTER_PHRASE = "đến quầy số"
+BRIEF_COUNTER_WORD = "quầy"
+# What the screen writes above and below the number while the sentence is spoken.
+SHOWN_INVITE = "Mời công dân có số"
+SHOWN_REINVITE = "Mời lại công dân có số"
+SHOWN_COUNTER = "đến Quầy {counter}"
 
 # Letter names as taught in Vietnamese schools (Bộ GD&ĐT); F, J, W and Z are not Vietnamese
 # letters and get their usual spoken names so any A-Z ticket prefix can be read. J is written
@@ -73,19 +81,38 @@ def read_ticket_number(
 
 
 def announcement_text(
-    number: str | int, counter: str | int, style: Style = "numeral", region: Region = "north"
+    number: str | int, counter: str | int, style: Style = "numeral", region: Region = "north",
+    *, is_brief: bool = False,
 ) -> str:
-    """The call sentence: "Mời công dân có số a năm đến quầy số ba"."""
-    text = words_to_text(announcement_words(number, counter, style, region))
+    """The call sentence: "Mời công dân có số a năm đến quầy số ba" (brief: "A năm, quầy ba")."""
+    text = words_to_text(announcement_words(number, counter, style, region, is_brief=is_brief))
     return text[:1].upper() + text[1:]
 
 
 def announcement_words(
-    number: str | int, counter: str | int, style: Style = "numeral", region: Region = "north"
+    number: str | int, counter: str | int, style: Style = "numeral", region: Region = "north",
+    *, is_brief: bool = False,
 ) -> list[str]:
-    """The call sentence as catalog words; the counter is always read as a numeral."""
+    """The call sentence as catalog words; the counter is always read as a numeral.
+
+    The brief form, said when calls queue up, keeps what a citizen listens for: the number,
+    then the counter.
+    """
     ticket = ticket_words(number, style, region)
+    if is_brief:
+        return [*ticket, PAUSE, BRIEF_COUNTER_WORD, *counter_words(counter, region)]
     return [CALL_PHRASE, *ticket, COUNTER_PHRASE, *counter_words(counter, region)]
+
+
+def call_announcement(number: str, counter: int, style: Style = "numeral",
+                      region: Region = "north", *, is_recall: bool = False) -> dict[str, str]:
+    """What a display shows and says for one call: the one definition screens follow."""
+    return {
+        "text": announcement_text(number, counter, style, region),
+        "brief": announcement_text(number, counter, style, region, is_brief=True),
+        "invite": SHOWN_REINVITE if is_recall else SHOWN_INVITE,
+        "to_counter": SHOWN_COUNTER.format(counter=counter),
+    }
 
 
 def counter_words(counter: str | int, region: Region = "north") -> list[str]:
@@ -187,3 +214,8 @@ def _check_choice(value: str, choices: tuple[str, ...], name: str) -> None:
     """Raise ValueError when value is not one of choices."""
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def reading_of(office: Office) -> tuple[Style, Region]:
+    """How the office reads numbers (the office file checks the values)."""
+    return cast("Style", office.number_reading), cast("Region", office.number_region)

@@ -41,7 +41,7 @@ _WORD_FILES = {
     "lăm": "word-lam.wav", "tư": "word-tu.wav", "trăm": "word-tram.wav",
     "nghìn": "word-nghin.wav", "linh": "word-linh.wav", "lẻ": "word-le.wav",
     "mời công dân có số": "phrase-moi-cong-dan-co-so.wav",
-    "đến quầy số": "phrase-den-quay-so.wav",
+    "đến quầy số": "phrase-den-quay-so.wav", "quầy": "word-quay.wav",
 }  # fmt: skip
 _TELEX_LETTERS = {"Ă": "aw", "Â": "aa", "Đ": "dd", "Ê": "ee", "Ô": "oo", "Ơ": "ow", "Ư": "uw"}
 _LETTER_FILES = {
@@ -101,9 +101,11 @@ def assemble_announcement(
     style: Style = "numeral",
     region: Region = "north",
     with_chime: bool = True,
+    *,
+    is_brief: bool = False,
 ) -> bytes:
     """One WAV of chime, pause and the sentence's clips; MissingClipError when a clip is absent."""
-    words = numbers.announcement_words(number, counter, style, region)
+    words = numbers.announcement_words(number, counter, style, region, is_brief=is_brief)
     missing = missing_clips(pack_dir, words)
     if missing:
         raise MissingClipError(missing)
@@ -118,9 +120,11 @@ def synthesize_announcement(
     region: Region = "north",
     with_chime: bool = True,
     pack_dir: str | Path | None = None,
+    *,
+    is_brief: bool = False,
 ) -> bytes:
     """One WAV: chime (the pack's if pack_dir has one), pause, espeak-ng reading the sentence."""
-    text = numbers.announcement_text(number, counter, style, region)
+    text = numbers.announcement_text(number, counter, style, region, is_brief=is_brief)
     sentence = audio.trim_silence(audio.decode_wav(speech.synthesize(text)))
     intro = _chime_intro(pack_dir) if with_chime else []
     return audio.encode_wav(audio.concatenate([*intro, sentence]))

@@ -148,7 +148,9 @@ def test_the_sentence_is_available_as_text_for_browser_voices(app, client):
     response = client.get("/api/v1/offices/test-office/announcement?number=A005&counter=12")
     assert response.status_code == 200
     assert response.get_json() == {"number": "A005", "counter": 12,
-                                   "text": "Mời công dân có số a năm đến quầy số mười hai"}
+                                   "text": "Mời công dân có số a năm đến quầy số mười hai",
+                                   "brief": "A năm, quầy mười hai",
+                                   "invite": "Mời công dân có số", "to_counter": "đến Quầy 12"}
     set_reading(app, "digits", "south")
     text = client.get("/api/v1/offices/test-office/announcement?number=1005&counter=3").get_json()
     assert text["text"] == "Mời công dân có số một, không, không, năm đến quầy số ba"
@@ -160,3 +162,38 @@ def test_the_wav_cache_stays_within_its_byte_budget():
         cache.put(("call", index), library.Audio(b"x" * 300, str(index)))
     assert cache.size_bytes <= 1000 and len(cache) == 3
     assert cache.get(("call", 9)) is not None and cache.get(("call", 0)) is None
+
+
+def test_the_brief_announcement_is_the_number_and_the_counter_without_the_chime(app, client):
+    full = client.get(ANNOUNCEMENT + "?number=1005&counter=3")
+    brief = client.get(ANNOUNCEMENT + "?number=1005&counter=3&brief=1")
+    assert full.status_code == brief.status_code == 200
+    assert brief.data == assemble_announcement(pack_dir(app), "1005", 3, with_chime=False,
+                                               is_brief=True)
+    assert len(brief.data) < len(full.data) / 2
+    wrong = client.get(ANNOUNCEMENT + "?number=1005&counter=3&brief=yes")
+    assert wrong.status_code == 400 and wrong.get_json()["error"]["code"] == "invalid_field"
+
+
+def test_a_call_carries_what_the_display_shows_and_says(app, client, accounts):
+    from queue_server.core.extensions import socketio
+
+    board = socketio.test_client(app, flask_test_client=client)
+    board.emit("subscribe", {"office": "test-office", "channel": "board"}, callback=True)
+    client.post("/api/v1/offices/test-office/tickets", json={"service": "dat-dai"},
+                headers={"Authorization": f"Bearer {accounts['kiosk']}"})
+    staff = {"Authorization": f"Bearer {accounts['staff1']}"}
+    client.post("/api/v1/offices/test-office/counters/2/call-next", headers=staff)
+    client.post("/api/v1/offices/test-office/counters/2/recall", headers=staff)
+    calls = [event["args"][0] for event in board.get_received()
+             if event["name"] == "ticket_called"]
+    sentence = client.get("/api/v1/offices/test-office/announcement?number=1001&counter=2")
+    again = client.get("/api/v1/offices/test-office/announcement?number=1001&counter=2&recall=1")
+    expected = {key: value for key, value in sentence.get_json().items()
+                if key not in ("number", "counter")}
+    assert calls[0]["announcement"] == expected
+    assert calls[0]["announcement"]["text"] == (
+        "Mời công dân có số một nghìn không trăm linh một đến quầy số hai")
+    assert calls[1]["announcement"]["invite"] == "Mời lại công dân có số"
+    assert calls[1]["announcement"] == {key: value for key, value in again.get_json().items()
+                                        if key not in ("number", "counter")}

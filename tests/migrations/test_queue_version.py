@@ -203,3 +203,27 @@ def test_a_call_reads_the_version_again_after_waiting_for_its_counter(tmp_path):
             result = call_next(session, office.counters[0], now=THURSDAY_9AM, actor=Actor())
             session.commit()
         assert result.called is not None and result.called.number == "1001"
+
+
+@pytest.mark.services
+def test_a_call_that_another_process_overtook_carries_a_fresh_queue_through_its_commit(
+        tmp_path):
+    with two_processes("postgresql", tmp_path) as (first, second):
+        with first() as session:
+            office = find_office(session, "test-office")
+            for _ in range(2):
+                issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor())
+            session.commit()
+        with first() as session:
+            office = find_office(session, "test-office")
+            state = load_queue(session, office, THURSDAY_9AM)
+            counter = office.counters[0]
+            result = call_next(session, counter, now=THURSDAY_9AM, actor=Actor())
+            with second() as other:  # commits while the call is still open
+                issue_ticket(other, find_office(other, "test-office"), "dat-dai",
+                             now=THURSDAY_9AM, actor=Actor())
+                other.commit()
+            after = state.after(session, tickets=(result.called,), counters=(counter,))
+            session.commit()
+        assert after.waiting()["dat-dai"] == 2  # one of two called, the other's one added
+        assert waiting(first)["dat-dai"] == waiting(second)["dat-dai"] == 2

@@ -42,7 +42,9 @@ def test_every_word_the_reader_can_produce_has_a_clip():
         ticket = f"{letters[index % len(letters)]}{number:03d}"
         for style in ("numeral", "digits"):
             for region in ("north", "south"):
-                words.update(announcement_words(ticket, number % 100, style, region))
+                for is_brief in (False, True):
+                    words.update(announcement_words(ticket, number % 100, style, region,
+                                                    is_brief=is_brief))
     assert words - {PAUSE} == set(pack.MANIFEST)
 
 

@@ -245,3 +245,21 @@ def test_calling_a_number_that_is_not_waiting_says_so(live_server, console):
     expect(console.get_by_test_id("message")).to_have_text(
         f"Số {ticket['number']} không còn đang chờ.")
     expect(console.get_by_test_id("current-number")).to_have_text(ticket["number"])
+
+
+def test_the_waiting_list_follows_other_counters_without_fetching_snapshots(live_server,
+                                                                           console):
+    fetched = []
+    console.on("request", lambda request: fetched.append(request.url)
+               if request.method == "GET" and "/api/v1/" in request.url else None)
+    tickets = [issue(live_server) for _ in range(4)]
+    expect(waiting_numbers(console)).to_have_text([t["number"] for t in tickets])
+    status, called = live_server.api("POST", f"{OFFICE}/counters/2/call-next",
+                                     token=live_server.tokens["staff"])
+    assert status == 200 and called["number"] == tickets[0]["number"]
+    expect(waiting_numbers(console)).to_have_text([t["number"] for t in tickets[1:]])
+    live_server.api("POST", f"/api/v1/tickets/{tickets[2]['code']}/cancel",
+                    token=live_server.tokens["staff"])
+    expect(waiting_numbers(console)).to_have_text(
+        [tickets[1]["number"], tickets[3]["number"]])
+    assert fetched == []

@@ -1,6 +1,7 @@
-// The counter console. State comes from the counter channel's snapshots (Socket.IO) and from
-// GET of the same snapshot; every action is an HTTP POST, never a socket message, so a
-// reconnecting page can never replay one.
+// The counter console. State comes from the counter channel (its snapshot on subscribe, then
+// `counter_updated` after this counter's actions and `counter_waiting` when others change its
+// waiting list), and from GET of the same snapshot when offline; every action is an HTTP POST,
+// never a socket message, so a reconnecting page can never replay one.
 
 import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
 
@@ -249,11 +250,16 @@ function connectSocket() {
   socket.on("disconnect", () => setOnline(false));
   socket.on("connect_error", () => setOnline(false));
   socket.on("counter_updated", applySnapshot);
-  // Any change to the office's queues may change this counter's list: fetch it again
-  // (debounced, so one call's several events cost one request).
-  for (const event of ["queue_changed", "ticket_issued", "ticket_called", "resync"]) {
-    socket.on(event, scheduleRefresh);
-  }
+  // Another counter's call, an issue or a cancel: the server sends this counter's new list.
+  socket.on("counter_waiting", applyWaiting);
+  socket.on("resync", scheduleRefresh);
+}
+
+function applyWaiting(update) {
+  if (!state.snapshot || !update || update.counter !== config.counter) return;
+  state.snapshot = { ...state.snapshot, waiting: update.waiting, waiting_count: update.waiting_count };
+  state.epoch += 1;
+  renderWaiting();
 }
 
 // ---------------------------------------------------------------- actions
