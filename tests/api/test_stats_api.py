@@ -183,7 +183,7 @@ def test_the_printable_officer_report_reads_without_holding_the_write_lock(app, 
 def test_the_officer_report_page_writes_day_first_dates_and_decimal_commas(app, accounts, day):
     import re
 
-    from ..browsing import Browser
+    from ..support.browsing import Browser
 
     page = Browser(app, "manager1").get("/dashboard/test-office/officers?month=2026-11")
     html = page.get_data(as_text=True)
