@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, literal, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from queue_server.core.clock import local_day
@@ -232,7 +232,9 @@ def _take(session: Session, ticket_id: int, counter: Counter, now: datetime,
         .where(Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING)
         .values(status=TicketStatus.CALLED, counter_id=counter.id, officer_id=actor.user_id,
                 last_called_at=now, target_counter_id=None,
-                called_at=func.coalesce(Ticket.called_at, now))
+                # Typed as the column, so the instant is stored in UTC like every other.
+                called_at=func.coalesce(Ticket.called_at,
+                                        literal(now, Ticket.__table__.c.called_at.type)))
         .returning(Ticket),
         execution_options={"synchronize_session": False, "populate_existing": True},
     ).one_or_none()
