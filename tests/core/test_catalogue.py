@@ -39,7 +39,7 @@ KIOSK_STRINGS_USE = re.compile(r"""\btext\("(\w+)"|\btexts\.(\w+)\b""")
 EMBEDDED_PAGE_USE = re.compile(r'data-text="(\w+)"|\btexts\.(?:vi|en)\.(\w+)\b')
 # The rating form's choices, built in strings.js from their own keys.
 CITIZEN_SCRIPT_ONLY = {"levels", "reasons", "visits"}
-CITIZEN_SCRIPTS = ("ticket.js", "tablet.js", "rating-form.js")
+CITIZEN_SCRIPTS = ("ticket.js", "tablet.js", "rating-form.js", "reply.js")
 DISPLAY_SCRIPT_USE = re.compile(r'\bboardText\("(\w+)"')
 TEXT_USE = re.compile(r"""\bt(?:\.(\w+)\b(?!\s*\()|\[["'](\w+)["']\]|\.get\(["'](\w+)["'])""")
 
@@ -242,7 +242,8 @@ def test_the_scan_finds_the_keys_it_should():
             ("citizen", "statusWaitingOne"), ("citizen", "reason_other"),
             ("citizen", "statusNoShow"), ("citizen", "unpairedHelp"),
             ("citizen", "countdown"), ("display", "calledTo"), ("display", "nowServing"),
-            ("display", "offline")} <= keys
+            ("display", "offline"), ("display", "notFoundHeading"),
+            ("citizen", "replyTitle")} <= keys
 
 
 def test_a_missing_key_raises_instead_of_showing_the_key():
