@@ -9,6 +9,13 @@ const API = `${ROOT}/api/v1`;
 const OFFICE_API = `${API}/offices/${encodeURIComponent(OFFICE)}`;
 const TIME_ZONE = page.dataset.timezone || "Asia/Ho_Chi_Minh";
 const VOICE_MODE = new URLSearchParams(location.search).get("voice") || "server";
+// The words of the board, from the server's message catalogue (msgctxt "display"); the TV speaks
+// Vietnamese, so the script uses the Vietnamese texts (the page shows the English beneath).
+const embeddedTexts = document.getElementById("display-texts");
+const TEXTS = (embeddedTexts ? JSON.parse(embeddedTexts.textContent) : {}).vi || {};
+// "{name}" placeholders filled from values, as Python's str.format does on the server.
+const boardText = (key, values = {}) => (TEXTS[key] ?? "").replace(
+  /\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 
 const MAX_RECENT = 6;
 const BANNER_HOLD_MS = 4000; // the banner stays this long after the last call is spoken
@@ -238,13 +245,13 @@ function makeCounterCard(key) {
 
 function fillCounterCard(card, counter) {
   const serving = board.serving.get(counter.counter);
-  card.querySelector(".counter-title").textContent = `Quầy ${counter.counter}`;
-  const plainName = `Quầy ${counter.counter}`;
+  const plainName = boardText("counterName", { counter: counter.counter });
+  card.querySelector(".counter-title").textContent = plainName;
   card.querySelector(".counter-name").textContent = counter.name && counter.name !== plainName
     ? counter.name.replace(new RegExp(`^${plainName}\\s*[–-]\\s*`), "") : "";
   const number = card.querySelector(".counter-number");
   const isPaused = Boolean(counter.is_paused) && !serving;
-  number.textContent = serving ? serving.number : isPaused ? "Tạm dừng" : "—";
+  number.textContent = serving ? serving.number : isPaused ? boardText("paused") : "—";
   number.classList.toggle("is-idle", !serving);
   card.classList.toggle("is-paused", isPaused);
 }
@@ -258,7 +265,7 @@ function renderRecent() {
     number.textContent = call.number;
     const where = document.createElement("span");
     where.className = "recent-counter";
-    where.textContent = `→ Quầy ${call.counter}`;
+    where.textContent = boardText("calledTo", { counter: call.counter });
     const time = document.createElement("span");
     time.className = "recent-time";
     time.textContent = (call.called_at || "").slice(11, 16);

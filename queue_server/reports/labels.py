@@ -11,7 +11,7 @@ def _names(context: str, codes: tuple) -> dict:
             for code in codes}
 
 
-# The same words as the citizen's rating form (web/citizen/static/strings.js).
+# The reports' names of the codes the citizen's rating form sends (msgctxt "citizen" holds its own).
 REASONS = _names("reason", ("officer_attitude", "waiting_time", "procedure_unclear",
                             "asked_to_come_back", "facilities", "other"))
 RATINGS = _names("rating", (5, 4, 3, 2, 1))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from queue_server.core.i18n import LANGUAGES, page_texts, text
 from queue_server.core.request_context import db
 from queue_server.tickets.queue_state import find_counter_by_number, find_office
 from queue_server.web.citizen import ROOT
@@ -20,9 +21,12 @@ def rating_page(slug: str, number: int):
     counter = find_counter_by_number(db(), office, number) if office else None
     if office is None or counter is None:
         body = render_template(
-            "citizen.not_found.html", blueprint="rating", title="Không tìm thấy quầy",
-            text=f"Không có quầy {number} tại điểm tiếp nhận “{slug}”. Xin báo cán bộ quản trị.",
-            english=f"There is no counter {number} at office “{slug}”.")
+            "citizen.not_found.html", blueprint="rating",
+            title=text("rating_page", "unknown_counter_title", "vi"),
+            text=text("rating_page", "unknown_counter_text", "vi", number=number, office=slug),
+            english=text("rating_page", "unknown_counter_text", "en", number=number, office=slug))
         return body, 404
     config = {"office": office.slug, "counter": counter.number, "root": request.script_root}
-    return render_template("rating.page.html", office=office, counter=counter, config=config)
+    texts = {language: page_texts("citizen", language) for language in LANGUAGES}
+    return render_template("rating.page.html", office=office, counter=counter, config=config,
+                           texts=texts)

@@ -6,7 +6,7 @@ from flask import Response, make_response, render_template, request
 
 from queue_server.core.error_status import http_headers
 from queue_server.core.errors import RateLimited
-from queue_server.core.i18n import text
+from queue_server.core.i18n import LANGUAGES, page_texts, text
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge import limits
 from queue_server.feedback.ratings import is_rated
@@ -52,4 +52,6 @@ def ticket_page(code: str):
     config = {"code": ticket.code, "root": request.script_root,
               "near_threshold": ticket.office.near_threshold,
               "is_rated": is_rated(db(), ticket), "ticket": snapshot}
-    return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config)
+    texts = {language: page_texts("citizen", language) for language in LANGUAGES}
+    return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config,
+                           texts=texts)

@@ -86,6 +86,13 @@ def test_an_unknown_office_gets_a_friendly_html_404_page(client, path):
     assert "Không tìm thấy điểm tiếp nhận “nowhere”" in response.get_data(as_text=True)
 
 
+def test_the_display_404_page_says_it_in_english_below(client):
+    page = client.get("/display/nowhere").get_data(as_text=True)
+    assert "<title>Không tìm thấy điểm tiếp nhận</title>" in page
+    assert ("No office “nowhere” was found. Please ask the administrator to check "
+            "this screen\u2019s address.") in page
+
+
 def test_the_font_stylesheet_declares_be_vietnam_pro_from_the_package(client):
     response = client.get("/fonts/be-vietnam-pro.css")
     assert response.status_code == 200 and response.mimetype == "text/css"

@@ -34,6 +34,13 @@ KIOSK_SCRIPT_USE = re.compile(r"(?<![./])\b(?:strings|texts\(\))\.(\w+)\b")
 # Formatting that strings.js does itself, with no text of its own.
 KIOSK_SCRIPT_ONLY = {"counterList"}
 KIOSK_STRINGS_USE = re.compile(r"""\btext\("(\w+)"|\btexts\.(\w+)\b""")
+# The citizen's pages and the TV embed their texts like the kiosk: texts.vi.key in the templates,
+# text("key") in strings.js, strings.key in the scripts, boardText("key") in the TV's script.
+EMBEDDED_PAGE_USE = re.compile(r'data-text="(\w+)"|\btexts\.(?:vi|en)\.(\w+)\b')
+# The rating form's choices, built in strings.js from their own keys.
+CITIZEN_SCRIPT_ONLY = {"levels", "reasons", "visits"}
+CITIZEN_SCRIPTS = ("ticket.js", "tablet.js", "rating-form.js", "reply.js")
+DISPLAY_SCRIPT_USE = re.compile(r'\bboardText\("(\w+)"')
 TEXT_USE = re.compile(r"""\bt(?:\.(\w+)\b(?!\s*\()|\[["'](\w+)["']\]|\.get\(["'](\w+)["'])""")
 
 
@@ -79,6 +86,9 @@ def _uses_in_python() -> set[tuple[str | None, str, str]]:
             if name == "_refusal" and where.endswith("web/ticket_page.py"):
                 uses |= {("ticket_page", f"{reason}_{part}", where) for part in ("title", "text")
                          if (reason := _literal(node.args[1]))}
+            if (name == "text" and "/web/" in where and len(node.args) >= 2
+                    and (context := _literal(node.args[0])) and (key := _literal(node.args[1]))):
+                uses.add((context, key, where))
             if (name in SLIP_HELPERS and node.args and where.endswith("printing/slips.py")
                     and (key := _literal(node.args[0]))):
                 uses.add((SLIP_HELPERS[name], key, where))
@@ -125,6 +135,31 @@ def _uses_in_kiosk() -> set[tuple[str | None, str, str]]:
             | _text_uses(kiosk / "static" / "strings.js", "kiosk", KIOSK_STRINGS_USE))
 
 
+def _uses_in_citizen_pages() -> set[tuple[str | None, str, str]]:
+    """The ticket page's and the rating tablet's keys (msgctxt "citizen"), found as the kiosk's."""
+    citizen = PACKAGE / "web" / "citizen"
+    uses = set()
+    for page in ("ticket.page.html", "rating.page.html"):
+        uses |= _text_uses(citizen / "templates" / page, "citizen", EMBEDDED_PAGE_USE)
+    for script in CITIZEN_SCRIPTS:
+        uses |= {use for use in _text_uses(citizen / "static" / script, "citizen", KIOSK_SCRIPT_USE)
+                 if use[1] not in CITIZEN_SCRIPT_ONLY}
+    return uses | _text_uses(citizen / "static" / "strings.js", "citizen", KIOSK_STRINGS_USE)
+
+
+def _uses_in_display() -> set[tuple[str | None, str, str]]:
+    """The TV's keys (msgctxt "display"): texts.vi.key in its page, boardText("key") in its JS."""
+    display = ROOT / "display"
+    return (_text_uses(display / "templates" / "display.page.html", "display", EMBEDDED_PAGE_USE)
+            | _text_uses(display / "static" / "display.js", "display", DISPLAY_SCRIPT_USE))
+
+
+def _missing(uses: set[tuple[str | None, str, str]]) -> list[tuple[str, str | None, str]]:
+    known = set(_entries("vi"))
+    return sorted((where, context, key) for context, key, where in uses
+                  if (context, key) not in known)
+
+
 def test_both_catalogues_hold_the_same_keys():
     assert set(_entries("vi")) == set(_entries("en"))
 
@@ -164,14 +199,51 @@ def test_every_text_the_kiosk_uses_is_in_the_catalogue():
     assert missing == []
 
 
+def test_every_text_the_citizen_pages_use_is_in_the_catalogue():
+    assert _missing(_uses_in_citizen_pages()) == []
+
+
+def test_every_text_the_display_uses_is_in_the_catalogue():
+    assert _missing(_uses_in_display()) == []
+
+
+def test_a_key_missing_from_the_catalogue_is_reported(tmp_path):
+    script = tmp_path / "script.js"
+    script.write_text('strings.noSuchText; text("noSuchFormat"); boardText("noSuchBoard");\n'
+                      'strings.statusDone; boardText("paused");', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text('<p data-text="noSuchLabel">{{ texts.en.noSuchEnglish }}</p>', encoding="utf-8")
+    uses = (_text_uses_anywhere(script, "citizen", KIOSK_SCRIPT_USE)
+            | _text_uses_anywhere(script, "citizen", KIOSK_STRINGS_USE)
+            | _text_uses_anywhere(script, "display", DISPLAY_SCRIPT_USE)
+            | _text_uses_anywhere(page, "display", EMBEDDED_PAGE_USE))
+    assert _missing(uses) == [("scratch", "citizen", "noSuchFormat"),
+                              ("scratch", "citizen", "noSuchText"),
+                              ("scratch", "display", "noSuchBoard"),
+                              ("scratch", "display", "noSuchEnglish"),
+                              ("scratch", "display", "noSuchLabel")]
+
+
+def _text_uses_anywhere(path: Path, context: str, pattern: re.Pattern) -> set:
+    return {(context, next(group for group in match.groups() if group), "scratch")
+            for match in pattern.finditer(path.read_text(encoding="utf-8"))}
+
+
 def test_the_scan_finds_the_keys_it_should():
     keys = {(context, key) for context, key, _ in
-            _uses_in_python() | _uses_in_pages() | _uses_in_kiosk()}
+            _uses_in_python() | _uses_in_pages() | _uses_in_kiosk()
+            | _uses_in_citizen_pages() | _uses_in_display()}
     assert {(None, "unknown_counter"), (None, "voice_unavailable"), (None, "too_many_attempts"),
             (None, "method_not_allowed"), (None, "invalid_field"),
             ("slip", "heading"), ("kiosk", "qrCaption"), ("kiosk", "smsDoneOne"),
             ("kiosk", "choose"), ("kiosk", "languageSwitch"), ("counter", "call_next"),
-            ("admin", "forbidden_title"), ("ticket_page", "not_found_text")} <= keys
+            ("admin", "forbidden_title"), ("ticket_page", "not_found_text"),
+            ("rating_page", "unknown_counter_text"), ("citizen", "nearTextOne"),
+            ("citizen", "statusWaitingOne"), ("citizen", "reason_other"),
+            ("citizen", "statusNoShow"), ("citizen", "unpairedHelp"),
+            ("citizen", "countdown"), ("display", "calledTo"), ("display", "nowServing"),
+            ("display", "offline"), ("display", "notFoundHeading"),
+            ("citizen", "replyTitle")} <= keys
 
 
 def test_a_missing_key_raises_instead_of_showing_the_key():

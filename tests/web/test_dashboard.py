@@ -130,6 +130,7 @@ def test_the_inbox_shows_comments_as_text_and_takes_an_answer(manager, dashboard
     dashboard.goto(manager.url + "/t/" + manager.tokens["commented_ticket"])
     expect(dashboard.locator("#office-reply")).to_contain_text(
         "Cảm ơn ông/bà, chúng tôi đã mở thêm quầy.")
+    expect(dashboard.locator("#office-reply .label")).to_have_text("Trả lời của cơ quan")
 
 
 def test_the_projector_mode_enlarges_the_page(dashboard: Page):

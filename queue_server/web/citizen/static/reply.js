@@ -1,6 +1,7 @@
 // The office's answer to this ticket's rating, written by a manager in the feedback inbox
 // (GET /api/v1/tickets/{code}/reply). Shown as text under the ticket; nothing until answered.
-const TITLES = { vi: "Trả lời của cơ quan", en: "The office's answer" };
+import { STRINGS } from "./strings.js";
+
 
 export async function showReply(ticketApi, language) {
   let data = null;
@@ -21,6 +22,7 @@ export async function showReply(ticketApi, language) {
     box.lastChild.className = "reply-text";
     (document.getElementById("rating") || document.querySelector("main").lastChild).after(box);
   }
-  box.firstChild.textContent = TITLES[language] || TITLES.vi;
+  const strings = STRINGS[language] || STRINGS.vi;
+  box.firstChild.textContent = strings.replyTitle;
   box.lastChild.textContent = data.answer;
 }

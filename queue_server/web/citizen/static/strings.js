@@ -1,123 +1,50 @@
-// Every text of the ticket page and the rating tablet, Vietnamese first and English second.
+// Every text of the ticket page and the rating tablet comes from the server's message catalogue
+// (msgctxt "citizen"), embedded in the page as JSON: Vietnamese first, English second.
 // Plain strings fill elements marked data-text="key"; functions format values.
 
-const vi = {
-  languageSwitch: "English",
-  offline: "Mất kết nối – đang kết nối lại…",
-  loading: "Đang tải…",
-  soundPrompt: "Bấm vào đây để điện thoại kêu khi sắp đến lượt",
-  soundOn: "Đã bật chuông báo",
-  nearTitle: "Sắp đến lượt!",
-  nearText: (ahead) => (ahead === 0
-    ? "Ông/bà là người tiếp theo. Mời quay lại phòng chờ."
-    : `Còn ${ahead} người trước ông/bà. Mời quay lại phòng chờ.`),
-  understood: "Đã hiểu",
-  calledTitle: "Mời ông/bà đến",
-  counterName: (number) => `Quầy ${number}`,
-  yourNumber: "Số của ông/bà",
-  wait: "Thời gian chờ dự kiến",
-  counters: "Quầy phục vụ",
-  statusWaiting: (ahead) => (ahead === 0 ? "Ông/bà là người tiếp theo"
-    : `Còn ${ahead} người trước ông/bà`),
-  statusWaitingUnknown: "Đang chờ đến lượt",
-  statusCalled: (counter) => `Đang được mời đến Quầy ${counter}`,
-  statusDone: "Đã phục vụ xong. Cảm ơn ông/bà!",
-  statusNoShow: "Số đã qua vì ông/bà vắng mặt khi được gọi. Xin hỏi cán bộ tại quầy.",
-  statusCancelled: "Số này đã bị hủy. Xin hỏi cán bộ tại quầy nếu cần.",
-  minutes: (count) => `khoảng ${count} phút`,
-  hoursMinutes: (hours, minutes) => (minutes ? `khoảng ${hours} giờ ${minutes} phút` : `khoảng ${hours} giờ`),
-  soon: "sắp được gọi",
-  updated: (time) => `Cập nhật lúc ${time}`,
-  privacy: "Trang này không hỏi và không hiển thị thông tin cá nhân.",
-  // the rating form
-  ratingTitle: "Ông/bà có hài lòng với việc phục vụ không?",
-  levels: { 5: "Rất hài lòng", 4: "Hài lòng", 3: "Bình thường", 2: "Không hài lòng", 1: "Rất không hài lòng" },
-  reasonsTitle: "Điều gì chưa tốt? (chọn một hoặc nhiều)",
-  reasons: {
-    officer_attitude: "Thái độ cán bộ",
-    waiting_time: "Thời gian chờ lâu",
-    procedure_unclear: "Thủ tục chưa rõ ràng",
-    asked_to_come_back: "Bị hẹn quay lại",
-    facilities: "Cơ sở vật chất",
-    other: "Lý do khác",
-  },
-  commentLabel: "Góp ý thêm (không bắt buộc)",
-  visitsTitle: "Ông/bà đến làm việc này lần thứ mấy?",
-  visits: { first: "Lần đầu", second: "Lần thứ hai", three_or_more: "Từ ba lần trở lên" },
-  send: "Gửi đánh giá",
-  sending: "Đang gửi…",
-  thanks: "Cảm ơn ông/bà đã đánh giá!",
-  alreadyRated: "Số này đã được đánh giá. Cảm ơn ông/bà!",
-  sendFailed: "Chưa gửi được. Xin thử lại.",
-  tooMany: "Gửi quá nhiều lần. Xin thử lại sau ít phút.",
-  // the rating tablet
-  unpairedTitle: "Máy đánh giá chưa được kích hoạt",
-  unpairedText: "Xin báo cán bộ quản trị.",
-  unpairedHelp: "Cán bộ quản trị: mở trang này một lần với mã thiết bị (…?token=MÃ), tạo bằng lệnh “queue-server device add … --kind rating”.",
-  idleText: "Sau khi được phục vụ, mời ông/bà đánh giá tại đây.",
-  ratingFor: "Đánh giá cho số",
-  countdown: (seconds) => `Tự đóng sau ${seconds} giây`,
-  sendCountdown: (seconds) => `Đánh giá sẽ tự gửi sau ${seconds} giây`,
-};
+const embedded = document.getElementById("citizen-texts");
+const CATALOGUE = embedded ? JSON.parse(embedded.textContent) : {};
 
-const en = {
-  languageSwitch: "Tiếng Việt",
-  offline: "Connection lost – reconnecting…",
-  loading: "Loading…",
-  soundPrompt: "Tap here so the phone rings when your turn is near",
-  soundOn: "Alerts are on",
-  nearTitle: "Your turn is near!",
-  nearText: (ahead) => (ahead === 0
-    ? "You are next. Please come back to the waiting room."
-    : `${ahead} ${ahead === 1 ? "person" : "people"} before you. Please come back to the waiting room.`),
-  understood: "OK",
-  calledTitle: "Please go to",
-  counterName: (number) => `Counter ${number}`,
-  yourNumber: "Your number",
-  wait: "Estimated wait",
-  counters: "Counters",
-  statusWaiting: (ahead) => (ahead === 0 ? "You are next"
-    : `${ahead} ${ahead === 1 ? "person" : "people"} before you`),
-  statusWaitingUnknown: "Waiting for your turn",
-  statusCalled: (counter) => `Called to counter ${counter}`,
-  statusDone: "Your service is finished. Thank you!",
-  statusNoShow: "Your number was passed because you were not there when called. Please ask at a counter.",
-  statusCancelled: "This number was cancelled. Please ask at a counter if needed.",
-  minutes: (count) => `about ${count} min`,
-  hoursMinutes: (hours, minutes) => (minutes ? `about ${hours} h ${minutes} min` : `about ${hours} h`),
-  soon: "very soon",
-  updated: (time) => `Updated at ${time}`,
-  privacy: "This page neither asks for nor shows any personal data.",
-  ratingTitle: "How satisfied are you with the service?",
-  levels: { 5: "Very satisfied", 4: "Satisfied", 3: "Neutral", 2: "Dissatisfied", 1: "Very dissatisfied" },
-  reasonsTitle: "What was not good? (choose any)",
-  reasons: {
-    officer_attitude: "Officer's attitude",
-    waiting_time: "Long wait",
-    procedure_unclear: "Procedure unclear",
-    asked_to_come_back: "Asked to come back",
-    facilities: "Facilities",
-    other: "Other",
-  },
-  commentLabel: "Comment (optional)",
-  visitsTitle: "How many times have you come for this matter?",
-  visits: { first: "First time", second: "Second time", three_or_more: "Three or more" },
-  send: "Send",
-  sending: "Sending…",
-  thanks: "Thank you for your rating!",
-  alreadyRated: "This number has already been rated. Thank you!",
-  sendFailed: "Could not send. Please try again.",
-  tooMany: "Too many tries. Please try again in a few minutes.",
-  unpairedTitle: "This rating tablet is not activated",
-  unpairedText: "Please tell the administrator.",
-  unpairedHelp: "Administrator: open this page once with the device token (…?token=TOKEN), made with “queue-server device add … --kind rating”.",
-  idleText: "After your service, please rate it here.",
-  ratingFor: "Rating for number",
-  countdown: (seconds) => `Closing in ${seconds} s`,
-  sendCountdown: (seconds) => `Your rating will be sent in ${seconds} s`,
-};
+/** "{name}" placeholders filled from values, as Python's str.format does on the server. */
+export function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
 
-export const STRINGS = { vi, en };
+function strings(language) {
+  const texts = CATALOGUE[language] || {};
+  const text = (key, values = {}) => fill(texts[key] ?? "", values);
+  return {
+    ...texts,
+    nearText: (ahead) => (ahead === 0 ? text("nearTextNext")
+      : ahead === 1 ? text("nearTextOne", { ahead }) : text("nearText", { ahead })),
+    counterName: (number) => text("counterName", { number }),
+    statusWaiting: (ahead) => (ahead === 0 ? text("statusWaitingNext")
+      : ahead === 1 ? text("statusWaitingOne", { ahead }) : text("statusWaiting", { ahead })),
+    statusCalled: (counter) => text("statusCalled", { counter }),
+    minutes: (count) => text("minutes", { count }),
+    hoursMinutes: (hours, minutes) => (minutes ? text("hoursMinutes", { hours, minutes })
+      : text("hours", { hours })),
+    updated: (time) => text("updated", { time }),
+    // the rating form: keyed by the codes the API takes
+    levels: { 5: text("level_5"), 4: text("level_4"), 3: text("level_3"), 2: text("level_2"),
+      1: text("level_1") },
+    reasons: {
+      officer_attitude: text("reason_officer_attitude"),
+      waiting_time: text("reason_waiting_time"),
+      procedure_unclear: text("reason_procedure_unclear"),
+      asked_to_come_back: text("reason_asked_to_come_back"),
+      facilities: text("reason_facilities"),
+      other: text("reason_other"),
+    },
+    visits: { first: text("visit_first"), second: text("visit_second"),
+      three_or_more: text("visit_three_or_more") },
+    // the rating tablet
+    countdown: (seconds) => text("countdown", { seconds }),
+    sendCountdown: (seconds) => text("sendCountdown", { seconds }),
+  };
+}
+
+export const STRINGS = { vi: strings("vi"), en: strings("en") };
 export const LANGUAGE_KEY = "queue.language";
 
 // The remembered language, Vietnamese unless English was chosen on this device.
