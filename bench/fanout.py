@@ -56,7 +56,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import ROOT, free_port, running_server, wait_until_up
 
-GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
+GUNICORN_DEFAULTS = ROOT / "queue_server" / "core" / "gunicorn_defaults.py"
 
 OFFICE = "fanout"
 SO_TIMESTAMPNS = 35  # Linux; Python's socket module does not name it

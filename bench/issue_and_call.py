@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import ROOT, free_port, running_server, wait_until_up
 
-GUNICORN_DEFAULTS = ROOT / "queue_server" / "gunicorn_defaults.py"
+GUNICORN_DEFAULTS = ROOT / "queue_server" / "core" / "gunicorn_defaults.py"
 
 DURATION_S = 6.0
 OFFICES = [f"office-{index:02d}" for index in range(16)]

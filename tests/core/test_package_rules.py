@@ -68,3 +68,10 @@ def test_no_generic_top_level_packages_are_installed():
     assert found["packages"]["find"]["include"] == ["queue_server*", "printer*"]
     assert not (ROOT / "kiosk" / "__init__.py").exists()
     assert not (ROOT / "display" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("script", ["issue_and_call", "fanout"])
+def test_the_benchmarks_start_gunicorn_with_the_server_s_own_settings(script, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    module = __import__(script)
+    assert module.GUNICORN_DEFAULTS.is_file()
