@@ -32,8 +32,15 @@ _HTTP_CODES = {
 def error_response(status: int, code: str, message_key: str | None = None, /,
                    **params: object):
     """A JSON error in the visitor's language."""
+    return _json_error(status, code, _text(code, message_key, params))
+
+
+def _text(code: str, message_key: str | None, params: dict[str, object]) -> str:
     language = pick_language(request.headers.get("Accept-Language"))
-    text = message(message_key or code, language, **params)
+    return message(message_key or code, language, **params)
+
+
+def _json_error(status: int, code: str, text: str) -> Response:
     response = jsonify({"error": {"code": code, "message": text}})
     response.status_code = status
     return response
@@ -59,9 +66,9 @@ def register_error_handlers(app: Flask, page: ErrorPage | None = None) -> None:
 
     def answer(status: int, code: str, message_key: str | None = None, /,
                **params: object):
-        response = error_response(status, code, message_key, **params)
-        shown = page(status, code, response.get_json()["error"]["message"]) if page else None
-        return shown or response
+        text = _text(code, message_key, params)
+        shown = page(status, code, text) if page else None
+        return shown or _json_error(status, code, text)
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):

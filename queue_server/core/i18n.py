@@ -65,7 +65,12 @@ def lookup(key: str, language: str = "vi", context: str | None = None) -> str:
 
 def page_texts(context: str, language: str) -> dict[str, str]:
     """Every text of one page (one msgctxt) in a language, for a template or a script."""
-    return {key: text for (entry_context, key), text in catalogue(_language(language)).items()
+    return dict(_page_texts(context, _language(language)))  # a copy: callers may add to it
+
+
+@functools.cache
+def _page_texts(context: str, language: str) -> dict[str, str]:
+    return {key: text for (entry_context, key), text in catalogue(language).items()
             if entry_context == context}
 
 
