@@ -14,6 +14,7 @@ import requests
 from queue_server import cli
 from queue_server.core import lan
 
+from ..support.servers import demo_office_file
 from .test_cli import ROOT, free_port, run
 
 
@@ -119,7 +120,7 @@ def test_a_ticket_taken_on_this_machine_links_to_the_lan_address(tmp_path):
     environment = {**{k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")},
                    "QUEUE_DATABASE_URL": f"sqlite:///{tmp_path}/queue.db",
                    "QUEUE_VAR_DIR": str(tmp_path),
-                   "QUEUE_OFFICE_FILE": str(ROOT / "config/demo.toml")}
+                   "QUEUE_OFFICE_FILE": str(demo_office_file(tmp_path))}
     assert run(environment, "init").returncode == 0
     token = run(environment, "device", "add", "kiosk-1", "--kind", "kiosk", "--office",
                 "cam-lam").stdout.strip()

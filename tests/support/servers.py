@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -128,6 +129,19 @@ class LiveServer:
                 return response.status, json.loads(data) if data else None
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+
+def demo_office_file(folder: Path) -> Path:
+    """The demo's office file, open around the clock, so a test passes at lunch time and at night."""
+    text = (ROOT / "config/demo.toml").read_text(encoding="utf-8")
+    always_open, replaced = re.subn(r'^opening_hours = ".*"$', 'opening_hours = "24/7"', text,
+                                    flags=re.MULTILINE)
+    assert replaced, "config/demo.toml has no opening_hours line to replace"
+    always_open = re.sub(r"^holidays = \[[^\]]*\]", "holidays = []", always_open,
+                         flags=re.MULTILINE)
+    path = folder / "demo.toml"
+    path.write_text(always_open, encoding="utf-8")
+    return path
 
 
 def _free_port() -> int:

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ..support.servers import ROOT, LiveServer, _free_port
+from ..support.servers import LiveServer, _free_port, demo_office_file
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def server(tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
     environment.update({"QUEUE_DATABASE_URL": f"sqlite:///{tmp_path}/queue.db",
                         "QUEUE_VAR_DIR": str(tmp_path),
-                        "QUEUE_OFFICE_FILE": str(ROOT / "config/demo.toml")})
+                        "QUEUE_OFFICE_FILE": str(demo_office_file(tmp_path))})
     live = LiveServer(tmp_path, _free_port(), environment)
     live.tokens.update(demo(live))
     live.start()
