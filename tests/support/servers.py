@@ -132,7 +132,7 @@ class LiveServer:
 
 
 def demo_office_file(folder: Path) -> Path:
-    """The demo's office file, open around the clock, so a test passes at lunch time and at night."""
+    """The demo office file, open around the clock: tests pass at lunch time and at night."""
     text = (ROOT / "config/demo.toml").read_text(encoding="utf-8")
     always_open, replaced = re.subn(r'^opening_hours = ".*"$', 'opening_hours = "24/7"', text,
                                     flags=re.MULTILINE)
