@@ -57,11 +57,19 @@ def create_app(settings: Settings | None = None, *,
                       cors_allowed_origins=[], max_http_buffer_size=settings.max_body_bytes,
                       **options)
     _socketio_only_on_its_path(app)
+    _identify_callers_first(app)
     hardening.install(app, settings.trusted_proxies)
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)
     return app
+
+
+def _identify_callers_first(app: Flask) -> None:
+    """Who before what: the API's caller check runs before every other hook of the app."""
+    from queue_server.edge.guard import identify_caller
+
+    app.before_request(identify_caller)
 
 
 def _socketio_only_on_its_path(app: Flask) -> None:

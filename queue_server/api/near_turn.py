@@ -11,6 +11,7 @@ from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.models import DeviceKind, Office, Ticket
 from queue_server.notify import phones
 from queue_server.realtime import sms_sender
@@ -25,6 +26,7 @@ def _sms_enabled() -> bool:
 
 
 @api.get("/offices/<slug>/near-turn")
+@public
 def near_turn_options(slug: str):
     """When the office says "your turn is near", and whether the kiosk may offer an SMS."""
     office = office_or_404(slug)
@@ -51,10 +53,9 @@ def _ticket_or_404(code: str) -> Ticket:
 @api.post("/tickets/<code>/sms")
 def register_sms(code: str):
     """Keep a phone number for one "your turn is near" SMS (the office's kiosk or staff)."""
-    principal()  # 401 before anything else
-    fields = read_fields(json_body(), {"phone": str, "consent": bool}, {})
     ticket = _ticket_or_404(code)
     _kiosk_or_staff_of(ticket.office)
+    fields = read_fields(json_body(), {"phone": str, "consent": bool}, {})
     if not fields["consent"]:
         raise InvalidInput("consent_required")
     if not _sms_enabled():
