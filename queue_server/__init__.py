@@ -67,8 +67,10 @@ def create_app(settings: Settings | None = None, *,
 
 def _identify_callers_first(app: Flask) -> None:
     """Who before what: the API's caller check runs before every other hook of the app."""
+    from queue_server.edge import observability
     from queue_server.edge.guard import identify_caller
 
+    observability.install(app)
     app.before_request(identify_caller)
 
 
@@ -138,13 +140,14 @@ def _async_mode() -> AsyncMode:
 
 def _register(app: Flask) -> None:
     # The edges load here, not at the top: importing any queue_server module stays light.
-    from queue_server.api import api
+    from queue_server.api import api, operations
     from queue_server.api.errors import register_error_handlers
     from queue_server.realtime import broadcasts
     from queue_server.web import register_pages
     from queue_server.web.error_pages import error_page
 
     app.register_blueprint(api)
+    app.register_blueprint(operations.blueprint)
     register_pages(app)
     register_error_handlers(app, page=error_page)
     broadcasts.register(socketio)

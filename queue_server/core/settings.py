@@ -39,6 +39,8 @@ class Settings:
     sms_body_template: str = '{"to": "$phone", "message": "$text"}'
     sms_message_template: str = ("$office: số $number sắp đến lượt (còn $ahead người trước)."
                                  " Mời ông/bà quay lại phòng chờ.")
+    # GET /metrics from another machine needs `Authorization: Bearer <this>`; unset: localhost only.
+    metrics_token: str | None = None
     testing: bool = False
 
     def validated(self) -> Settings:
