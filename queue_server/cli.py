@@ -24,7 +24,7 @@ from queue_server.core.errors import DomainError, SettingsError
 from queue_server.core.greenlets import refuse_gevent_websocket
 from queue_server.core.i18n import message
 from queue_server.core.lan import lan_address
-from queue_server.core.migrate import upgrade_database
+from queue_server.core.migrate import DatabaseTooNewError, upgrade_database
 from queue_server.core.settings import Settings, load_settings
 from queue_server.models import Device, DeviceKind, Office, Role
 from queue_server.security.tokens import add_device, add_user
@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return arguments.handler(arguments) or 0
-    except (CommandError, SettingsError) as error:
+    except (CommandError, SettingsError, DatabaseTooNewError) as error:
         print(f"queue-server: {error}", file=sys.stderr)
         return 1
     except OfficeConfigError as error:
