@@ -102,7 +102,7 @@ def test_serve_and_printer_roles_print_a_ticket_issued_at_the_kiosk(environment,
                                  headers={"Authorization": f"Bearer {kiosk.stdout.strip()}"})
         assert response.status_code == 201
         number = response.json()["number"]
-        assert wait_for(lambda: (tickets / f"{number}.bin").exists()), \
+        assert wait_for((tickets / f"{number}.bin").exists), \
             (tmp_path / "agent.log").read_text()
         assert (tickets / f"{number}.png").exists()
     finally:
