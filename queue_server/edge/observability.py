@@ -195,8 +195,9 @@ class DatabaseFigures(Collector):
             waiting.add_metric(key, day.waiting)
         jobs = GaugeMetricFamily("queue_print_jobs_pending",
                                  "Print jobs not yet printed (pending or sent)", labels=["office"])
-        for office, total in sorted(unprinted.items()):
-            jobs.add_metric([office], total)
+        # Every office, 0 included: a dashboard shows "0", not "no data".
+        for office in sorted({day.office for day in days} | set(unprinted)):
+            jobs.add_metric([office], unprinted.get(office, 0))
         yield from families.values()
         yield waiting
         yield jobs

@@ -134,3 +134,20 @@ def test_metrics_from_another_machine_need_the_token(app, client):
     assert response.status_code == 200
     assert response.content_type.startswith("text/plain")
     assert "queue_waiting" in response.get_data(as_text=True)
+
+
+def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(client, accounts):
+    import json
+    from pathlib import Path
+
+    client.post(OFFICE + "/tickets", json={"service": "dat-dai"},
+                headers=bearer(accounts["kiosk"]))
+    exported = set(re.findall(r"^(\w+)[{ ]", client.get("/metrics").get_data(as_text=True),
+                              re.MULTILINE))
+    dashboard = json.loads((Path(__file__).parents[2] / "config/grafana-dashboard.json")
+                           .read_text(encoding="utf-8"))
+    expressions = [target["expr"] for panel in dashboard["panels"]
+                   for target in panel["targets"]]
+    used = {name for expression in expressions for name in re.findall(r"\bqueue_\w+", expression)}
+    assert len(used) >= 8
+    assert used - exported == set()
