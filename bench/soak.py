@@ -397,7 +397,9 @@ def main() -> int:
     try:
         day = Day(folder, postgres, redis)
         day.scratch.mkdir()
-        has_scratch = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs",
+        # Room for the day's slips (about 21 kB each, .bin and .png), until the filler comes.
+        size_mb = max(64, int(arguments.minutes * 16))
+        has_scratch = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs",
                                       str(day.scratch)], capture_output=True).returncode == 0
         day.printed_dir.mkdir()
         day.start_agent()
