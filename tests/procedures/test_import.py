@@ -99,10 +99,10 @@ def test_the_service_follows_from_the_field_when_the_column_is_absent(
 @pytest.mark.parametrize(("name", "content", "problem"), [
     ("p.txt", b"x", "the file must be .xlsx or .csv"),
     ("p.xlsx", b"not a zip", "not a readable .xlsx file"),
-    ("p.csv", "a,b\n1,2\n".encode(), "no header row"),
+    ("p.csv", b"a,b\n1,2\n", "no header row"),
     ("p.csv", "\ufeffname,name\nx,y\n".encode(), "row 1: two columns mean 'name'"),
     ("p.csv", "Tên thủ tục\nx\n".encode(), "row 1: no 'code' column"),
-    ("p.csv", "code,name\n".encode(), "no procedures below the header row"),
+    ("p.csv", b"code,name\n", "no procedures below the header row"),
     ("p.csv", b"code,name\n\xff\xfe,x\n", "the .csv file must be UTF-8"),
 ])
 def test_unreadable_files_are_refused_with_the_reason(session, make_office, tmp_path, name,

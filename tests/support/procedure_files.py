@@ -18,11 +18,13 @@ SUBJECTS = ["khai sinh", "kết hôn", "quyền sử dụng đất", "giấy ph�
             "khai tử", "nhận cha mẹ con", "biến động đất đai", "hợp đồng", "di chúc"]
 
 
-def national_rows(count: int) -> list[list[object]]:
+def national_rows(count: int, services: tuple[str, str] = ("dat-dai", "tu-phap")
+                  ) -> list[list[object]]:
     """count procedures under the national headers (first row), each with a unique code."""
     rows: list[list[object]] = [NATIONAL_HEADERS]
     for index in range(count):
-        field, service = FIELDS[index % len(FIELDS)]
+        field = FIELDS[index % len(FIELDS)][0]
+        service = services[index % len(services)]
         name = (f"{TOPICS[index % len(TOPICS)]} {SUBJECTS[index // len(TOPICS) % len(SUBJECTS)]}"
                 f" số {index}")
         documents = "\n".join(f"- Giấy tờ thứ {n} của thủ tục {index}" for n in range(1, 4))
