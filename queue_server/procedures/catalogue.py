@@ -124,7 +124,7 @@ def search_text_of(name: str, code: str, field: str) -> str:
 def procedure_json(procedure: Procedure, *, is_full: bool = False) -> dict:
     """A procedure as the API lists it; is_full adds the forms, legal basis and link."""
     service = procedure.service
-    body = {
+    body: dict[str, object] = {
         "code": procedure.code, "name": procedure.name, "field": procedure.field,
         "service": service.code, "service_name": service.name,
         "service_name_en": service.name_en or service.name,
