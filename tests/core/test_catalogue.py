@@ -130,7 +130,9 @@ def _uses_in_kiosk() -> set[tuple[str | None, str, str]]:
     script, text("key") in strings.js."""
     kiosk = ROOT / "kiosk"
     return (_text_uses(kiosk / "templates" / "kiosk.page.html", "kiosk", KIOSK_PAGE_USE)
-            | {use for use in _text_uses(kiosk / "static" / "kiosk.js", "kiosk", KIOSK_SCRIPT_USE)
+            | _text_uses(kiosk / "templates" / "kiosk.procedures.html", "kiosk", KIOSK_PAGE_USE)
+            | {use for script in ("kiosk.js", "procedures.js")
+               for use in _text_uses(kiosk / "static" / script, "kiosk", KIOSK_SCRIPT_USE)
                if use[1] not in KIOSK_SCRIPT_ONLY}
             | _text_uses(kiosk / "static" / "strings.js", "kiosk", KIOSK_STRINGS_USE))
 
