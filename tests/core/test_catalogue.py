@@ -25,7 +25,7 @@ PAGE_ARGUMENTS = {"_error_page": ("counter", (0, 1)), "error_page": ("admin", (0
 # The slip's helpers: its own texts and the kiosk's (labelled() takes a kiosk label).
 SLIP_HELPERS = {"text": "slip", "kiosk_text": "kiosk", "labelled": "kiosk"}
 TEMPLATE_CONTEXTS = {"admin": "admin", "counter": "counter", "login": "login",
-                     "dashboard": "dashboard"}
+                     "dashboard": "dashboard", "procedures": "procedures"}
 SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/dashboard/static/dashboard.js":
                    "dashboard", "web/dashboard/static/province.js": "dashboard",
                    "web/dashboard/static/report.js": "dashboard"}
