@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
 
 from queue_server.core.errors import InvalidInput, NotFound
 from queue_server.models import Office, Procedure
@@ -67,53 +67,85 @@ def search(session: Session, office: Office, query: str = "", field: str | None 
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput("invalid_field", field="q", reason="too long")
     wanted = words(query)
-    statement = select(Procedure.id, Procedure.search_text).where(
-        Procedure.office_id == office.id, Procedure.is_hidden.is_(False))
-    if field:
-        statement = statement.where(Procedure.field == field)
-    scored = []
     phrase = " ".join(wanted)
-    for row in session.execute(statement):
-        score = _score(wanted, phrase, row.search_text)
+    scored = []
+    for entry in _index(session, office):
+        if field and entry.field != field:
+            continue
+        score = _score(wanted, phrase, entry)
         if score is not None:
-            scored.append((score, row.search_text, row.id))
+            scored.append((score, entry.name, entry.id))
     scored.sort()
     chosen = [row_id for _, _, row_id in scored[:limit]]
     if not chosen:
         return []
-    loaded = {p.id: p for p in session.scalars(select(Procedure).where(Procedure.id.in_(chosen)))}
+    loaded = {p.id: p for p in session.scalars(
+        select(Procedure).where(Procedure.id.in_(chosen))
+        .options(joinedload(Procedure.service)))}
     return [loaded[row_id] for row_id in chosen]
 
 
-def _score(wanted: list[str], phrase: str, search_text: str) -> tuple[int, int] | None:
-    """Lower is better; None when a word is missing (see search_text_of for the layout)."""
+@dataclass(frozen=True)
+class _Entry:
+    """A visible procedure as searches read it: its folded texts, padded with spaces."""
+
+    id: int
+    field: str
+    name: str  # " dang ky khai sinh "
+    code: str  # "1 001193 000 00 00 h37"
+    everything: str  # name, code and field words
+
+
+# The catalogue of an office changes by import or /admin a few times a year, and is read on
+# every key a citizen types: each process keeps it folded in memory, and a cheap query (how
+# many rows and hidden ones, the latest change) tells it when to read it again. Whatever
+# changes a procedure's name, code, field or visibility also moves its updated_at.
+_indexes: dict[tuple[str, int], tuple[tuple, list[_Entry]]] = {}
+
+
+def _index(session: Session, office: Office) -> list[_Entry]:
+    key = (str(session.get_bind().url), office.id)
+    version = tuple(session.execute(select(
+        func.count(), func.count().filter(Procedure.is_hidden), func.max(Procedure.updated_at),
+        func.max(Procedure.id)).where(Procedure.office_id == office.id)).one())
+    kept = _indexes.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    rows = session.execute(select(Procedure.id, Procedure.field, Procedure.search_text).where(
+        Procedure.office_id == office.id, Procedure.is_hidden.is_(False)))
+    entries = [_entry(row.id, row.field, row.search_text) for row in rows]
+    _indexes[key] = (version, entries)
+    return entries
+
+
+def _entry(row_id: int, field: str, search_text: str) -> _Entry:
+    name, code, folded_field = search_text.split(" | ")
+    return _Entry(row_id, field, f" {name} ", code, f" {name} {code} {folded_field} ")
+
+
+def _score(wanted: list[str], phrase: str, entry: _Entry) -> tuple[int, int] | None:
+    """Lower is better; None when a word is missing.
+
+    Every word but the last must be a whole word; the last may be the start of one. The
+    checks are substring tests on space-padded text, so they run at C speed.
+    """
     if not wanted:
         return (9, 0)
-    name, code, field = search_text.split(" | ")
-    if phrase == code:
+    if phrase == entry.code:
         return (0, 0)
-    name_words = name.split()
-    other_words = f"{code} {field}".split()
-    last = len(wanted) - 1
-    found_in_name = [any(_matches(word, candidate, index == last) for candidate in name_words)
-                     for index, word in enumerate(wanted)]
-    for index, word in enumerate(wanted):
-        if not found_in_name[index] and not any(
-                _matches(word, candidate, index == last) for candidate in other_words):
-            return None
-    if name.startswith(phrase):
+    *whole, last = wanted
+    everything, name = entry.everything, entry.name
+    if f" {last}" not in everything or any(f" {word} " not in everything for word in whole):
+        return None
+    if name.startswith(f" {phrase}"):
         rank = 1
-    elif f" {phrase}" in f" {name}":
+    elif f" {phrase}" in name:
         rank = 2
-    elif all(found_in_name):
+    elif f" {last}" in name and all(f" {word} " in name for word in whole):
         rank = 3
     else:
         rank = 4
-    return (rank, len(name_words))
-
-
-def _matches(word: str, candidate: str, is_prefix: bool) -> bool:
-    return candidate.startswith(word) if is_prefix else candidate == word
+    return (rank, name.count(" "))
 
 
 def search_text_of(name: str, code: str, field: str) -> str:

@@ -61,3 +61,13 @@ def test_hidden_procedures_are_neither_found_nor_listed(session, office):
     session.flush()
     assert find_procedure(session, office, "2.000528") is None
     assert "Đăng ký khai sinh có yếu tố nước ngoài" not in names(session, office, "khai sinh")
+
+
+def test_a_search_after_a_reimport_sees_the_new_catalogue(session, office, tmp_path):
+    assert names(session, office, "ket hon") == ["Đăng ký kết hôn"]
+    renamed = [row[:] for row in SMALL]
+    renamed[2][0] = "Đăng ký kết hôn lưu động"
+    import_file(session, office, write_csv(tmp_path / "again.csv", renamed[:3]),
+                now=THURSDAY_9AM.replace(hour=10))
+    assert names(session, office, "ket hon") == ["Đăng ký kết hôn lưu động"]
+    assert names(session, office, "quyen su dung dat") == []  # hidden by the re-import
