@@ -104,7 +104,7 @@ _indexes: dict[tuple[str, int], tuple[tuple, list[_Entry]]] = {}
 
 
 def _index(session: Session, office: Office) -> list[_Entry]:
-    key = (str(session.get_bind().url), office.id)
+    key = (str(session.get_bind().engine.url), office.id)
     version = tuple(session.execute(select(
         func.count(), func.count().filter(Procedure.is_hidden), func.max(Procedure.updated_at),
         func.max(Procedure.id)).where(Procedure.office_id == office.id)).one())
