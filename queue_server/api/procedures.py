@@ -7,13 +7,15 @@ from flask import jsonify, request
 from queue_server.api import openapi, printing
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields, refuse_unknown_parameters
+from queue_server.api.stats import read_period, require_manager_of
 from queue_server.core.errors import Forbidden
-from queue_server.core.request_context import db, now, public_url
+from queue_server.core.request_context import db, now, public_url, reading
 from queue_server.edge.callers import principal, require_staff_of
 from queue_server.models import DeviceKind, Office, Procedure
 from queue_server.printing import jobs as print_jobs
 from queue_server.printing.slips import build_checklist_slip
 from queue_server.procedures import catalogue
+from queue_server.reports.procedures import procedure_report
 from queue_server.setup.offices import is_served
 from queue_server.tickets import lifecycle
 from queue_server.tickets.queue_state import load_queue
@@ -82,6 +84,17 @@ def print_checklist(slug: str, code: str):
     return jsonify({"print": print_jobs.job_outcome(db(), job, now=now())}), 201
 
 
+@api.get("/offices/<slug>/stats/procedures")
+def procedure_stats(slug: str):
+    """Tickets, outcomes and waits per procedure for a period (manager of the office, admin)."""
+    office = office_or_404(slug)
+    require_manager_of(office)
+    refuse_unknown_parameters({"from", "to"})
+    period = read_period(office.timezone)
+    reading()
+    return jsonify(procedure_report(db(), office, period))
+
+
 def _documentation() -> dict:
     office, code = openapi.path_param("office"), openapi.path_param("code")
     query = [{"name": name, "in": "query", "required": False, "schema": {"type": "string"},
@@ -100,6 +113,13 @@ def _documentation() -> dict:
         "/api/v1/offices/{office}/procedures/{code}": {"get": openapi.operation(
             "One procedure with forms, legal basis, counters and the current wait (public)",
             {200: "the procedure", 404: openapi.ERROR}, parameters=[office, code])},
+        "/api/v1/offices/{office}/stats/procedures": {"get": openapi.operation(
+            "Per procedure for a period, busiest first: issued, called, served, no_show, "
+            "cancelled, no_show_share, wait_s {mean, p50, p90, max} (manager, admin)",
+            {200: "office, from, to, by_procedure", **errors}, secure=True,
+            parameters=[office, *[{"name": name, "in": "query", "required": False,
+                                   "schema": {"type": "string", "format": "date"}}
+                                  for name in ("from", "to")]])},
         "/api/v1/offices/{office}/procedures/{code}/print": {"post": openapi.operation(
             "Print the procedure's checklist on the kiosk's printer (kiosk device or staff)",
             {201: "print: status, printer, job", **errors}, secure=True,

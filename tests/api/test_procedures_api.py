@@ -150,3 +150,30 @@ def test_checklists_need_a_printer_and_a_kiosk_or_staff(client, catalogue, accou
                               headers=bearer(accounts[caller]))
         assert refused.status_code == 403, caller
     assert client.post(f"{OFFICE_API}/procedures/{BIRTH}/print").status_code == 401
+
+
+def test_the_report_counts_tickets_outcomes_and_waits_per_procedure(client, catalogue,
+                                                                    accounts, clock):
+    from datetime import timedelta
+
+    kiosk, staff = bearer(accounts["kiosk"]), bearer(accounts["staff1"])
+    start = clock.now
+    for code in (LAND, LAND, BIRTH):
+        client.post(f"{OFFICE_API}/tickets", json={"procedure": code}, headers=kiosk)
+    client.post(f"{OFFICE_API}/tickets", json={"service": "dat-dai"}, headers=kiosk)
+    clock.now = start + timedelta(minutes=4)
+    assert client.post(f"{OFFICE_API}/counters/1/call-next", headers=staff).status_code == 200
+    clock.now = start + timedelta(minutes=10)
+    assert client.post(f"{OFFICE_API}/counters/1/call-next", headers=staff).status_code == 200
+    assert client.post(f"{OFFICE_API}/counters/1/recall", headers=staff).status_code == 200
+    assert client.post(f"{OFFICE_API}/counters/1/no-show", headers=staff).status_code == 200
+    refused = client.get(f"{OFFICE_API}/stats/procedures", headers=staff)
+    assert refused.status_code == 403
+    report = client.get(f"{OFFICE_API}/stats/procedures?from=2026-11-26&to=2026-11-26",
+                        headers=bearer(accounts["manager1"])).get_json()
+    assert [(row["code"], row["issued"], row["called"], row["served"], row["no_show"])
+            for row in report["by_procedure"]] == [(LAND, 2, 2, 1, 1), (BIRTH, 1, 0, 0, 0)]
+    land = report["by_procedure"][0]
+    assert land["wait_s"] == {"mean": 420.0, "p50": 240, "p90": 600, "max": 600}
+    assert land["no_show_share"] == 0.5 and land["service"] == "dat-dai"
+    assert report["by_procedure"][1]["wait_s"]["p50"] is None
