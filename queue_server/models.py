@@ -574,6 +574,7 @@ class AdminObject(enum.Enum):
     PRIORITY = "priority"
     USER = "user"
     DEVICE = "device"
+    PROCEDURE = "procedure"
 
 
 class AdminAction(enum.Enum):
