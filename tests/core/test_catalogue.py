@@ -28,7 +28,8 @@ TEMPLATE_CONTEXTS = {"admin": "admin", "counter": "counter", "login": "login",
                      "dashboard": "dashboard", "procedures": "procedures"}
 SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/dashboard/static/dashboard.js":
                    "dashboard", "web/dashboard/static/province.js": "dashboard",
-                   "web/dashboard/static/report.js": "dashboard"}
+                   "web/dashboard/static/report.js": "dashboard",
+                   "web/dashboard/static/procedures-report.js": "dashboard"}
 KIOSK_PAGE_USE = re.compile(r'data-text="(\w+)"')
 KIOSK_SCRIPT_USE = re.compile(r"(?<![./])\b(?:strings|texts\(\))\.(\w+)\b")
 # Formatting that strings.js does itself, with no text of its own.
