@@ -18,6 +18,8 @@ MAX_QUERY_LENGTH = 200
 
 def find_procedure(session: Session, office: Office, code: str) -> Procedure | None:
     """The office's visible procedure with this code; None when unknown or hidden."""
+    if "\x00" in code:  # no code has one, and PostgreSQL refuses it in a query
+        return None
     procedure = session.scalar(select(Procedure).where(
         Procedure.office_id == office.id, Procedure.code == code.strip()))
     return None if procedure is None or procedure.is_hidden else procedure
@@ -48,10 +50,11 @@ class Field:
 
 
 def fields_of(session: Session, office: Office) -> list[Field]:
-    """The catalogue's fields by name, for browsing."""
+    """The catalogue's fields by name, for browsing (procedures without one are not listed)."""
     counts: dict[str, int] = {}
     for name in session.scalars(select(Procedure.field).where(
-            Procedure.office_id == office.id, Procedure.is_hidden.is_(False))):
+            Procedure.office_id == office.id, Procedure.is_hidden.is_(False),
+            Procedure.field != "")):
         counts[name] = counts.get(name, 0) + 1
     return [Field(name, count) for name, count in sorted(counts.items(),
                                                          key=lambda item: fold(item[0]))]

@@ -177,3 +177,11 @@ def test_the_report_counts_tickets_outcomes_and_waits_per_procedure(client, cata
     assert land["wait_s"] == {"mean": 420.0, "p50": 240, "p90": 600, "max": 600}
     assert land["no_show_share"] == 0.5 and land["service"] == "dat-dai"
     assert report["by_procedure"][1]["wait_s"]["p50"] is None
+
+
+@pytest.mark.parametrize("path", [f"{OFFICE_API}/procedures/1.1%00x",
+                                  f"{OFFICE_API}/procedures?q=%00&field=%00"])
+def test_hostile_codes_and_queries_are_answered_plainly(client, catalogue, path):
+    response = client.get(path)
+    assert response.status_code in (200, 400, 404)  # never a 500
+    assert response.is_json
