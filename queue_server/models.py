@@ -381,6 +381,8 @@ class Ticket(Base):
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     dossier_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The procedure the citizen chose at the kiosk; None when they chose a service only.
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
@@ -389,6 +391,7 @@ class Ticket(Base):
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
     target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
     officer: Mapped[User | None] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
 
     # Not stored: the id of the call or recall event written for this ticket in the current
     # transaction, which the displays receive as the call's id; None when not called here.
@@ -437,7 +440,9 @@ class PrintJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Random and never reused, so an agent's journal of printed jobs survives a new database.
     key: Mapped[str] = mapped_column(String(32), unique=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # None for a slip printed without a ticket (a procedure's checklist).
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True,
+                                                  nullable=True)
     printer_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     status: Mapped[PrintJobStatus] = mapped_column(_enum(PrintJobStatus))
     # The slip as printer.Slip.to_dict() gives it: the agent renders it with its own profile.
@@ -450,7 +455,7 @@ class PrintJob(Base):
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    ticket: Mapped[Ticket] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
     printer: Mapped[Device] = relationship()
 
 
@@ -569,6 +574,7 @@ class AdminObject(enum.Enum):
     PRIORITY = "priority"
     USER = "user"
     DEVICE = "device"
+    PROCEDURE = "procedure"
 
 
 class AdminAction(enum.Enum):
@@ -618,3 +624,33 @@ def _keep_admin_audit_append_only(session: Session, _context: Any, _instances: A
             instance in session.deleted or session.is_modified(instance)
         ):
             raise AppendOnlyError("the admin audit log is append-only")
+
+
+class Procedure(Base):
+    """An administrative procedure (thủ tục hành chính) of an office's published catalogue."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    # The national code, such as 1.001193.000.00.00.H37.
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200), default="")
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    # The dossier's components, one text per document, in the published order.
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    processing_time: Mapped[str] = mapped_column(Text, default="")
+    fees: Mapped[str] = mapped_column(Text, default="")
+    forms: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    # Name, code and field without diacritics or case: what searches compare with.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Missing from the latest import: kept for the tickets that name it, never offered.
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+    office: Mapped[Office] = relationship()
+    service: Mapped[Service] = relationship()

@@ -10,6 +10,7 @@ from queue_server.api import (
     offices,
     openapi,
     printing,
+    procedures,
     stats,
     ticket_qr,
     tickets,
@@ -18,4 +19,4 @@ from queue_server.api import (
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "printing", "stats", "ticket_qr", "tickets", "voice"]
+           "openapi", "printing", "procedures", "stats", "ticket_qr", "tickets", "voice"]

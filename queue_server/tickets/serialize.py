@@ -30,6 +30,8 @@ def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str,
         "called_at": iso_local(ticket.last_called_at, office.timezone),
         "finished_at": iso_local(ticket.finished_at, office.timezone),
         "recall_count": ticket.recall_count,
+        "procedure": ({"code": ticket.procedure.code, "name": ticket.procedure.name}
+                      if ticket.procedure_id is not None and ticket.procedure else None),
         "track_url": f"{public_url}/t/{ticket.code}",
     }
 

@@ -25,7 +25,9 @@ from sqlalchemy import select
 from queue_server.core import i18n
 from queue_server.core.extensions import socketio
 from queue_server.models import Base, Device
+from queue_server.procedures.importing import ProcedureSpec, apply_specs
 from queue_server.realtime import broadcasts
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 from ..support.callers import PASSWORD, every_caller
@@ -201,6 +203,18 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("dashboard.office_dashboard", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.officers_page", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "dashboard.js"}),
+    # The procedure catalogue (issue #20); the world has one procedure, 1.1.
+    ("api.list_procedures", "GET"): Entry(PUBLIC),
+    ("api.list_procedure_fields", "GET"): Entry(PUBLIC),
+    ("api.get_procedure", "GET"): Entry(PUBLIC, args={"code": "1.1"}),
+    ("api.print_checklist", "POST"): Entry(KIOSK_OR_STAFF, args={"code": "1.1"}),
+    ("api.procedure_stats", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("procedure_pages.procedure_list", "GET"): Entry(PUBLIC_PAGE),
+    ("procedure_pages.procedure_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
+    ("procedure_pages.procedure_poster", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
+    ("admin.procedures", "GET"): Entry(MANAGER_PAGE),
+    ("admin.procedure_page", "GET"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
+    ("admin.update_procedure_page", "POST"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
 }
 
 # Socket.IO: the handlers, and the channels `subscribe` offers (one `_subscribe_<channel>`
@@ -246,6 +260,12 @@ def world(app, clock, accounts):
     ticket = client.post("/api/v1/offices/test-office/tickets", json={"service": "dat-dai"},
                          headers=bearer(tokens["kiosk"])).get_json()
     assert ticket["print"]["job"] is not None
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        apply_specs(session, office, [ProcedureSpec(
+            "1.1", "Đăng ký khai sinh", "Hộ tịch", office.services[1], ("Tờ khai",), "", "", "",
+            "", "")], now=clock())
+        session.commit()
     return {"tokens": tokens, "code": ticket["code"], "job_id": ticket["print"]["job"]}
 
 
@@ -414,6 +434,10 @@ PAGE_CHANGES: dict[tuple[str, str], Change] = {
     ("admin.update_device", "POST"): Change("manager1", {"kiosk": str(KIOSK_1)},
                                             args={"device_id": PRINTER_1}),
     ("admin.revoke_device", "POST"): Change("manager1", {}, args={"device_id": KIOSK_1}),
+    ("admin.update_procedure_page", "POST"): Change("manager1", {
+        "name": "Đăng ký khai sinh lưu động", "field": "Hộ tịch", "service": "tu-phap",
+        "documents": "Tờ khai", "processing_time": "", "fees": "", "forms": "",
+        "legal_basis": "", "url": "", "state": "shown"}),
 }
 
 

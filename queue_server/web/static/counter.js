@@ -4,6 +4,7 @@
 // never a socket message, so a reconnecting page can never replay one.
 
 import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
+import { showProcedure } from "./counter-procedure.js";
 
 const config = readConfig("console-config");
 const t = config.texts;
@@ -72,6 +73,7 @@ function renderCurrent() {
   $("current-recalls").textContent = ticket && ticket.recall_count
     ? `${t.recalls}: ${ticket.recall_count} ${t.times}` : "";
   $("current-timer-box").hidden = !(ticket && ticket.called_at);
+  showProcedure(ticket, config);
   renderTimer();
   document.title = `${ticket ? ticket.number + " · " : ""}${config.counter_name}`;
 }
