@@ -13,9 +13,11 @@ from queue_server.api import (
     stats,
     ticket_qr,
     tickets,
+    visits,
     voice,
 )
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "printing", "stats", "ticket_qr", "tickets", "voice"]
+           "openapi", "printing", "stats", "ticket_qr", "tickets", "visits",
+           "voice"]

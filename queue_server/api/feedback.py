@@ -55,7 +55,8 @@ def create_feedback(code: str):
 
 def _rate(code: str, tablet: Principal | None) -> tuple[Response, int]:
     fields = read_fields(json_body(), {"rating": int},
-                         {"reasons": list, "comment": str, "visits": str})
+                         {"reasons": list, "comment": str, "visits": str,
+                                                 "answers": dict})
     ticket = _ticket_or_404(code)
     if tablet is not None and tablet.office_id != ticket.office_id:
         raise Forbidden("not_a_rating_tablet")
@@ -64,7 +65,7 @@ def _rate(code: str, tablet: Principal | None) -> tuple[Response, int]:
             db(), ticket, rating=fields["rating"], reasons=fields["reasons"],
             comment=fields["comment"], visits=fields["visits"], now=now(),
             source=FeedbackSource.TABLET if tablet else FeedbackSource.PHONE,
-            device_id=tablet.device_id if tablet else None)
+            device_id=tablet.device_id if tablet else None, answers=fields["answers"])
         db().commit()
     except IntegrityError:
         # Phone and tablet answered at the same instant: the first one counts.
@@ -74,12 +75,17 @@ def _rate(code: str, tablet: Principal | None) -> tuple[Response, int]:
         broadcasts.feedback_received(ticket.office)
     return jsonify({"number": ticket.number, "rating": rating.rating, "reasons": rating.reasons,
                     "visits": rating.visits.value if rating.visits else None,
+                    "answers": rating.answers, "form_version": rating.form_version,
                     "rated_at": iso_local(rating.rated_at, ticket.office.timezone)}), 201
 
 
 _REQUEST = {"type": "object", "required": ["rating"], "properties": {
     "rating": {"type": "integer", "minimum": 1, "maximum": 5,
-               "description": "5 Rất hài lòng … 1 Rất không hài lòng"},
+               "description": "5 Rất hài lòng … 1 Rất không hài lòng; 1 to 3 on a "
+                              "three-level form"},
+    "answers": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
+                "description": "the level given to each question of the office's form, "
+                               "by question code"},
     "reasons": {"type": "array", "items": {"enum": list(ratings.REASONS)}, "uniqueItems": True,
                 "description": "only with a rating of 3 or less"},
     "comment": {"type": "string", "maxLength": ratings.MAX_COMMENT_LENGTH},
@@ -90,7 +96,7 @@ openapi.document_paths({
     "/api/v1/tickets/{code}/feedback": {"post": {
         **openapi.operation(
             "Rate a finished ticket, once (public by code; a rating tablet sends its token)",
-            {201: "number, rating, reasons, visits, rated_at",
+            {201: "number, rating, reasons, visits, answers, form_version, rated_at",
              **dict.fromkeys((400, 401, 403, 404, 409, 429), openapi.ERROR)},
             parameters=[openapi.path_param("code")]),
         "requestBody": {"required": True,

@@ -407,6 +407,12 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
     return counter
 
 
+def log_event(session: Session, ticket: Ticket, kind: TicketEventKind, *, now: datetime,
+              actor: Actor, counter: Counter | None = None, **details: object) -> None:
+    """Append an event that changes no state of the queue (a visit recorded) to the log."""
+    _log(session, ticket, kind, now, actor, counter, **details)
+
+
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,
          counter: Counter | None, **details: object) -> int | None:
     """Append one event to the ticket's log; the id of a call or recall, else None."""

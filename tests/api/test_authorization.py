@@ -32,7 +32,7 @@ from ..support.callers import PASSWORD, every_caller
 
 USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
-           "other_rating")
+           "other_rating", "integration", "other_integration")
 CALLERS = ("anonymous", *DEVICES, *USERS)
 
 
@@ -56,6 +56,9 @@ KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
 STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
 MANAGER_OF_OFFICE = _access("manager of the office, not another office's manager",
                             "manager1", "admin1")
+STAFF_AND_UP = _access("any staff, manager or admin, of any office", *USERS)
+FEED_READER = _access("manager of the office, admin, or the office's integration token",
+                      "manager1", "admin1", "integration")
 ADMIN = _access("admin", "admin1")
 PRINTER = _access("any printer", "printer", "other_printer")
 PRINTER_OF_JOB = _access("the job's printer", "printer")
@@ -122,6 +125,9 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
     ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
+    ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
+    ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
+    ("api.office_visits", "GET"): Entry(FEED_READER),
     # Pages and their files.
     ("static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "vendor/socket.io.min.js"}),
     ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
