@@ -11,6 +11,7 @@ from queue_server.models import Counter, Office, Role
 from queue_server.security.tokens import Principal
 from queue_server.tickets.lifecycle import current_ticket
 from queue_server.tickets.queue_state import find_counter_by_number, find_office
+from queue_server.visits.outcomes import outcome_labels
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -27,7 +28,9 @@ blueprint.after_request(secure_headers)
 # Keys the console answers to; the buttons show them. Function keys for the frequent actions
 # (and Enter for Call next), letters for the ones that open a dialog first.
 SHORTCUTS = {"call_next": "F1", "recall": "F2", "finish": "F3", "no_show": "F4",
-             "transfer": "C", "call_number": "S", "pause": "T"}
+             "transfer": "C", "call_number": "S", "pause": "T", "dossier": "M"}
+# One digit per outcome of the visit, in the order of visits.outcomes.OUTCOMES.
+OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
 
 
@@ -121,5 +124,10 @@ def _console_config(office: Office, counter: Counter, language: str, t: dict) ->
         "priorities": {p.code: p.name for p in office.priorities if p.is_active},
         "pause_reasons": [t["pause_break"], t["pause_meeting"], t["pause_other"]],
         "keys": SHORTCUTS,
+        "outcomes": [{"code": code, "label": label, "key": key} for key, (code, label) in zip(
+            OUTCOME_KEYS, outcome_labels(office, language).items(), strict=True)],
+        "require_outcome": office.require_outcome,
+        "visit_api": "/api/v1/tickets/",
+        "dossier_api": "/api/v1/dossiers/",
         "texts": t,
     }

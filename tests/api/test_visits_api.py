@@ -185,7 +185,7 @@ def test_a_dossier_history_spans_every_office(client, accounts, clock):
         ("test-office", "supplement", 1, "1001"), ("other-office", "received", 1, "1001")]
     first = body["visits"][0]
     assert first["service"] == "dat-dai" and first["officer"] == "staff1"
-    assert first["finished_at"].startswith("2026-11-26T09:00") and first["finished_at"][-6:] == "+07:00"
+    assert first["finished_at"] == "2026-11-26T09:00:00+07:00"
     assert first["outcome_label"] == "Yêu cầu bổ sung, hoàn thiện"
 
 
