@@ -59,7 +59,7 @@ def form_problems(form: dict) -> list[str]:
     questions = form.get("questions", [])
     if not isinstance(questions, list) or len(questions) > MAX_QUESTIONS:
         return [*problems, f"question: at most {MAX_QUESTIONS} questions"]
-    codes: list[str] = []
+    codes: list[object] = []
     for index, question in enumerate(questions, 1):
         problems += [f"question[{index}].{problem}" for problem in _question_problems(question)]
         codes.append(question.get("code") if isinstance(question, dict) else None)
@@ -76,7 +76,7 @@ def _question_problems(question: object) -> list[str]:
     code, words, criterion = (question.get(key) for key in ("code", "text", "criterion"))
     if not isinstance(code, str) or not QUESTION_CODE.match(code):
         problems.append(f"code: {code!r} is not allowed: lowercase letters, digits, -")
-    if not isinstance(words, str) or not 0 < len(words.strip()) <= MAX_TEXT_LENGTH:
+    if not (isinstance(words, str) and 0 < len(words.strip()) <= MAX_TEXT_LENGTH):
         problems.append(f"text: must be a question of 1 to {MAX_TEXT_LENGTH} characters")
     if criterion not in CRITERIA:
         problems.append(f"criterion: {criterion!r} is not one of {', '.join(CRITERIA)}")
@@ -87,7 +87,8 @@ def checked_answers(form: dict, rating: int, answers: object) -> dict[str, int]:
     """The rating and each answer within the form's levels, answers to its own questions
     only; 400 invalid_rating / invalid_answers."""
     levels = form["levels"]
-    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= levels:
+    # The API hands in what it read as an integer; a bool is one in Python, never a level.
+    if isinstance(rating, bool) or not 1 <= rating <= levels:
         raise InvalidInput("invalid_rating", "invalid_rating_levels", levels=levels)
     if answers is None:
         return {}

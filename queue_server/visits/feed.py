@@ -3,7 +3,7 @@ with its dossier codes, outcome, times, officer, counter and rating."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -92,7 +92,7 @@ def flat_row(visit: dict) -> list[object]:
     return [values[column] for column in COLUMNS]
 
 
-def _seconds(later, earlier) -> int | None:
+def _seconds(later: datetime | None, earlier: datetime | None) -> int | None:
     if later is None or earlier is None:
         return None
     return round((later - earlier).total_seconds())

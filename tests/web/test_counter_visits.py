@@ -41,7 +41,7 @@ def issue(server) -> dict:
 def empty_the_queue(server) -> None:
     for counter in (1, 2):
         while True:
-            status, ticket = api(server, "GET", f"{OFFICE}/counters/{counter}")
+            _status, ticket = api(server, "GET", f"{OFFICE}/counters/{counter}")
             if ticket["current"]:
                 api(server, "PUT", f"/api/v1/tickets/{ticket['current']['code']}/visit",
                     {"outcome": "other"})
@@ -80,7 +80,7 @@ def chips(page: Page):
 def served_earlier_at_counter_2(server, code: str) -> dict:
     """A visit of this dossier yesterday's way: sent back to complete the file, at counter 2."""
     issue(server)
-    status, called = api(server, "POST", f"{OFFICE}/counters/2/call-next")
+    status, _called = api(server, "POST", f"{OFFICE}/counters/2/call-next")
     assert status == 200
     status, done = api(server, "POST", f"{OFFICE}/counters/2/finish",
                        {"outcome": "supplement", "dossiers": [code]})
@@ -124,12 +124,12 @@ def test_outcome_and_codes_by_keyboard_and_scanner_with_the_repeat_history(live_
     console.keyboard.press("F3")
     expect(console.get_by_test_id("message")).to_have_text(
         f"Đã hoàn thành số {ticket['number']}.")
-    status, done = live_server.api("GET", f"/api/v1/tickets/{ticket['code']}")
+    _status, done = live_server.api("GET", f"/api/v1/tickets/{ticket['code']}")
     assert done["status"] == "done" and done["outcome"] == "received"
     assert done["dossiers"] == [SCANNED, "1234-5678"]
     assert live_server.api("GET", f"/api/v1/tickets/{other['code']}")[1]["status"] == "waiting"
     expect(console.get_by_test_id("visit-panel")).to_be_hidden()
-    status, history = api(live_server, "GET", f"/api/v1/dossiers/{SCANNED}")
+    _status, history = api(live_server, "GET", f"/api/v1/dossiers/{SCANNED}")
     assert history["contacts"] == 2
 
 
