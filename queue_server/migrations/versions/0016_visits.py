@@ -63,7 +63,7 @@ def upgrade() -> None:
                             name=op.f('uq_rating_forms_office_id_version')))
     op.execute(
         "INSERT INTO ticket_dossiers (ticket_id, code, normalised) "
-        "SELECT id, dossier_code, UPPER(TRIM(dossier_code)) FROM tickets "
+        "SELECT id, TRIM(dossier_code), UPPER(TRIM(dossier_code)) FROM tickets "
         "WHERE dossier_code IS NOT NULL AND TRIM(dossier_code) <> ''")
 
 
