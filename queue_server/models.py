@@ -167,6 +167,8 @@ class Office(Base):
     outcome_labels: Mapped[dict] = mapped_column(JSON, default=dict)
     # The rating form in use (levels, labels, questions); None: the built-in form.
     rating_form: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # "% hài lòng" targets in percent: the minimum, then the goal (the plan's 85 and 95).
+    satisfaction_targets: Mapped[list[int]] = mapped_column(JSON, default=lambda: [85, 95])
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:

@@ -89,6 +89,8 @@ class OfficeSpec:
     outcome_labels: dict[str, str] = field(default_factory=dict)
     # [office.rating]; None: the built-in form.
     rating_form: dict | None = None
+    # "% hài lòng" targets in percent: the minimum and the goal.
+    satisfaction_targets: tuple[int, ...] = (85, 95)
 
 
 @dataclass
@@ -286,6 +288,12 @@ def _read_visit_options(reader: _Reader) -> dict:
         "outcome_labels": {code: label.strip() for code, label in (labels or {}).items()
                            if isinstance(label, str)},
         "rating_form": _read_rating_form(reader),
+        "satisfaction_targets": tuple(reader.get(
+            "satisfaction_targets", list, [85, 95],
+            check=lambda v: len(v) == 2 and all(
+                isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 100 for x in v)
+            and v[0] <= v[1],
+            hint="[minimum, goal] in percent, such as [85, 95]") or (85, 95)),
     }
 
 

@@ -59,6 +59,7 @@ def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office.dossier_pattern, office.require_outcome = spec.dossier_pattern, spec.require_outcome
     office.outcome_labels = dict(spec.outcome_labels)
     office.rating_form = spec.rating_form
+    office.satisfaction_targets = list(spec.satisfaction_targets)
     office.is_active = True
     session.flush()
     forms.remember_form(session, office, now=now)

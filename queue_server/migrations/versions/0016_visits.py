@@ -1,4 +1,4 @@
-"""visits: the counter's outcome and dossier codes, the office's rating form in versions
+"""visits: the counter's outcome and dossier codes, the office's rating form in versions, its satisfaction targets
 
 Revision ID: 0016_visits
 Revises: 0014_english_names_no_show_wait
@@ -7,7 +7,7 @@ Create Date: 2026-12-07 05:00:00.000000
 Tickets gain `outcome`; their dossier codes get a table of their own (one visit may file
 several), holding each code as typed and normalised. Offices gain `dossier_pattern` (empty: the
 built-in pattern), `require_outcome`, `outcome_labels` and `rating_form` (NULL: the built-in
-form). Every rating records the version of the form it answered, its levels and its answers;
+form) and `satisfaction_targets` (the minimum and the goal of "% hài lòng", 85 and 95). Every rating records the version of the form it answered, its levels and its answers;
 existing ratings answered version 1, the built-in five-level form. Existing dossier codes on
 tickets are copied into the new table, so the history starts with them.
 """
@@ -30,6 +30,8 @@ def upgrade() -> None:
     op.add_column('offices', sa.Column('outcome_labels', sa.JSON(), nullable=False,
                                       server_default='{}'))
     op.add_column('offices', sa.Column('rating_form', sa.JSON(), nullable=True))
+    op.add_column('offices', sa.Column('satisfaction_targets', sa.JSON(), nullable=False,
+                                       server_default='[85, 95]'))
     op.add_column('tickets', sa.Column('outcome', sa.String(length=20), nullable=True))
     op.add_column('feedback', sa.Column('form_version', sa.Integer(), nullable=False,
                                       server_default='1'))
@@ -75,5 +77,6 @@ def downgrade() -> None:
     for column in ('answers', 'levels', 'form_version'):
         op.drop_column('feedback', column)
     op.drop_column('tickets', 'outcome')
-    for column in ('rating_form', 'outcome_labels', 'require_outcome', 'dossier_pattern'):
+    for column in ('satisfaction_targets', 'rating_form', 'outcome_labels', 'require_outcome',
+                   'dossier_pattern'):
         op.drop_column('offices', column)
