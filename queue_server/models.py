@@ -512,6 +512,8 @@ class VisitCount(enum.Enum):
 class FeedbackSource(enum.Enum):
     PHONE = "phone"
     TABLET = "tablet"
+    # The official paper form, typed in by an officer.
+    PAPER = "paper"
 
 
 class Feedback(Base):
@@ -540,6 +542,8 @@ class Feedback(Base):
     form_version: Mapped[int] = mapped_column(Integer, default=1)
     levels: Mapped[int] = mapped_column(Integer, default=5)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The officer who typed in a paper form; None for the phone and the tablet.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     ticket: Mapped[Ticket] = relationship()
 

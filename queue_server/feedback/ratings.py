@@ -5,12 +5,12 @@ served it. Plain functions over a session with an explicit `now`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from queue_server.core.errors import Conflict, InvalidInput
+from queue_server.core.errors import Conflict, InvalidInput, NotFound
 from queue_server.feedback.forms import (
     checked_answers,
     current_form,
@@ -32,7 +32,8 @@ MAX_COMMENT_LENGTH = 500
 def submit_feedback(session: Session, ticket: Ticket, *, rating: int,
                     reasons: Sequence[str] | None, comment: str | None, visits: str | None,
                     source: FeedbackSource, now: datetime,
-                    device_id: int | None = None, answers: object = None) -> Feedback:
+                    device_id: int | None = None, answers: object = None,
+                    entered_by_id: int | None = None) -> Feedback:
     """Record the rating of a finished ticket on the office's form; 409 when it is not
     finished or already rated."""
     form = current_form(ticket.office)
@@ -49,10 +50,19 @@ def submit_feedback(session: Session, ticket: Ticket, *, rating: int,
         counter_id=ticket.counter_id, officer_id=ticket.officer_id, rating=rating,
         reasons=reasons, comment=comment, visits=visit_count, source=source,
         device_id=device_id, rated_at=now, levels=form["levels"], answers=answered,
-        form_version=current_version(session, ticket.office))
+        form_version=current_version(session, ticket.office), entered_by_id=entered_by_id)
     session.add(feedback)
     session.flush()
     return feedback
+
+
+def find_served_ticket(session: Session, office_id: int, day: date, number: str) -> Ticket:
+    """The office's ticket of this number on this local day, for a paper form; 404."""
+    ticket = session.scalar(select(Ticket).where(
+        Ticket.office_id == office_id, Ticket.day == day, Ticket.number == number.strip()))
+    if ticket is None:
+        raise NotFound("paper_ticket_not_found", number=number.strip()[:16], day=day.isoformat())
+    return ticket
 
 
 def is_rated(session: Session, ticket: Ticket) -> bool:

@@ -244,7 +244,7 @@ def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
         .where(*scope.conditions()))
 
 
-def _on_five_levels(rating: ColumnElement, levels: ColumnElement) -> ColumnElement:
+def _on_five_levels(rating: Any, levels: Any) -> ColumnElement:
     # A three-level form's Không hài lòng, Bình thường, Hài lòng count as the five-level
     # form's 2, 3 and 4: its one satisfied level stays satisfied, the others stay not.
     return case((levels == 3, rating + 1), else_=rating)

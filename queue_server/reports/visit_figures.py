@@ -54,7 +54,9 @@ def criteria_figures(session: Session, scope: Scope) -> dict:
         .join(Ticket, Ticket.id == Feedback.ticket_id)
         .where(*scope.conditions(), Feedback.answers != None)  # noqa: E711 - SQL
     ).all()
-    total, months, officers = _Tallies(), {}, {}
+    total = _Tallies()
+    months: dict[str, _Tallies] = {}
+    officers: dict[int | None, _Tallies] = {}
     for office_id, version, levels, answers, rated_at, officer_id in rows:
         criteria = forms.get((office_id, version), {})
         month = local_day(rated_at, scope.timezone).isoformat()[:7]

@@ -6,7 +6,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from queue_server.core.request_context import db
+from queue_server.core.clock import local_day
+from queue_server.core.request_context import db, now
+from queue_server.feedback.forms import current_form
 from queue_server.models import Counter, Office, Role
 from queue_server.security.tokens import Principal
 from queue_server.tickets.lifecycle import current_ticket
@@ -110,6 +112,38 @@ def console(slug: str, number: int):
                            counter=counter, shortcuts=SHORTCUTS, csrf_token=csrf_token(),
                            username=browser_session.get(SESSION_USERNAME, ""),
                            config=_console_config(office, counter, language, t))
+
+
+@blueprint.get("/counter/<slug>/paper")
+def paper_form(slug: str):
+    """Type in the official paper rating form a citizen filled in, question by question."""
+    office, refusal = _checked_office(slug)
+    if refusal is not None:
+        return refusal
+    language = page_language()
+    form = current_form(office)
+    config = {"api": f"/api/v1/offices/{office.slug}/paper-ratings", "language": language,
+              "texts": texts("counter", language)}
+    return render_template(
+        "counter.paper.html", t=texts("counter", language), language=language, office=office,
+        form=form, levels=_level_names(form, language), csrf_token=csrf_token(),
+        reasons=texts("reason", language), visits=texts("visit", language),
+        today=local_day(now(), office.timezone).isoformat(), config=config,
+        username=browser_session.get(SESSION_USERNAME, ""))
+
+
+def _level_names(form: dict, language: str) -> list[tuple[int, str]]:
+    """The form's levels, highest first, with their names (the office's, or the catalogue's)."""
+    levels, labels = form["levels"], form["labels"]
+    if len(labels) == levels:
+        names = dict(enumerate(labels, 1))
+    elif levels == 3:
+        words = texts("citizen", language)
+        names = {level: words[f"level3_{level}"] for level in (1, 2, 3)}
+    else:
+        words = texts("rating", language)
+        names = {level: words[str(level)] for level in range(1, 6)}
+    return [(level, names[level]) for level in range(levels, 0, -1)]
 
 
 def _console_config(office: Office, counter: Counter, language: str, t: dict) -> dict:

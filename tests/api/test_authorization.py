@@ -128,6 +128,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
     ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
     ("api.office_visits", "GET"): Entry(FEED_READER),
+    ("api.enter_paper_rating", "POST"): Entry(STAFF_OF_OFFICE,
+                                              body={"number": "1001", "rating": 5}),
     # Pages and their files.
     ("static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "vendor/socket.io.min.js"}),
     ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
@@ -150,6 +152,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("counter.choose_office", "GET"): Entry(LOGGED_IN_PAGE),
     ("counter.choose_counter", "GET"): Entry(STAFF_PAGE),
     ("counter.console", "GET"): Entry(STAFF_PAGE),
+    ("counter.paper_form", "GET"): Entry(STAFF_PAGE),
     # Administration (issue #7): managers for their own office, admins for every office.
     # POSTs here carry the session's CSRF token, as the page's form does, so that a refusal
     # is authorization's and not a stale form's (the CSRF walk below checks the token).

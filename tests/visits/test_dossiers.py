@@ -62,7 +62,7 @@ def test_an_office_pattern_replaces_the_built_in_one(make_office):
 
 def serve(session, office, *, outcome=None, dossiers=None, counter=1, at=THURSDAY_9AM):
     actor = Actor()
-    ticket = lifecycle.issue_ticket(session, office, "dat-dai", now=at, actor=actor)
+    lifecycle.issue_ticket(session, office, "dat-dai", now=at, actor=actor)
     desk = lifecycle.find_counter(session, office, counter)
     lifecycle.call_next(session, desk, now=at, actor=actor)
     return recording.finish_visit(session, desk, outcome=outcome, dossiers=dossiers, now=at,

@@ -39,6 +39,15 @@ def upgrade() -> None:
                                       server_default='5'))
     op.add_column('feedback', sa.Column('answers', sa.JSON(), nullable=False,
                                       server_default='{}'))
+    # A paper form typed in by an officer: who typed it.
+    if op.get_bind().dialect.name == 'sqlite':
+        # The reference goes inline with ADD COLUMN (batch mode would copy the table).
+        op.execute('ALTER TABLE feedback ADD COLUMN entered_by_id INTEGER '
+                   'CONSTRAINT fk_feedback_entered_by_id_users REFERENCES users (id)')
+    else:
+        op.add_column('feedback', sa.Column('entered_by_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_feedback_entered_by_id_users'), 'feedback', 'users',
+                              ['entered_by_id'], ['id'])
     op.create_table(
         'ticket_dossiers',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -74,7 +83,10 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_ticket_dossiers_normalised'), table_name='ticket_dossiers')
     op.drop_table('ticket_dossiers')
     # Plain DROP COLUMN (SQLite 3.35+), as in 0014: batch mode would copy tables others point to.
-    for column in ('answers', 'levels', 'form_version'):
+    if op.get_bind().dialect.name != 'sqlite':  # SQLite drops it with its column
+        op.drop_constraint(op.f('fk_feedback_entered_by_id_users'), 'feedback',
+                           type_='foreignkey')
+    for column in ('entered_by_id', 'answers', 'levels', 'form_version'):
         op.drop_column('feedback', column)
     op.drop_column('tickets', 'outcome')
     for column in ('satisfaction_targets', 'rating_form', 'outcome_labels', 'require_outcome',
