@@ -187,3 +187,39 @@ def test_the_inbox_takes_ratings_below_the_satisfied_levels_of_their_form(sessio
     make_office()
     assert is_inbox_item(rate(session, finished(session, office, 3), 3))
     assert not is_inbox_item(rate(session, finished(session, office, 4), 4))
+
+
+ADMIN_FORM = """levels = 3
+labels = Chưa hài lòng; Tạm được; Hài lòng
+thai-do | cbcc | Thái độ phục vụ của công chức
+"""
+
+
+def test_admin_edits_the_form_in_lines_and_each_change_is_a_version(session, make_office):
+    from queue_server.models import Role
+    from queue_server.setup import offices as office_setup
+    from queue_server.setup.audit_log import Changer
+    from queue_server.setup.fields import FormInvalid, rating_form_lines
+
+    admin = Changer(user_id=None, name="quantri", role=Role.ADMIN)
+    office = make_office()
+    assert office_setup.update_office(session, office, {
+        "rating_form": ADMIN_FORM, "require_outcome": "yes",
+        "dossier_pattern": r"CL-\d{6}"}, now=THURSDAY_9AM, by=admin)
+    assert office.rating_form == {"levels": 3,
+                                  "labels": ["Chưa hài lòng", "Tạm được", "Hài lòng"],
+                                  "questions": [{"code": "thai-do", "criterion": "cbcc",
+                                                 "text": "Thái độ phục vụ của công chức"}]}
+    assert office.require_outcome is True and office.dossier_pattern == r"CL-\d{6}"
+    assert forms.current_version(session, office) == 2
+    assert rating_form_lines(office.rating_form) == ADMIN_FORM.strip()
+    for wrong in ("levels = 4", "thai-do | cbcc", "thai-do | dep | Đẹp"):
+        with pytest.raises(FormInvalid) as raised:
+            office_setup.update_office(session, office, {"rating_form": wrong},
+                                       now=THURSDAY_9AM, by=admin)
+        assert raised.value.problems[0].code == "field_rating_form"
+    with pytest.raises(FormInvalid):
+        office_setup.update_office(session, office, {"dossier_pattern": "(CL"},
+                                   now=THURSDAY_9AM, by=admin)
+    office_setup.update_office(session, office, {"rating_form": ""}, now=THURSDAY_9AM, by=admin)
+    assert office.rating_form is None and forms.current_version(session, office) == 3
