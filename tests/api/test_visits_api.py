@@ -268,3 +268,75 @@ def test_an_integration_token_only_reads(client, accounts, integration):
     assert client.post(OFFICE + "/counters/1/call-next", headers=token).status_code == 403
     assert client.get(OFFICE + "/stats", headers=token).status_code == 403
     assert client.get("/api/v1/dossiers/HS-001", headers=token).status_code == 403
+
+
+THREE_LEVELS = {"levels": 3, "labels": [], "questions": [
+    {"code": "thai-do", "text": "Thái độ phục vụ", "criterion": "cbcc"}]}
+
+
+def use_form(app, form):
+    from queue_server.feedback.forms import remember_form
+
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        office.rating_form = form
+        remember_form(session, office, now=office_now(app))
+        session.commit()
+
+
+def office_now(app):
+    return app.extensions["queue"].clock()
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"rating": 4}, "Mức đánh giá phải từ 1 đến 3."),
+    ({"rating": 3, "answers": {"thai-do": 5}}, "Câu trả lời cho “thai-do” phải từ 1 đến 3."),
+    ({"rating": 3, "answers": {"co-so": 1}}, "Phiếu đánh giá không có câu hỏi “co-so”."),
+])
+def test_ratings_outside_the_offices_form_are_400(client, accounts, app, body, message):
+    use_form(app, THREE_LEVELS)
+    ticket = serve(client, accounts).get_json()
+    refused = client.post(f"/api/v1/tickets/{ticket['code']}/feedback", json=body)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["message"] == message
+    assert refused.get_json()["error"]["code"] in ("invalid_rating", "invalid_answers")
+
+
+def test_the_feed_carries_the_answers_and_the_form_version(client, accounts, app, integration):
+    use_form(app, THREE_LEVELS)
+    ticket = serve(client, accounts, {"outcome": "received"}).get_json()
+    rated = client.post(f"/api/v1/tickets/{ticket['code']}/feedback",
+                        json={"rating": 3, "answers": {"thai-do": 2}})
+    assert rated.status_code == 201
+    assert rated.get_json()["answers"] == {"thai-do": 2}
+    [visit] = client.get(OFFICE + "/visits", headers=bearer(integration["test-office"])).get_json()
+    assert visit["rating"] == {"rating": 3, "levels": 3, "form_version": 2,
+                               "answers": {"thai-do": 2}, "reasons": [], "visits": None,
+                               "source": "phone", "rated_at": "2026-11-26T09:00:00+07:00"}
+
+
+def test_a_paper_form_is_typed_in_by_staff_of_the_office(client, accounts, app):
+    ticket = serve(client, accounts).get_json()
+    url = OFFICE + "/paper-ratings"
+    body = {"number": ticket["number"], "rating": 4, "visits": "first"}
+    assert client.post(url, json=body).status_code == 401
+    assert client.post(url, json=body, headers=bearer(accounts["otherstaff"])).status_code == 403
+    entered = client.post(url, json=body, headers=bearer(accounts["staff1"]))
+    assert entered.status_code == 201 and entered.get_json()["rating"] == 4
+    again = client.post(url, json=body, headers=bearer(accounts["staff1"]))
+    assert again.status_code == 409 and error_code(again) == "already_rated"
+    unknown = client.post(url, json={**body, "number": "9999"},
+                          headers=bearer(accounts["staff1"]))
+    assert unknown.status_code == 404 and error_code(unknown) == "paper_ticket_not_found"
+    yesterday = client.post(url, json={**body, "day": "2026-11-25"},
+                            headers=bearer(accounts["staff1"]))
+    assert yesterday.status_code == 404
+    bad_day = client.post(url, json={**body, "day": "hôm qua"},
+                          headers=bearer(accounts["staff1"]))
+    assert bad_day.status_code == 400 and error_code(bad_day) == "invalid_date"
+    with app.extensions["queue"].sessions() as session:
+        from queue_server.models import Feedback, FeedbackSource, User
+
+        feedback = session.scalars(select(Feedback)).one()
+        assert feedback.source is FeedbackSource.PAPER
+        assert session.get(User, feedback.entered_by_id).username == "staff1"
