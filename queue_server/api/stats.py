@@ -152,7 +152,8 @@ def office_stats_xlsx(slug: str):
 
 @api.get("/offices/<slug>/stats.csv")
 def office_stats_csv(slug: str):
-    """One table of the report as CSV: ?table=summary|service|counter|staff|hour|reasons."""
+    """One table of the report as CSV: ?table=summary|service|counter|staff|hour|reasons|
+    criteria|dossiers."""
     office, period, tables = _report_tables(slug)
     name = request.args.get("table", "summary")
     if name not in tables:
@@ -279,7 +280,8 @@ def _document() -> None:
                  query("staff", "officer username")]
     office = [openapi.path_param("office")]
     month = [query("month", "YYYY-MM (default: this month)")]
-    table = [query("table", "summary, service, counter, staff, hour or reasons")]
+    table = [query("table", "summary, service, counter, staff, hour, reasons, criteria or "
+                            "dossiers")]
     errors = dict.fromkeys((400, 401, 403, 404), openapi.ERROR)
 
     def get(summary: str, answer: str, parameters: list) -> dict:

@@ -78,3 +78,21 @@ def test_a_day_without_visits_gives_zeros_and_nulls(session, day):
     found = report(session, office, sunday)
     assert found["criteria"]["cbcc"] == NONE and found["criteria_by_staff"] == []
     assert found["dossiers"]["seen"] == 0 and found["dossiers"]["first_contact_share"] is None
+
+
+def test_the_workbook_has_the_criteria_and_the_dossiers(session, day):
+    from queue_server.reports.spreadsheets import report_tables
+
+    office, _day = day
+    tables = report_tables(report(session, office), at(17, 0))
+    criteria = {row[0]: row for row in tables["criteria"].rows}
+    assert tables["criteria"].headers[:4] == ["Tiêu chí", "Số lượt trả lời", "% hài lòng",
+                                              "% 2026-11"]
+    assert criteria["Sự phục vụ của công chức"][1:4] == [3, 66.7, 66.7]
+    assert criteria["Thủ tục hành chính"][2] == 33.3
+    assert criteria["Mục tiêu tối thiểu (%)"][2] == 85.0
+    dossiers = {(row[0], row[1]): row[2] for row in tables["dossiers"].rows}
+    assert dossiers[("Hồ sơ", "Số mã hồ sơ")] == 5
+    assert dossiers[("Hồ sơ", "% tiếp nhận ngay lần đầu")] == 75.0
+    assert dossiers[("Kết quả tiếp nhận", "Yêu cầu bổ sung, hoàn thiện")] == 1
+    assert dossiers[("% yêu cầu bổ sung", "Đất đai")] == 33.3
