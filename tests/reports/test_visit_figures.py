@@ -96,3 +96,16 @@ def test_the_workbook_has_the_criteria_and_the_dossiers(session, day):
     assert dossiers[("Hồ sơ", "% tiếp nhận ngay lần đầu")] == 75.0
     assert dossiers[("Kết quả tiếp nhận", "Yêu cầu bổ sung, hoàn thiện")] == 1
     assert dossiers[("% yêu cầu bổ sung", "Đất đai")] == 33.3
+
+
+def test_the_tickets_export_names_each_visits_outcome(session, day):
+    from queue_server.reports.figures import Scope
+    from queue_server.reports.ticket_export import tickets_table
+
+    office, _day = day
+    table = tickets_table(session, office, Scope((office.id,), THURSDAY, office.timezone))
+    column = table.headers.index("Kết quả tiếp nhận")
+    outcomes = {row[1]: row[column] for row in table.rows}
+    assert outcomes["1001"] == "Tiếp nhận hồ sơ"  # T1
+    assert outcomes["1002"] == "Yêu cầu bổ sung, hoàn thiện"  # T2
+    assert outcomes["1003"] == ""  # T3, absent
