@@ -5,6 +5,7 @@ import pytest
 
 from queue_server.reports.figures import Filters, Period
 from queue_server.reports.period_reports import office_report
+from queue_server.visits.history import dossier_history
 
 from ..support.reports_day import at, script_day
 
@@ -109,3 +110,26 @@ def test_the_tickets_export_names_each_visits_outcome(session, day):
     assert outcomes["1001"] == "Tiếp nhận hồ sơ"  # T1
     assert outcomes["1002"] == "Yêu cầu bổ sung, hoàn thiện"  # T2
     assert outcomes["1003"] == ""  # T3, absent
+
+
+@pytest.mark.services
+def test_postgresql_gives_the_same_criteria_and_dossiers(session, day):
+    from sqlalchemy.orm import Session
+
+    from queue_server.setup.seeding import apply_office_specs
+
+    from ..conftest import office_spec
+    from ..support.migrations import migrate, postgres_engine
+
+    office, _day = day
+    expected = report(session, office)
+    with postgres_engine("test_visit_figures") as engine:
+        migrate(engine, "head")
+        with Session(engine) as pg_session:
+            pg_office = apply_office_specs(pg_session, [office_spec()])[0]
+            script_day(pg_session, pg_office, with_visits=True)
+            found = report(pg_session, pg_office)
+            history = dossier_history(pg_session, "hs-003")
+    for key in ("criteria", "criteria_by_month", "criteria_by_staff", "dossiers"):
+        assert found[key] == expected[key], key
+    assert [visit["outcome"] for visit in history["visits"]] == ["supplement", "received"]
