@@ -12,11 +12,13 @@ from queue_server.core.clock import iso_local
 from queue_server.models import (
     Counter,
     Feedback,
+    FeedbackSource,
     Office,
     Service,
     Ticket,
     TicketStatus,
     User,
+    VisitCount,
 )
 from queue_server.visits.dossiers import codes_by_ticket
 
@@ -29,8 +31,13 @@ COLUMNS = ("visit", "office", "day", "number", "service", "status", "outcome", "
 
 def visits_between(session: Session, office: Office, first: date, last: date) -> list[dict]:
     """The office's finished and absent tickets of these local days, in order of issue."""
+    # Columns, not entities: a month of a busy office is thousands of rows.
     rows = session.execute(
-        select(Ticket, Service, Counter, User, Feedback)
+        select(Ticket.id, Ticket.day, Ticket.number, Ticket.status, Ticket.outcome,
+               Ticket.dossier_code, Ticket.issued_at, Ticket.called_at, Ticket.last_called_at,
+               Ticket.finished_at, Service.code, Counter.number, User.username, User.full_name,
+               Feedback.rating, Feedback.levels, Feedback.form_version, Feedback.answers,
+               Feedback.reasons, Feedback.visits, Feedback.source, Feedback.rated_at)
         .join(Service, Service.id == Ticket.service_id)
         .outerjoin(Counter, Counter.id == Ticket.counter_id)
         .outerjoin(User, User.id == Ticket.officer_id)
@@ -38,41 +45,73 @@ def visits_between(session: Session, office: Office, first: date, last: date) ->
         .where(Ticket.office_id == office.id, Ticket.day >= first, Ticket.day <= last,
                Ticket.status.in_(FEED_STATUSES))
         .order_by(Ticket.issued_at, Ticket.id)).all()
-    codes = codes_by_ticket(session, [row[0].id for row in rows if row[0].dossier_code])
-    return [visit_json(office, *row, dossiers=codes.get(row[0].id, [])) for row in rows]
+    codes = codes_by_ticket(session, [row[0] for row in rows if row[5]])
+    visits = []
+    for (ticket_id, day, number, status, outcome, _first_code, issued_at, called_at,
+         last_called_at, finished_at, service, counter, username, full_name, *rating) in rows:
+        visit = _visit(office, day=day, number=number, service=service, status=status,
+                       outcome=outcome, dossiers=codes.get(ticket_id, []), issued_at=issued_at,
+                       called_at=called_at, last_called_at=last_called_at,
+                       finished_at=finished_at, counter=counter, username=username,
+                       full_name=full_name)
+        visit["rating"] = _rating(office.timezone, *rating) if rating[0] is not None else None
+        visits.append(visit)
+    return visits
 
 
 def visit_json(office: Office, ticket: Ticket, service: Service, counter: Counter | None,
                officer: User | None, feedback: Feedback | None, *,
                dossiers: list[str]) -> dict:
     """One visit as the feed and the visit.finished event give it."""
+    visit = _visit(office, day=ticket.day, number=ticket.number, service=service.code,
+                   status=ticket.status, outcome=ticket.outcome, dossiers=dossiers,
+                   issued_at=ticket.issued_at, called_at=ticket.called_at,
+                   last_called_at=ticket.last_called_at, finished_at=ticket.finished_at,
+                   counter=counter.number if counter else None,
+                   username=officer.username if officer else None,
+                   full_name=officer.full_name if officer else None)
+    visit["rating"] = rating_json(feedback, office.timezone) if feedback else None
+    return visit
+
+
+def _visit(office: Office, *, day: date, number: str, service: str, status: TicketStatus,
+           outcome: str | None, dossiers: list[str], issued_at: datetime,
+           called_at: datetime | None, last_called_at: datetime | None,
+           finished_at: datetime | None, counter: int | None, username: str | None,
+           full_name: str | None) -> dict:
     zone = office.timezone
     return {
-        "visit": visit_id(office, ticket),
-        "office": office.slug, "day": ticket.day.isoformat(), "number": ticket.number,
-        "service": service.code, "status": ticket.status.value, "outcome": ticket.outcome,
+        "visit": f"{office.slug}/{day.isoformat()}/{number}",
+        "office": office.slug, "day": day.isoformat(), "number": number,
+        "service": service, "status": status.value, "outcome": outcome,
         "dossiers": dossiers,
-        "issued_at": iso_local(ticket.issued_at, zone),
-        "called_at": iso_local(ticket.called_at, zone),
-        "finished_at": iso_local(ticket.finished_at, zone),
-        "wait_s": _seconds(ticket.called_at, ticket.issued_at),
-        "service_s": (_seconds(ticket.finished_at, ticket.last_called_at)
-                      if ticket.status is TicketStatus.DONE else None),
-        "counter": counter.number if counter else None,
-        "officer": officer.username if officer else None,
-        "officer_name": (officer.full_name or officer.username) if officer else None,
-        "rating": rating_json(feedback, zone) if feedback else None,
+        "issued_at": iso_local(issued_at, zone),
+        "called_at": iso_local(called_at, zone),
+        "finished_at": iso_local(finished_at, zone),
+        "wait_s": _seconds(called_at, issued_at),
+        "service_s": (_seconds(finished_at, last_called_at)
+                      if status is TicketStatus.DONE else None),
+        "counter": counter,
+        "officer": username,
+        "officer_name": (full_name or username) if username else None,
     }
 
 
 def rating_json(feedback: Feedback, timezone: str) -> dict:
     """A rating with the form version it answered and its answers (no comment: free text may
     hold personal data, and the feed leaves the server)."""
-    return {"rating": feedback.rating, "levels": feedback.levels,
-            "form_version": feedback.form_version, "answers": dict(feedback.answers or {}),
-            "reasons": list(feedback.reasons or []),
-            "visits": feedback.visits.value if feedback.visits else None,
-            "source": feedback.source.value, "rated_at": iso_local(feedback.rated_at, timezone)}
+    return _rating(timezone, feedback.rating, feedback.levels, feedback.form_version,
+                   feedback.answers, feedback.reasons, feedback.visits, feedback.source,
+                   feedback.rated_at)
+
+
+def _rating(timezone: str, rating: int, levels: int, form_version: int, answers: dict | None,
+            reasons: list | None, visits: VisitCount | None, source: FeedbackSource,
+            rated_at: datetime) -> dict:
+    return {"rating": rating, "levels": levels, "form_version": form_version,
+            "answers": dict(answers or {}), "reasons": list(reasons or []),
+            "visits": visits.value if visits else None, "source": source.value,
+            "rated_at": iso_local(rated_at, timezone)}
 
 
 def visit_id(office: Office, ticket: Ticket) -> str:
