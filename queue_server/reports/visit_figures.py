@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter as Tally
 from collections.abc import Iterable
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.core.clock import local_day
@@ -131,20 +131,17 @@ def _first_contact_share(session: Session, finished: list) -> float | None:
                 .join(Ticket, Ticket.id == TicketDossier.ticket_id)
                 .where(*finished, Ticket.outcome == "received")
                 .group_by(TicketDossier.normalised).subquery())
-    earlier = _first_visits()
-    rows = session.execute(select(received.c.at, earlier.c.first_at)
-                           .join(earlier, earlier.c.normalised == received.c.normalised)).all()
+    # Each of those codes' first finished visit, at any office of the server.
+    first = (select(TicketDossier.normalised, func.min(Ticket.finished_at).label("first_at"))
+             .join(Ticket, Ticket.id == TicketDossier.ticket_id)
+             .where(Ticket.status == TicketStatus.DONE,
+                    TicketDossier.normalised.in_(select(received.c.normalised)))
+             .group_by(TicketDossier.normalised).subquery())
+    rows = session.execute(select(received.c.at, first.c.first_at)
+                           .join(first, first.c.normalised == received.c.normalised)).all()
     if not rows:
         return None
     return share(sum(1 for at, first_at in rows if at == first_at), len(rows))
-
-
-def _first_visits() -> Subquery:
-    """Each dossier code's first finished visit, at any office of the server."""
-    return (select(TicketDossier.normalised, func.min(Ticket.finished_at).label("first_at"))
-            .join(Ticket, Ticket.id == TicketDossier.ticket_id)
-            .where(Ticket.status == TicketStatus.DONE)
-            .group_by(TicketDossier.normalised).subquery())
 
 
 def _sent_back_by_service(session: Session, finished: list) -> list[dict]:
