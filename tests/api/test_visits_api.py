@@ -340,3 +340,16 @@ def test_a_paper_form_is_typed_in_by_staff_of_the_office(client, accounts, app):
         feedback = session.scalars(select(Feedback)).one()
         assert feedback.source is FeedbackSource.PAPER
         assert session.get(User, feedback.entered_by_id).username == "staff1"
+
+
+def test_the_audit_page_shows_a_corrected_visit_before_and_after(app, client, accounts):
+    from ..support.browsing import Browser
+
+    ticket = serve(client, accounts, {"outcome": "supplement", "dossiers": ["HS-001"]}).get_json()
+    client.put(f"/api/v1/tickets/{ticket['code']}/visit", json={"outcome": "received"},
+               headers=bearer(accounts["staff1"]))
+    page = Browser(app, "manager1").get("/admin/audit?kind=ticket:visit_recorded")
+    text = page.get_data(as_text=True)
+    assert "Ghi kết quả tiếp nhận" in text
+    assert ("Kết quả tiếp nhận: <del>Yêu cầu bổ sung, hoàn thiện</del> → "
+            "<ins>Tiếp nhận hồ sơ</ins>") in text
