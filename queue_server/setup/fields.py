@@ -18,6 +18,7 @@ from queue_server.feedback.forms import form_problems
 from queue_server.setup.office_file import PREFIX_PATTERN, SLUG_PATTERN
 from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
 from queue_server.visits.dossiers import is_valid_pattern
+from queue_server.visits.outcomes import MAX_LABEL_LENGTH, OUTCOMES
 
 _MISSING = object()
 _DATE_PATTERNS = (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -320,3 +321,29 @@ def rating_form_lines(form: dict | None) -> str:
         lines.append("labels = " + "; ".join(form["labels"]))
     lines += [f"{q['code']} | {q['criterion']} | {q['text']}" for q in form["questions"]]
     return "\n".join(lines)
+
+
+def outcome_labels(value: object) -> dict[str, str]:
+    """The office's own names of outcomes, one "code = name" a line (or a mapping)."""
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for line in _text(value).splitlines():
+            if line.strip():
+                code_text, equals, name = line.partition("=")
+                if not equals:
+                    raise _Refusal("field_outcome_labels", known=", ".join(OUTCOMES))
+                pairs.append((code_text.strip(), name.strip()))
+    labels = {}
+    for code_text, name in pairs:
+        if (code_text not in OUTCOMES or not isinstance(name, str)
+                or not 0 < len(name.strip()) <= MAX_LABEL_LENGTH):
+            raise _Refusal("field_outcome_labels", known=", ".join(OUTCOMES))
+        labels[code_text] = name.strip()
+    return labels
+
+
+def outcome_labels_lines(labels: dict[str, str]) -> str:
+    """The office's names of outcomes as the /admin field shows them."""
+    return "\n".join(f"{code} = {name}" for code, name in labels.items())

@@ -57,6 +57,7 @@ OFFICE_RULES = (
     Rule("require_outcome", fields.flag("yes", "no")),
     Rule("dossier_pattern", fields.dossier_pattern, required=False),
     Rule("rating_form", fields.rating_form, required=False),
+    Rule("outcome_labels", fields.outcome_labels, required=False),
 )
 OFFICE_LOGGED = tuple(rule.name for rule in OFFICE_RULES)
 NEW_OFFICE_DEFAULTS = {
@@ -67,7 +68,7 @@ NEW_OFFICE_DEFAULTS = {
     "ticket_footer": "Cảm ơn công dân đã sử dụng dịch vụ.", "number_reading": "numeral",
     "number_region": "north", "near_threshold": 3, "phone_retention_hours": 24,
     "feedback_target_days": 3, "require_outcome": "no", "dossier_pattern": "",
-    "rating_form": "",
+    "rating_form": "", "outcome_labels": "",
 }
 
 # A service's state in one word: open takes tickets, closed calls only those waiting,

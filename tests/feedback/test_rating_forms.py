@@ -223,3 +223,11 @@ def test_admin_edits_the_form_in_lines_and_each_change_is_a_version(session, mak
                                    now=THURSDAY_9AM, by=admin)
     office_setup.update_office(session, office, {"rating_form": ""}, now=THURSDAY_9AM, by=admin)
     assert office.rating_form is None and forms.current_version(session, office) == 3
+    office_setup.update_office(session, office, {
+        "outcome_labels": "supplement = Trả hồ sơ để bổ sung\n"}, now=THURSDAY_9AM, by=admin)
+    assert office.outcome_labels == {"supplement": "Trả hồ sơ để bổ sung"}
+    for wrong in ("bo-sung = Trả lại", "supplement Trả lại", "supplement = "):
+        with pytest.raises(FormInvalid) as raised:
+            office_setup.update_office(session, office, {"outcome_labels": wrong},
+                                       now=THURSDAY_9AM, by=admin)
+        assert raised.value.problems[0].code == "field_outcome_labels"
