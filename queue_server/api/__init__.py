@@ -14,9 +14,11 @@ from queue_server.api import (
     stats,
     ticket_qr,
     tickets,
+    visits,
     voice,
 )
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "printing", "procedures", "stats", "ticket_qr", "tickets", "voice"]
+           "openapi", "printing", "procedures", "stats", "ticket_qr", "tickets", "visits",
+           "voice"]

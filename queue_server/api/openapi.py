@@ -77,7 +77,14 @@ def _schemas() -> dict:
             "called_at": nullable_string, "finished_at": nullable_string,
             "recall_count": integer, "track_url": string,
             "procedure": {"type": ["object", "null"], "properties": {
-                "code": string, "name": string}}}},
+                "code": string, "name": string}},
+            "outcome": {"enum": [None, "received", "supplement", "refused", "guided",
+                                 "returned", "other"]},
+            "dossiers": {"type": "array", "items": string}}},
+        "Visit": {"type": "object", "properties": {
+            "outcome": {"enum": ["received", "supplement", "refused", "guided", "returned",
+                                 "other"]},
+            "dossiers": {"type": "array", "items": string, "maxItems": 10}}},
         "TokenRequest": {"type": "object", "required": ["username", "password"],
                          "properties": {"username": string, "password": string}},
         "IssueRequest": {"type": "object", "description": "service, procedure, or both agreeing",
@@ -166,7 +173,9 @@ def _spec() -> dict:
                 parameters=[_OFFICE, _COUNTER], idempotent=True)},
             counter + "/call": _counter_action("Call a waiting ticket out of order", "CallRequest"),
             counter + "/recall": _counter_action("Call the current ticket again"),
-            counter + "/finish": _counter_action("Finish the current ticket"),
+            counter + "/finish": _counter_action(
+                "Finish the current ticket; optionally record its outcome and dossier codes "
+                "(400 invalid_outcome, invalid_dossier_code, outcome_required)", "Visit"),
             counter + "/no-show": _counter_action("Mark the current ticket absent"),
             counter + "/transfer": _counter_action("Transfer the current ticket",
                                                    "TransferRequest"),

@@ -123,7 +123,7 @@ def issue_ticket(
         kiosk_id=actor.device_id if channel is Channel.KIOSK else None,
         idempotency_key=idempotency_key, recall_count=0, is_transferred=False,
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
-        counter_id=None, officer_id=None, dossier_code=None,
+        counter_id=None, officer_id=None, dossier_code=None, outcome=None,
         procedure_id=procedure.id if procedure else None,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
@@ -410,6 +410,12 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
     if counter is None:
         raise NotFound("unknown_counter", counter=number)
     return counter
+
+
+def log_event(session: Session, ticket: Ticket, kind: TicketEventKind, *, now: datetime,
+              actor: Actor, counter: Counter | None = None, **details: object) -> None:
+    """Append an event that changes no state of the queue (a visit recorded) to the log."""
+    _log(session, ticket, kind, now, actor, counter, **details)
 
 
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,

@@ -34,7 +34,7 @@ from ..support.callers import PASSWORD, every_caller
 
 USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
-           "other_rating")
+           "other_rating", "integration", "other_integration")
 CALLERS = ("anonymous", *DEVICES, *USERS)
 
 
@@ -58,6 +58,9 @@ KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
 STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
 MANAGER_OF_OFFICE = _access("manager of the office, not another office's manager",
                             "manager1", "admin1")
+STAFF_AND_UP = _access("any staff, manager or admin, of any office", *USERS)
+FEED_READER = _access("manager of the office, admin, or the office's integration token",
+                      "manager1", "admin1", "integration")
 ADMIN = _access("admin", "admin1")
 PRINTER = _access("any printer", "printer", "other_printer")
 PRINTER_OF_JOB = _access("the job's printer", "printer")
@@ -124,6 +127,11 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
     ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
+    ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
+    ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
+    ("api.office_visits", "GET"): Entry(FEED_READER),
+    ("api.enter_paper_rating", "POST"): Entry(STAFF_OF_OFFICE,
+                                              body={"number": "1001", "rating": 5}),
     # Pages and their files.
     ("static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "vendor/socket.io.min.js"}),
     ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
@@ -146,6 +154,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("counter.choose_office", "GET"): Entry(LOGGED_IN_PAGE),
     ("counter.choose_counter", "GET"): Entry(STAFF_PAGE),
     ("counter.console", "GET"): Entry(STAFF_PAGE),
+    ("counter.paper_form", "GET"): Entry(STAFF_PAGE),
     # Administration (issue #7): managers for their own office, admins for every office.
     # POSTs here carry the session's CSRF token, as the page's form does, so that a refusal
     # is authorization's and not a stale form's (the CSRF walk below checks the token).

@@ -26,7 +26,8 @@ PAGE_ARGUMENTS = {"_error_page": ("counter", (0, 1)), "error_page": ("admin", (0
 SLIP_HELPERS = {"text": "slip", "kiosk_text": "kiosk", "labelled": "kiosk"}
 TEMPLATE_CONTEXTS = {"admin": "admin", "counter": "counter", "login": "login",
                      "dashboard": "dashboard", "procedures": "procedures"}
-SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/dashboard/static/dashboard.js":
+SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/static/paper-form.js": "counter",
+                   "web/dashboard/static/dashboard.js":
                    "dashboard", "web/dashboard/static/province.js": "dashboard",
                    "web/dashboard/static/report.js": "dashboard",
                    "web/dashboard/static/procedures-report.js": "dashboard"}

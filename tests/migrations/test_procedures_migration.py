@@ -20,7 +20,7 @@ from ..conftest import THURSDAY_9AM, office_spec
 from ..support.migrations import DATABASES, differences, migrate, scratch_engine
 from ..support.procedure_files import SMALL, write_csv
 
-REVISION, BEFORE = "0017_procedures", "0014_english_names_no_show_wait"
+REVISION, BEFORE = "0017_procedures", "0016_visits"
 
 
 def check_round_trip(engine, folder) -> None:

@@ -1,7 +1,7 @@
 """The procedure catalogue; tickets name their procedure; checklist slips print without a ticket
 
 Revision ID: 0017_procedures
-Revises: 0014_english_names_no_show_wait
+Revises: 0016_visits
 Create Date: 2026-12-07 05:00:00.000000
 
 A procedure (thủ tục hành chính) belongs to an office and is handled by one of its services.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_procedures'
-down_revision = '0014_english_names_no_show_wait'
+down_revision = '0016_visits'
 branch_labels = None
 depends_on = None
 
