@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from printer.slip import Slip
+from printer.slip import ChecklistSlip, Slip, parse_slip
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ class Job:
         number = payload.get("number") if isinstance(payload.get("number"), str) else ""
         return cls(job_id, key, number or f"job-{job_id}", slip, received_at + lifetime)
 
-    def slip_object(self) -> Slip:
+    def slip_object(self) -> Slip | ChecklistSlip:
         """The slip to render; a ValueError when the server sent something unusable."""
-        return Slip.from_dict(self.slip)
+        return parse_slip(self.slip)
 
 
 class JobQueue:

@@ -15,7 +15,7 @@ from PIL import Image, ImageFont
 
 from printer.fonts import draw_line, ink_box, load_font, text_length
 from printer.profiles import PrinterProfile
-from printer.slip import Slip
+from printer.slip import ChecklistSlip, Slip
 
 # Cheap printers garble or time out on tall raster commands (python-escpos #628).
 FRAGMENT_HEIGHT = 256
@@ -78,23 +78,23 @@ def render_qr_image(payload: str, profile: PrinterProfile) -> Image.Image:
     return _qr_image(payload, _module_dots(len(_qr_matrix(payload)), profile), profile.dot_width)
 
 
-def render_preview(slip: Slip, profile: PrinterProfile) -> Image.Image:
+def render_preview(slip: Slip | ChecklistSlip, profile: PrinterProfile) -> Image.Image:
     """What the paper shows, with the QR code drawn where the printer draws its own."""
-    return _stack([_on_paper(block, profile) for block in ticket_blocks(slip, profile)], profile)
+    return _stack([_on_paper(block, profile) for block in slip_blocks(slip, profile)], profile)
 
 
-def render_png(slip: Slip, profile: PrinterProfile) -> bytes:
+def render_png(slip: Slip | ChecklistSlip, profile: PrinterProfile) -> bytes:
     """The preview as PNG bytes."""
     buffer = io.BytesIO()
     render_preview(slip, profile).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def render_escpos(slip: Slip, profile: PrinterProfile) -> bytes:
-    """The ESC/POS job for one ticket: init, text, QR code, footer, cut."""
+def render_escpos(slip: Slip | ChecklistSlip, profile: PrinterProfile) -> bytes:
+    """The ESC/POS job for one slip: init, text, QR code, footer, cut."""
     printer = Dummy(profile=profile.escpos_profile)
     printer.hw("INIT")
-    for block in ticket_blocks(slip, profile):
+    for block in slip_blocks(slip, profile):
         if isinstance(block, NativeQr):
             _print_native_qr(printer, block)
         else:
@@ -102,6 +102,15 @@ def render_escpos(slip: Slip, profile: PrinterProfile) -> bytes:
     printer.cut()
     output: bytes = printer.output
     return output
+
+
+def slip_blocks(slip: Slip | ChecklistSlip, profile: PrinterProfile) -> list[Raster | NativeQr]:
+    """A ticket's or a checklist's blocks, from top to bottom."""
+    if isinstance(slip, ChecklistSlip):
+        from printer.checklist import checklist_blocks  # it builds on this module's helpers
+
+        return checklist_blocks(slip, profile)
+    return ticket_blocks(slip, profile)
 
 
 def ticket_blocks(slip: Slip, profile: PrinterProfile) -> list[Raster | NativeQr]:
@@ -249,6 +258,8 @@ def _text_blocks(slip: Slip, profile: PrinterProfile) -> list[Raster]:
     above = _wrapped(slip.office_name, regular(24), profile, space=0)
     above += _wrapped(slip.heading, bold(28), profile, space=_dots(22, profile))
     below = _wrapped(slip.service, bold(34), profile, space=_dots(26, profile))
+    if slip.procedure_line:
+        below += _wrapped(slip.procedure_line, regular(24), profile, space=_dots(10, profile))
     below += _wrapped(slip.counters, bold(28), profile, space=_dots(12, profile))
     if slip.priority_line:
         below += _wrapped(slip.priority_line, bold(24), profile, space=_dots(12, profile))

@@ -1,4 +1,5 @@
-"""The slip: everything printed on one ticket, as already-translated plain text."""
+"""The slips: everything printed on one ticket, or one procedure's checklist, as
+already-translated plain text."""
 
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -20,10 +21,14 @@ class Slip:
     footer: str
     qr_caption: str | None = None
     priority_line: str = ""
+    procedure_line: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The slip as a JSON-ready dict."""
-        return asdict(self)
+        """The slip as a JSON-ready dict; an empty procedure line is left out for older agents."""
+        data = asdict(self)
+        if not data["procedure_line"]:
+            del data["procedure_line"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Slip":
@@ -37,7 +42,7 @@ class Slip:
 
 
 # Fields an older server does not send.
-OPTIONAL = {"qr_caption", "priority_line"}
+OPTIONAL = {"qr_caption", "priority_line", "procedure_line"}
 
 
 def _check_keys(keys: set[str]) -> None:
@@ -57,3 +62,56 @@ def _check_value(name: str, value: Any) -> None:
         return
     if not isinstance(value, str):
         raise ValueError(f"slip field {name!r} must be a string, got {type(value).__name__}")
+
+
+CHECKLIST = "checklist"
+
+
+@dataclass(frozen=True)
+class ChecklistSlip:
+    """A procedure's documents to bring, printed as boxes to tick, with its time and fees."""
+
+    office_name: str
+    heading: str
+    title: str
+    code_line: str
+    items: tuple[str, ...]
+    notes: tuple[str, ...]
+    printed_line: str
+    qr_payload: str
+    qr_caption: str
+    footer: str
+    kind: str = CHECKLIST
+
+    def to_dict(self) -> dict[str, Any]:
+        """The slip as a JSON-ready dict, lists for the items and notes."""
+        data = asdict(self)
+        data["items"], data["notes"] = list(self.items), list(self.notes)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ChecklistSlip":
+        """A checklist from a dict; missing, unknown or non-text values are a ValueError."""
+        known = {field.name for field in fields(cls)}
+        missing, unknown = sorted(known - set(data)), sorted(set(data) - known)
+        if missing:
+            raise ValueError(f"checklist slip is missing keys: {', '.join(missing)}")
+        if unknown:
+            raise ValueError(f"checklist slip has unknown keys: {', '.join(unknown)}")
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name in ("items", "notes"):
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError(f"checklist slip field {name!r} must be a list of strings")
+                values[name] = tuple(value)
+            else:
+                _check_value(name, value)
+                values[name] = value
+        return cls(**values)
+
+
+def parse_slip(data: Any) -> Slip | ChecklistSlip:
+    """A ticket slip, or a checklist when its "kind" says so; a ValueError when unusable."""
+    if isinstance(data, dict) and data.get("kind") == CHECKLIST:
+        return ChecklistSlip.from_dict(data)
+    return Slip.from_dict(data)

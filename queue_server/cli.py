@@ -1,4 +1,5 @@
-"""The queue-server command: init, serve, user add, device add, backup, restore, demo."""
+"""The queue-server command: init, serve, user add, device add, procedures import, backup,
+restore, demo."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from queue_server.core.i18n import message
 from queue_server.core.lan import lan_address
 from queue_server.core.migrate import DatabaseTooNewError, upgrade_database
 from queue_server.core.settings import Settings, load_settings
-from queue_server.models import Device, DeviceKind, Office, Role
+from queue_server.models import Device, DeviceKind, Office, Procedure, Role
+from queue_server.procedures.importing import import_file
+from queue_server.procedures.reading import ProcedureFileError
 from queue_server.security.tokens import add_device, add_user
 from queue_server.setup.accounts import (
     log_device_created,
@@ -59,6 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except OfficeConfigError as error:
         print(f"queue-server: the office file has {len(error.problems)} problem(s):",
+              file=sys.stderr)
+        print(str(error), file=sys.stderr)
+        return 1
+    except ProcedureFileError as error:
+        print(f"queue-server: nothing imported; the file has {len(error.problems)} problem(s):",
               file=sys.stderr)
         print(str(error), file=sys.stderr)
         return 1
@@ -111,6 +119,16 @@ def _parser() -> argparse.ArgumentParser:
     device_revoke.add_argument("name")
     device_revoke.add_argument("--office", required=True)
     device_revoke.set_defaults(handler=_device_revoke)
+
+    procedures = commands.add_parser("procedures", help="the procedure catalogue").add_subparsers(
+        title="procedures commands")
+    procedures_import = procedures.add_parser(
+        "import", help="import an office's procedures from .xlsx or .csv: every row is checked "
+                       "first and nothing changes when one is wrong; procedures missing from "
+                       "the file are hidden, never deleted")
+    procedures_import.add_argument("file", help="the catalogue (.xlsx or .csv, UTF-8)")
+    procedures_import.add_argument("--office", required=True, help="office slug")
+    procedures_import.set_defaults(handler=_procedures_import)
 
     copy = commands.add_parser("copy-data",
                                help="copy every row from one database to another (SQLite to "
@@ -268,6 +286,42 @@ def _device_revoke(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _procedures_import(arguments: argparse.Namespace) -> int:
+    def work(session, _settings):
+        office = _office(session, arguments.office)
+        assert office is not None  # --office is required
+        return import_file(session, office, arguments.file, now=utc_now())
+
+    print(_in_session(work).summary())
+    return 0
+
+
+EXAMPLE_PROCEDURES = "procedures.example.csv"
+
+
+def _load_example_procedures(settings: Settings, slug: str) -> None:
+    """The demo office's example catalogue, beside the office file, when it has none yet."""
+    path = Path(settings.office_file).parent / EXAMPLE_PROCEDURES
+    if not path.exists():
+        return
+
+    def work(session, _settings) -> str | None:
+        office = _office(session, slug)
+        assert office is not None  # the demo has just created it
+        if session.scalar(select(Procedure.id).where(Procedure.office_id == office.id).limit(1)):
+            return None  # imported or edited since: keep it
+        return import_file(session, office, path, now=utc_now()).summary()
+
+    try:
+        summary = _in_session(work)
+    except ProcedureFileError as error:
+        # Written for the demo office's services; another office file keeps the demo going.
+        print(f"example procedures not loaded for {slug}: {error.problems[0]}", file=sys.stderr)
+        return
+    if summary:
+        print(f"example procedures for {slug} ({path}): {summary}")
+
+
 def _serve(arguments: argparse.Namespace) -> int:
     settings = load_settings()  # refuse bad settings before starting workers
     refuse_gevent_websocket()
@@ -393,6 +447,7 @@ def _demo(arguments: argparse.Namespace) -> int:
     logins = _in_session(lambda session, _settings: demo_logins(
         session, kept, now=utc_now(), by=_operator("demo"),
         device_idle_limit=timedelta(days=settings.device_token_idle_days)))
+    _load_example_procedures(settings, logins["office"])
     _write_private(saved, json.dumps(logins))
     _write_private(Path(settings.var_dir) / "printer-token", logins["printer_token"])
     _print_demo(logins, _link_base(arguments.host, arguments.port, settings)[0],
@@ -426,6 +481,7 @@ Demo office ready: {base}
   Kiosk (touch screen):   {base}/kiosk/{slug}?token={logins['kiosk_token']}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
+  Procedures (phones):    {base}/thu-tuc/{slug}
   Rating tablet, counter 1: {base}/rate/{slug}/1?token={logins['rating_token']}
   Manager dashboard:      {base}/dashboard/{slug}
   Administration:         {base}/admin

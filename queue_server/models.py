@@ -97,6 +97,8 @@ class DeviceKind(enum.Enum):
     DISPLAY = "display"
     PRINTER = "printer"
     RATING = "rating"
+    # Read-only: the visits feed for the province's one-stop system.
+    INTEGRATION = "integration"
 
 
 class TicketStatus(enum.Enum):
@@ -121,6 +123,8 @@ class TicketEventKind(enum.Enum):
     NO_SHOW = "no_show"
     TRANSFERRED = "transferred"
     CANCELLED = "cancelled"
+    # The outcome or dossier codes recorded or corrected.
+    VISIT_RECORDED = "visit_recorded"
 
 
 class CounterEventKind(enum.Enum):
@@ -155,6 +159,16 @@ class Office(Base):
     phone_retention_hours: Mapped[int] = mapped_column(Integer, default=24)
     # Working days (Mon-Fri minus holidays) to handle a feedback inbox item.
     feedback_target_days: Mapped[int] = mapped_column(Integer, default=3)
+    # The dossier codes the counter accepts (a regular expression); empty: the built-in one.
+    dossier_pattern: Mapped[str] = mapped_column(String(200), default="")
+    # Finishing a visit without its outcome is refused.
+    require_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The office's own names of outcomes: {"supplement": "Trả hồ sơ bổ sung"}.
+    outcome_labels: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The rating form in use (levels, labels, questions); None: the built-in form.
+    rating_form: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # "% hài lòng" targets in percent: the minimum, then the goal (the plan's 85 and 95).
+    satisfaction_targets: Mapped[list[int]] = mapped_column(JSON, default=lambda: [85, 95])
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
@@ -380,7 +394,13 @@ class Ticket(Base):
     recall_count: Mapped[int] = mapped_column(Integer, default=0)
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The first of the visit's dossier codes (ticket_dossiers holds them all); read by the
+    # repeat-visits figure.
     dossier_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The procedure the citizen chose at the kiosk; None when they chose a service only.
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), nullable=True)
+    # What happened at the counter: received, supplement, refused, guided, returned, other.
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
@@ -389,6 +409,10 @@ class Ticket(Base):
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
     target_counter: Mapped[Counter | None] = relationship(foreign_keys=[target_counter_id])
     officer: Mapped[User | None] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
+    # Read only when dossier_code is set: a ticket without it has none.
+    dossiers: Mapped[list[TicketDossier]] = relationship(order_by="TicketDossier.id",
+                                                         viewonly=True)
 
     # Not stored: the id of the call or recall event written for this ticket in the current
     # transaction, which the displays receive as the call's id; None when not called here.
@@ -396,6 +420,19 @@ class Ticket(Base):
         call_event_id: int | None  # the call's event, set by the lifecycle; never mapped
     else:
         call_event_id = None  # no annotation at run time: the ORM would map it
+
+
+class TicketDossier(Base):
+    """One dossier code (mã hồ sơ) recorded for a visit, as typed and normalised."""
+
+    __tablename__ = "ticket_dossiers"
+    __table_args__ = (UniqueConstraint("ticket_id", "normalised"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    # Trimmed and upper case: how a dossier is looked up across every office.
+    normalised: Mapped[str] = mapped_column(String(64), index=True)
 
 
 class TicketEvent(Base):
@@ -437,7 +474,9 @@ class PrintJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Random and never reused, so an agent's journal of printed jobs survives a new database.
     key: Mapped[str] = mapped_column(String(32), unique=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # None for a slip printed without a ticket (a procedure's checklist).
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True,
+                                                  nullable=True)
     printer_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     status: Mapped[PrintJobStatus] = mapped_column(_enum(PrintJobStatus))
     # The slip as printer.Slip.to_dict() gives it: the agent renders it with its own profile.
@@ -450,7 +489,7 @@ class PrintJob(Base):
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    ticket: Mapped[Ticket] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
     printer: Mapped[Device] = relationship()
 
 
@@ -478,6 +517,8 @@ class VisitCount(enum.Enum):
 class FeedbackSource(enum.Enum):
     PHONE = "phone"
     TABLET = "tablet"
+    # The official paper form, typed in by an officer.
+    PAPER = "paper"
 
 
 class Feedback(Base):
@@ -501,8 +542,29 @@ class Feedback(Base):
     source: Mapped[FeedbackSource] = mapped_column(_enum(FeedbackSource))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
     rated_at: Mapped[datetime]
+    # The version of the office's rating form answered (1: the built-in form), its levels,
+    # and the answer to each of its questions: {"thai-do": 5}.
+    form_version: Mapped[int] = mapped_column(Integer, default=1)
+    levels: Mapped[int] = mapped_column(Integer, default=5)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The officer who typed in a paper form; None for the phone and the tablet.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     ticket: Mapped[Ticket] = relationship()
+
+
+class RatingForm(Base):
+    """One version of an office's rating form, kept for the ratings that answered it."""
+
+    __tablename__ = "rating_forms"
+    __table_args__ = (UniqueConstraint("office_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    # {"levels", "labels", "questions": [{"code", "text", "criterion"}]}
+    form: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime]
 
 
 class SmsStatus(enum.Enum):
@@ -569,6 +631,7 @@ class AdminObject(enum.Enum):
     PRIORITY = "priority"
     USER = "user"
     DEVICE = "device"
+    PROCEDURE = "procedure"
 
 
 class AdminAction(enum.Enum):
@@ -618,3 +681,33 @@ def _keep_admin_audit_append_only(session: Session, _context: Any, _instances: A
             instance in session.deleted or session.is_modified(instance)
         ):
             raise AppendOnlyError("the admin audit log is append-only")
+
+
+class Procedure(Base):
+    """An administrative procedure (thủ tục hành chính) of an office's published catalogue."""
+
+    __tablename__ = "procedures"
+    __table_args__ = (UniqueConstraint("office_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
+    # The national code, such as 1.001193.000.00.00.H37.
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(500))
+    field: Mapped[str] = mapped_column(String(200), default="")
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    # The dossier's components, one text per document, in the published order.
+    documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    processing_time: Mapped[str] = mapped_column(Text, default="")
+    fees: Mapped[str] = mapped_column(Text, default="")
+    forms: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    # Name, code and field without diacritics or case: what searches compare with.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Missing from the latest import: kept for the tickets that name it, never offered.
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+    office: Mapped[Office] = relationship()
+    service: Mapped[Service] = relationship()

@@ -1,6 +1,7 @@
 // The touch kiosk: pairing, the service buttons kept live, issuing, the ticket on screen.
 import { STRINGS, issuedText, waitText } from "./strings.js";
 import { NetworkError, issueTicket, newIdempotencyKey, requestJSON, sleep } from "./net.js";
+import { setUpProcedures } from "./procedures.js";
 
 const page = document.body;
 const OFFICE = page.dataset.office;
@@ -40,6 +41,8 @@ const kiosk = {
   phone: "", // the digits being typed; never kept after the screen closes
 };
 
+let procedures = null; // the procedure lookup (procedures.js), set up once paired
+
 const $ = (id) => document.getElementById(id);
 const texts = () => STRINGS[kiosk.language];
 // A service's or priority group's name in the screen's language (English falls back to Vietnamese).
@@ -69,6 +72,7 @@ function applyLanguage() {
   renderStart();
   if (kiosk.ticket) renderTicket(kiosk.ticket);
   if (kiosk.screen === "sms") renderSms();
+  procedures?.render();
 }
 
 function switchLanguage() {
@@ -216,6 +220,7 @@ async function onOfficeChanged(event) {
   if (!event || event.office !== OFFICE) return;
   if (!(await checkPairing())) return;
   refreshOfficeName();
+  procedures?.loadFields();
   scheduleRefresh(0);
 }
 
@@ -318,6 +323,7 @@ function updateButtons() {
   for (const button of document.querySelectorAll(".service-button, .priority-button, .category-button")) {
     button.disabled = !enabled;
   }
+  procedures?.updateButtons();
 }
 
 // ---- the priority path ----
@@ -356,7 +362,8 @@ let idleTimer = null;
 function armIdle() {
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
-    const isMidway = kiosk.screen === "priority" || kiosk.screen === "sms" || (kiosk.screen === "start"
+    const isMidway = kiosk.screen === "priority" || kiosk.screen === "sms"
+      || kiosk.screen === "procedures" || kiosk.screen === "procedure" || (kiosk.screen === "start"
       && (kiosk.priority !== null || kiosk.language !== "vi"));
     if (isMidway && !kiosk.isBusy) backToStart();
   }, IDLE_MS);
@@ -364,16 +371,18 @@ function armIdle() {
 
 // ---- issuing and the ticket ----
 
-async function takeNumber(code) {
+// choice: a service's code, or {procedure: code} from the procedure lookup.
+async function takeNumber(choice) {
   if (kiosk.isBusy || !isOnline() || !kiosk.isPaired) return;
   kiosk.isBusy = true; // set before any await: a second tap of the same intent stops here
   updateButtons();
-  const pressed = $("services").querySelector(`[data-service="${CSS.escape(code)}"]`);
+  const code = typeof choice === "string" ? choice : null;
+  const pressed = code ? $("services").querySelector(`[data-service="${CSS.escape(code)}"]`) : null;
   pressed?.classList.add("pressed");
   const issuing = setTimeout(() => show("issuing"), SHOW_ISSUING_AFTER_MS);
   try {
     const result = await issueTicket(`${OFFICE_API}/tickets`, {
-      token: kiosk.token, service: code, priority: kiosk.priority?.code,
+      token: kiosk.token, service: code, procedure: choice?.procedure, priority: kiosk.priority?.code,
       key: newIdempotencyKey(), language: kiosk.language,
     });
     if (result.status === 201 && result.body) showTicket(result.body);
@@ -409,6 +418,8 @@ function renderTicket(ticket) {
     ? strings.priorityChosen(category ? nameOf(category) : ticket.priority) : "";
   $("ticket-service").textContent = (kiosk.language === "en" && ticket.service_name_en)
     || ticket.service_name || (service && nameOf(service)) || ticket.service;
+  $("ticket-procedure-row").hidden = !ticket.procedure;
+  $("ticket-procedure").textContent = ticket.procedure?.name || "";
   $("ticket-counters").textContent = strings.counterList(ticket.counters || []);
   $("ticket-ahead").textContent = ticket.ahead === null || ticket.ahead === undefined
     ? "—" : strings.aheadCount(ticket.ahead);
@@ -516,6 +527,7 @@ function backToStart() {
   kiosk.phone = "";
   $("sms-phone").textContent = ""; // not even a hidden copy stays on the kiosk
   $("ticket-qr").removeAttribute("src");
+  procedures?.reset();
   if (kiosk.language !== "vi") {
     kiosk.language = "vi"; // the next person starts in Vietnamese
     applyLanguage();
@@ -585,6 +597,11 @@ async function start() {
   kiosk.token = readToken();
   kiosk.isPaired = await checkPairing();
   if (!kiosk.isPaired) return;
+  procedures = setUpProcedures({
+    officeApi: OFFICE_API, show, showMessage, showUnpaired, takeNumber, backToStart, armIdle,
+    isOnline, language: () => kiosk.language, token: () => kiosk.token,
+    isBusy: () => kiosk.isBusy, screen: () => kiosk.screen,
+  });
   connectLive();
   await refresh();
 }

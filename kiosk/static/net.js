@@ -45,8 +45,9 @@ export function newIdempotencyKey() {
 
 // POST a ticket, retrying lost answers and server errors with the same key, so the server
 // hands back the first ticket instead of a second one.
-export async function issueTicket(url, { token, service, priority, key, language }) {
-  const body = priority ? { service, priority } : { service };
+export async function issueTicket(url, { token, service, procedure, priority, key, language }) {
+  const body = procedure ? { procedure } : { service };
+  if (priority) body.priority = priority;
   const headers = { "Idempotency-Key": key };
   let lastError = null;
   for (let attempt = 0; attempt <= ISSUE_RETRY_DELAYS_MS.length; attempt += 1) {

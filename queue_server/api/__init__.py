@@ -11,12 +11,15 @@ from queue_server.api import (
     openapi,
     operations,
     printing,
+    procedures,
     stats,
     ticket_qr,
     tickets,
+    visits,
     voice,
 )
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "operations", "printing", "stats", "ticket_qr", "tickets", "voice"]
+           "openapi", "operations", "printing", "procedures", "stats", "ticket_qr", "tickets",
+           "visits", "voice"]

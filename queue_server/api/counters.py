@@ -19,6 +19,7 @@ from queue_server.tickets import lifecycle
 from queue_server.tickets.counter_view import counter_snapshot
 from queue_server.tickets.queue_state import QueueState, load_queue
 from queue_server.tickets.serialize import counter_json, ticket_json
+from queue_server.visits import recording
 
 COUNTER_URL = "/offices/<slug>/counters/<int:number>"
 
@@ -68,6 +69,8 @@ def call_next(slug: str, number: int):
     moment = now()
     # Read first: the office's cached queue, taken along through the call to the broadcasts.
     state = load_queue(db(), counter.office, moment)
+    if key is None or key != counter.last_call_key:  # a repeated press finishes nothing
+        recording.check_can_finish(db(), counter)
     result = lifecycle.call_next(db(), counter, now=moment, actor=actor, request_key=key)
     state = state.after(db(), tickets=(result.finished, result.called), counters=(counter,))
     commit_then_read(db())
@@ -87,6 +90,7 @@ def call_specific(slug: str, number: int):
     moment = now()
     state = load_queue(db(), counter.office, moment)
     current = lifecycle.current_ticket(db(), counter)
+    recording.check_can_finish(db(), counter)
     ticket = lifecycle.call_ticket(db(), counter, fields["number"], now=moment, actor=actor)
     state = state.after(db(), tickets=(current, ticket), counters=(counter,))
     commit_then_read(db())
@@ -104,10 +108,14 @@ def recall(slug: str, number: int):
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):
-    """Mark the current ticket served."""
-    return _act(slug, number, lifecycle.finish,
+    """Mark the current ticket served, with its outcome and dossier codes when given."""
+    return _act(slug, number,
+                lambda session, counter, fields, **when: recording.finish_visit(
+                    session, counter, **when, outcome=fields["outcome"],
+                    dossiers=fields["dossiers"]),
                 lambda counter, ticket, state: broadcasts.counter_changed(
-                    counter, state, finished=ticket))
+                    counter, state, finished=ticket),
+                body={"outcome": str, "dossiers": list})
 
 
 @api.post(COUNTER_URL + "/no-show")

@@ -14,8 +14,9 @@ from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, principal, require_staff_of
 from queue_server.edge.guard import public
-from queue_server.models import Channel, DeviceKind, Office, Ticket
+from queue_server.models import Channel, DeviceKind, Office, Procedure, Ticket
 from queue_server.printing.jobs import serving_printer
+from queue_server.procedures.catalogue import procedure_for_ticket
 from queue_server.realtime import broadcasts
 from queue_server.setup.offices import is_served
 from queue_server.tickets import lifecycle
@@ -99,15 +100,16 @@ def issue_ticket(slug: str):
 def _issue_ticket(slug: str):
     office = office_or_404(slug)
     caller = _issuer_of(office)
-    fields = read_fields(json_body(), {"service": str}, {"priority": str})
+    fields = read_fields(json_body(), {}, {"service": str, "priority": str, "procedure": str})
+    service_code, procedure = _service_and_procedure(office, fields)
     key = _idempotency_key(caller)
     issued = printing.IssuePrint(None, None)
     moment = now()  # one instant for the queue read, the ticket and its forecast
     state = load_queue(db(), office, moment)
     try:
         ticket = lifecycle.issue_ticket(
-            db(), office, fields["service"], now=moment, actor=actor_of(caller),
-            priority_code=fields["priority"], idempotency_key=key,
+            db(), office, service_code, now=moment, actor=actor_of(caller),
+            priority_code=fields["priority"], idempotency_key=key, procedure=procedure,
             channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
         forecast, state = state.with_issued(db(), ticket)
@@ -129,6 +131,19 @@ def _issue_ticket(slug: str):
     printing.announce(issued)
     body = ticket_json(ticket, forecast, public_url(), state.counter_numbers(ticket.service_id))
     return jsonify({**body, "print": printing.print_field(ticket, issued)}), 201
+
+
+def _service_and_procedure(office: Office, fields: dict) -> tuple[str, Procedure | None]:
+    """The service asked for, or the one handling the procedure asked for."""
+    if fields["procedure"] is None:
+        if fields["service"] is None:
+            raise InvalidInput("invalid_field", field="service", reason="required")
+        return fields["service"], None
+    procedure = procedure_for_ticket(db(), office, fields["procedure"])
+    if fields["service"] not in (None, procedure.service.code):
+        raise InvalidInput("invalid_field", field="service",
+                           reason="not the service of the procedure")
+    return procedure.service.code, procedure
 
 
 def _issuer_of(office: Office):

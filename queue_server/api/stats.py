@@ -152,7 +152,8 @@ def office_stats_xlsx(slug: str):
 
 @api.get("/offices/<slug>/stats.csv")
 def office_stats_csv(slug: str):
-    """One table of the report as CSV: ?table=summary|service|counter|staff|hour|reasons."""
+    """One table of the report as CSV: ?table=summary|service|counter|staff|hour|reasons|
+    criteria|dossiers."""
     office, period, tables = _report_tables(slug)
     name = request.args.get("table", "summary")
     if name not in tables:
@@ -279,15 +280,16 @@ def _document() -> None:
                  query("staff", "officer username")]
     office = [openapi.path_param("office")]
     month = [query("month", "YYYY-MM (default: this month)")]
-    table = [query("table", "summary, service, counter, staff, hour or reasons")]
+    table = [query("table", "summary, service, counter, staff, hour, reasons, criteria or "
+                            "dossiers")]
     errors = dict.fromkeys((400, 401, 403, 404), openapi.ERROR)
 
     def get(summary: str, answer: str, parameters: list) -> dict:
         return {"get": openapi.operation(summary, {200: answer, **errors}, secure=True,
                                          parameters=parameters)}
 
-    stats = (f"{_FIGURES_TEXT} Also by_service, by_counter, by_staff, by_hour (same figures) "
-             "and feedback_inbox.")
+    stats = (f"{_FIGURES_TEXT} Also by_service, by_counter, by_staff, by_hour (same figures), "
+             f"feedback_inbox, and the visit's figures: {_VISIT_FIGURES_TEXT}")
     base = "/api/v1/offices/{office}"
     openapi.document_paths({
         base + "/stats": get("Report for a period (manager of the office, admin). " + stats,
@@ -327,5 +329,15 @@ _FIGURES_TEXT = (
     "ratings of the period's tickets (% hài lòng); repeat_visits from the ratings' visits "
     "answer and from dossier codes seen on an earlier ticket. A ticket belongs to the service "
     "it was issued for and to the counter and officer that last called it.")
+
+_VISIT_FIGURES_TEXT = (
+    "criteria {<criterion>: {responses, satisfied_share}} for the six criteria of the rating "
+    "form (tiep-can, thu-tuc, cbcc, ket-qua, phan-hoi, dieu-kien), each answer counting for "
+    "its question's criterion, satisfied = the top two levels of a five-level form, the top "
+    "one of a three-level form; criteria_by_month, criteria_by_staff; criteria_targets "
+    "{minimum, goal}; dossiers {seen (distinct codes on finished tickets), "
+    "first_contact_share (among dossiers received in the period, the share received at "
+    "their first finished visit at any office), by_outcome, by_service [{service, visits, "
+    "supplement, supplement_share}]}.")
 
 _document()

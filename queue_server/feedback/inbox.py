@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from queue_server.core.clock import iso_local, local_day
 from queue_server.core.errors import Conflict, InvalidInput, NotFound
 from queue_server.core.sqltime import local_date
-from queue_server.feedback.ratings import LOW_RATING
+from queue_server.feedback.forms import satisfied_from
 from queue_server.models import Counter, Feedback, FeedbackCase, Office, Role, Service, Ticket, User
 from queue_server.reports.figures import Scope, share
 from queue_server.tickets.workdays import WorkCalendar
@@ -28,18 +28,19 @@ LIST_LIMIT = 500
 STATES = ("open", "closed", "all")
 
 
-def _lands_in_inbox(rating: Any, comment: Any) -> Any:
+def _lands_in_inbox(rating: Any, levels: Any, comment: Any) -> Any:
     # One rule for both sides: on columns it builds the SQL condition, on a rating's values
-    # it answers True or False (`|` and `!= None` mean the same in both).
-    return (rating <= LOW_RATING) | (comment != None)  # noqa: E711 - builds SQL on columns
+    # it answers True or False (`|` and `!= None` mean the same in both). Below the form's
+    # satisfied levels: 3 or less of five, 2 or less of three.
+    return (rating < satisfied_from(levels)) | (comment != None)  # noqa: E711 - builds SQL
 
 
-IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.comment)
+IS_INBOX_ITEM = _lands_in_inbox(Feedback.rating, Feedback.levels, Feedback.comment)
 
 
 def is_inbox_item(rating: Feedback) -> bool:
     """Whether a rating lands in the inbox (IS_INBOX_ITEM, for one rating in hand)."""
-    return bool(_lands_in_inbox(rating.rating, rating.comment))
+    return bool(_lands_in_inbox(rating.rating, rating.levels, rating.comment))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.core.clock import iso_local
+from queue_server.feedback.forms import current_form
 from queue_server.models import Counter, Feedback, Ticket, TicketStatus
 
 log = logging.getLogger(__name__)
@@ -43,4 +44,5 @@ def rating_request(ticket: Ticket, moment: datetime) -> dict:
             "service_name": ticket.service.name,
             "counter": ticket.counter.number if ticket.counter else None,
             "finished_at": iso_local(ticket.finished_at, ticket.office.timezone),
+            "form": current_form(ticket.office),
             "expires_in_s": max(0, round((shown_until - moment).total_seconds()))}

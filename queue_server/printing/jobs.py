@@ -87,6 +87,29 @@ def queue_ticket_print(session: Session, ticket: Ticket, slip: dict, *, now: dat
     return _add_job(session, ticket, printer, slip, now=now)
 
 
+def queue_checklist_print(session: Session, office: Office, kiosk_id: int | None, slip: dict,
+                          *, now: datetime, user_id: int | None = None) -> PrintJob:
+    """A job printing a procedure's checklist on the printer serving the kiosk (no ticket)."""
+    printer = serving_printer(session, office.id, kiosk_id)
+    if printer is None:
+        raise Conflict("no_printer")
+    job = PrintJob(key=secrets.token_urlsafe(16), ticket_id=None, printer_id=printer.id,
+                   status=PrintJobStatus.PENDING, slip=slip, is_reprint=False,
+                   requested_by_id=user_id, attempts=0, created_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def job_outcome(session: Session, job: PrintJob, *, now: datetime) -> dict:
+    """A just-queued job's "print" object: queued, or printer_error with the reason."""
+    health = printer_health(session, job.printer, now=now, ignoring=job)
+    outcome = {"printer": job.printer.name, "job": job.id}
+    if not health.is_ok:
+        return {"status": "printer_error", **outcome, "reason": health.problem}
+    return {"status": "queued", **outcome}
+
+
 def reprint_ticket(session: Session, ticket: Ticket, slip: dict, *, now: datetime,
                    user_id: int | None, printer_name: str | None = None) -> PrintJob:
     """A staff reprint: on the named printer of the office, else the one serving the ticket."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from printer.slip import Slip
+from datetime import datetime
+
+from printer.slip import ChecklistSlip, Slip
 from queue_server.core.clock import local_time
 from queue_server.core.i18n import text as catalogue_text
-from queue_server.models import Ticket, TicketStatus
+from queue_server.models import Procedure, Ticket, TicketStatus
 from queue_server.tickets.forecast import Forecast
 
 
@@ -42,6 +44,33 @@ def build_slip(ticket: Ticket, forecast: Forecast | None, track_url: str, *,
         footer=office.ticket_footer,
         qr_caption=kiosk_text("qrCaption", language),
         priority_line=priority_line(ticket, language),
+        procedure_line=(text("procedure", language, name=ticket.procedure.name)
+                        if ticket.procedure else ""),
+    )
+
+
+def build_checklist_slip(procedure: Procedure, page_url: str, *, now: datetime,
+                         language: str = "vi") -> ChecklistSlip:
+    """A procedure's documents to bring, its time, fees and counters, and a QR to its page."""
+    office = procedure.office
+    numbers = sorted(c.number for c in procedure.service.counters if c.is_active)
+    notes = [text("checklistTime", language, value=procedure.processing_time)
+             if procedure.processing_time else "",
+             text("checklistFees", language, value=procedure.fees) if procedure.fees else "",
+             text("checklistCounters", language, numbers=", ".join(str(n) for n in numbers))
+             if numbers else ""]
+    return ChecklistSlip(
+        office_name=office.ticket_header or office.name,
+        heading=text("checklistHeading", language),
+        title=procedure.name,
+        code_line=text("checklistCode", language, code=procedure.code),
+        items=tuple(procedure.documents) or (text("checklistNoDocuments", language),),
+        notes=tuple(note for note in notes if note),
+        printed_line=text("checklistPrinted", language,
+                          time=f"{local_time(now, office.timezone):%H:%M %d/%m/%Y}"),
+        qr_payload=page_url,
+        qr_caption=text("checklistQrCaption", language),
+        footer=text("checklistFooter", language),
     )
 
 

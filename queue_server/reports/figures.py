@@ -13,7 +13,7 @@ Definitions (docs/reports.md and the API description say the same):
 - over target: called tickets whose wait exceeded the target wait of the service they were
   issued for;
 - satisfied share ("% hài lòng") = ratings 4 (Hài lòng) and 5 (Rất hài lòng) ÷ all ratings
-  of the period's tickets;
+  of the period's tickets (a three-level form's levels count as 2, 3 and 4);
 - repeat visits: the ratings' "how many times" answers, and tickets whose dossier code was
   already on an earlier ticket of the office.
 
@@ -230,7 +230,7 @@ def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
                case((Ticket.called_at.is_not(None),
                      _whole_seconds(dialect, Ticket.called_at, Ticket.issued_at))),
                case((served, _whole_seconds(dialect, Ticket.finished_at, Ticket.last_called_at))),
-               Service.target_wait_s, Feedback.rating,
+               Service.target_wait_s, _on_five_levels(Feedback.rating, Feedback.levels),
                case((Feedback.comment.is_not(None), 1), else_=0),
                case((Ticket.dossier_code.is_not(None), 1), else_=0), repeat,
                cast(Ticket.status, String), cast(Feedback.reasons, Text),
@@ -242,6 +242,12 @@ def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
                                   Feedback.office_id.in_(scope.office_ids),
                                   Feedback.rated_at >= start))
         .where(*scope.conditions()))
+
+
+def _on_five_levels(rating: Any, levels: Any) -> ColumnElement:
+    # A three-level form's Không hài lòng, Bình thường, Hài lòng count as the five-level
+    # form's 2, 3 and 4: its one satisfied level stays satisfied, the others stay not.
+    return case((levels == 3, rating + 1), else_=rating)
 
 
 def _totals(dimension: str) -> Select:

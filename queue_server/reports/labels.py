@@ -18,6 +18,9 @@ RATINGS = _names("rating", (5, 4, 3, 2, 1))
 VISITS = _names("visit", ("first", "second", "three_or_more"))
 STATUSES = _names("status", ("waiting", "called", "done", "no_show", "cancelled"))
 CHANNELS = _names("channel", ("kiosk", "counter", "api"))
+# The six criteria of the provincial survey, in its order (feedback.forms.CRITERIA).
+CRITERIA_NAMES = _names("criterion", ("tiep-can", "thu-tuc", "cbcc", "ket-qua", "phan-hoi",
+                                      "dieu-kien"))
 
 
 def vi(table: dict, code: object) -> str:

@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Service, User
 from queue_server.reports.figures import Filters, Period, Scope, empty_figures, figures_by
+from queue_server.reports.visit_figures import (
+    criteria_figures,
+    criteria_targets,
+    dossier_figures,
+)
 
 
 def office_report(session: Session, office: Office, period: Period, now: datetime,
@@ -29,6 +34,9 @@ def office_report(session: Session, office: Office, period: Period, now: datetim
         "by_hour": [{"hour": hour, **figures} for hour, figures in
                     sorted(groups["hour"].items())],
         "feedback_inbox": inbox.period_summary(session, office, scope, now),
+        **criteria_figures(session, scope),
+        "criteria_targets": criteria_targets(office),
+        "dossiers": dossier_figures(session, scope),
     }
 
 

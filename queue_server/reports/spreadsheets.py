@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS
+from queue_server.core.i18n import page_texts
+from queue_server.reports.labels import CRITERIA_NAMES, DEFINITIONS, RATINGS, REASONS
 from queue_server.reports.safe_cells import csv_text, safe_row
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,6 +107,8 @@ def report_tables(report: dict, generated_at: datetime) -> dict[str, Table]:
                               report["by_staff"]),
         "hour": _group_table("Theo giờ", [("Giờ", "hour"), ("Khung giờ", "label")], hours),
         "reasons": _reasons(report),
+        "criteria": _criteria(report),
+        "dossiers": _dossiers(report),
     }
 
 
@@ -135,6 +138,38 @@ def _reasons(report: dict) -> Table:
     rows += [["Lý do chưa hài lòng", names[0], satisfaction["reasons"][code]]
              for code, names in REASONS.items()]
     return Table("Đánh giá và lý do", ["Nhóm", "Nội dung", "Số lượt"], rows)
+
+
+def _criteria(report: dict) -> Table:
+    """Each criterion of the rating form: the period, then each month, then each officer."""
+    months = [row["month"] for row in report["criteria_by_month"]]
+    people = report["criteria_by_staff"]
+    headers = ["Tiêu chí", "Số lượt trả lời", "% hài lòng", *(f"% {month}" for month in months),
+               *(f"% {person['name']}" for person in people)]
+    rows = [[names[0], report["criteria"][code]["responses"],
+             percent(report["criteria"][code]["satisfied_share"]),
+             *(percent(month["criteria"][code]["satisfied_share"])
+               for month in report["criteria_by_month"]),
+             *(percent(person["criteria"][code]["satisfied_share"]) for person in people)]
+            for code, names in CRITERIA_NAMES.items()]
+    targets = report["criteria_targets"]
+    rows += [["Mục tiêu tối thiểu (%)", None, percent(targets["minimum"])],
+             ["Mục tiêu (%)", None, percent(targets["goal"])]]
+    return Table("Theo tiêu chí", headers, rows)
+
+
+def _dossiers(report: dict) -> Table:
+    """Dossiers seen, received at the first visit, visits by outcome, sent back by service."""
+    dossiers = report["dossiers"]
+    outcomes = page_texts("outcome", "vi")
+    rows: list[list] = [["Hồ sơ", "Số mã hồ sơ", dossiers["seen"]],
+                        ["Hồ sơ", "% tiếp nhận ngay lần đầu",
+                         percent(dossiers["first_contact_share"])]]
+    rows += [["Kết quả tiếp nhận", outcomes.get(code, code) if code != "unrecorded"
+              else "Chưa ghi kết quả", count] for code, count in dossiers["by_outcome"].items()]
+    rows += [["% yêu cầu bổ sung", row["name"], percent(row["supplement_share"])]
+             for row in dossiers["by_service"]]
+    return Table("Hồ sơ", ["Nhóm", "Nội dung", "Giá trị"], rows)
 
 
 def definitions_table() -> Table:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from queue_server.core.i18n import page_texts
 from queue_server.models import Counter, Feedback, Office, PriorityCategory, Service, Ticket, User
 from queue_server.reports.figures import Scope
 from queue_server.reports.labels import CHANNELS, REASONS, STATUSES, VISITS, vi
@@ -18,7 +19,8 @@ from queue_server.reports.spreadsheets import Table, minutes
 HEADERS = ["Ngày", "Số", "Lĩnh vực lấy số", "Lĩnh vực cuối", "Ưu tiên", "Kênh", "Trạng thái",
            "Giờ lấy số", "Giờ gọi lần đầu", "Giờ gọi cuối", "Giờ kết thúc", "Chờ (phút)",
            "Phục vụ (phút)", "Chờ quá mục tiêu", "Số lần gọi lại", "Được chuyển", "Quầy",
-           "Cán bộ", "Mã hồ sơ", "Mức đánh giá", "Lý do", "Góp ý", "Đến lần thứ"]
+           "Cán bộ", "Mã hồ sơ", "Mức đánh giá", "Lý do", "Góp ý", "Đến lần thứ",
+           "Kết quả tiếp nhận"]
 # Rows are read from the database in batches, never all at once.
 BATCH = 2000
 
@@ -36,7 +38,8 @@ def _rows(session: Session, office: Office, scope: Scope) -> Iterator[list]:
                Ticket.called_at, Ticket.last_called_at, Ticket.finished_at,
                issued_service.target_wait_s, Ticket.recall_count, Ticket.is_transferred,
                Counter.number, User.full_name, User.username, Ticket.dossier_code,
-               Feedback.rating, Feedback.reasons, Feedback.comment, Feedback.visits)
+               Feedback.rating, Feedback.reasons, Feedback.comment, Feedback.visits,
+               Ticket.outcome)
         .join(issued_service, issued_service.id == Ticket.issued_service_id)
         .join(service, service.id == Ticket.service_id)
         .outerjoin(PriorityCategory, PriorityCategory.id == Ticket.priority_id)
@@ -47,8 +50,10 @@ def _rows(session: Session, office: Office, scope: Scope) -> Iterator[list]:
         .order_by(Ticket.issued_at, Ticket.id)
         .execution_options(yield_per=BATCH))
     zone = ZoneInfo(office.timezone)
+    outcomes = page_texts("outcome", "vi")
     for row in session.execute(query):
-        yield _row(row, zone)
+        outcome = cast(str | None, row[-1])
+        yield [*_row(row[:-1], zone), outcomes.get(outcome, outcome) if outcome else ""]
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:

@@ -14,8 +14,11 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.core.errors import InvalidInput
+from queue_server.feedback.forms import form_problems
 from queue_server.setup.office_file import PREFIX_PATTERN, SLUG_PATTERN
 from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
+from queue_server.visits.dossiers import is_valid_pattern
+from queue_server.visits.outcomes import MAX_LABEL_LENGTH, OUTCOMES
 
 _MISSING = object()
 _DATE_PATTERNS = (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -264,3 +267,83 @@ def codes(value: object) -> list[str]:
     if not isinstance(items, list | tuple):
         raise _Refusal("field_invalid")
     return [code(item) for item in items if _text(item)]
+
+
+def dossier_pattern(value: object) -> str:
+    """A regular expression for dossier codes; empty for the built-in one."""
+    text_value = _text(value)
+    if len(text_value) > 200 or not is_valid_pattern(text_value):
+        raise _Refusal("field_dossier_pattern")
+    return text_value
+
+
+def rating_form(value: object) -> dict | None:
+    """The rating form as /admin writes it, one line each (empty: the built-in form)::
+
+        levels = 5
+        labels = Rất không hài lòng; Không hài lòng; Bình thường; Hài lòng; Rất hài lòng
+        thai-do | cbcc | Thái độ phục vụ của công chức
+    """
+    form = value if isinstance(value, dict) or value is None else _form_from_lines(str(value))
+    if form is None:
+        return None
+    problems = form_problems(form)
+    if problems:
+        raise _Refusal("field_rating_form", reason="; ".join(problems[:3]))
+    return form
+
+
+def _form_from_lines(text_value: str) -> dict | None:
+    lines = [line.strip() for line in text_value.splitlines() if line.strip()]
+    if not lines:
+        return None
+    form: dict = {"levels": 5, "labels": [], "questions": []}
+    for line in lines:
+        key, equals, rest = line.partition("=")
+        if equals and key.strip() == "levels":
+            form["levels"] = int(rest) if rest.strip().isdigit() else rest.strip()
+        elif equals and key.strip() == "labels":
+            form["labels"] = [label.strip() for label in rest.split(";") if label.strip()]
+        else:
+            parts = [part.strip() for part in line.split("|", 2)]
+            if len(parts) != 3:
+                raise _Refusal("field_rating_form", reason=line[:80])
+            form["questions"].append({"code": parts[0], "criterion": parts[1], "text": parts[2]})
+    return form
+
+
+def rating_form_lines(form: dict | None) -> str:
+    """A form as the /admin field shows it (the inverse of rating_form)."""
+    if not form:
+        return ""
+    lines = [f"levels = {form['levels']}"]
+    if form.get("labels"):
+        lines.append("labels = " + "; ".join(form["labels"]))
+    lines += [f"{q['code']} | {q['criterion']} | {q['text']}" for q in form["questions"]]
+    return "\n".join(lines)
+
+
+def outcome_labels(value: object) -> dict[str, str]:
+    """The office's own names of outcomes, one "code = name" a line (or a mapping)."""
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    else:
+        pairs = []
+        for line in _text(value).splitlines():
+            if line.strip():
+                code_text, equals, name = line.partition("=")
+                if not equals:
+                    raise _Refusal("field_outcome_labels", known=", ".join(OUTCOMES))
+                pairs.append((code_text.strip(), name.strip()))
+    labels = {}
+    for code_text, name in pairs:
+        if (code_text not in OUTCOMES or not isinstance(name, str)
+                or not 0 < len(name.strip()) <= MAX_LABEL_LENGTH):
+            raise _Refusal("field_outcome_labels", known=", ".join(OUTCOMES))
+        labels[code_text] = name.strip()
+    return labels
+
+
+def outcome_labels_lines(labels: dict[str, str]) -> str:
+    """The office's names of outcomes as the /admin field shows them."""
+    return "\n".join(f"{code} = {name}" for code, name in labels.items())

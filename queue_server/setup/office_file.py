@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from queue_server.feedback.forms import form_problems
 from queue_server.setup.names import (
     COUNTER_NAME_MAX,
     OFFICE_NAME_MAX,
@@ -18,6 +19,8 @@ from queue_server.setup.names import (
     SERVICE_NAME_MAX,
 )
 from queue_server.tickets.hours import OpeningHoursError, parse_opening_hours
+from queue_server.visits.dossiers import is_valid_pattern
+from queue_server.visits.outcomes import MAX_LABEL_LENGTH, OUTCOMES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{0,3}$")
@@ -79,6 +82,15 @@ class OfficeSpec:
     number_region: str = "north"
     phone_retention_hours: int = 24
     feedback_target_days: int = 3
+    # Empty: the built-in pattern of dossier codes (visits.dossiers.DEFAULT_PATTERN).
+    dossier_pattern: str = ""
+    require_outcome: bool = False
+    # The office's own names of outcomes; the catalogue names the others.
+    outcome_labels: dict[str, str] = field(default_factory=dict)
+    # [office.rating]; None: the built-in form.
+    rating_form: dict | None = None
+    # "% hài lòng" targets in percent: the minimum and the goal.
+    satisfaction_targets: tuple[int, ...] = (85, 95)
 
 
 @dataclass
@@ -181,7 +193,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
                           hint="an IANA zone such as Asia/Ho_Chi_Minh")
     hours = _read_opening_hours(reader)
     holidays = _read_holidays(reader)
-    options = _read_office_options(reader)
+    options = {**_read_office_options(reader), **_read_visit_options(reader)}
     service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
                 for i, t in enumerate(service_tables, 1)]
@@ -256,6 +268,52 @@ def _read_office_options(reader: _Reader) -> dict:
         "feedback_target_days": reader.get("feedback_target_days", int, 3,
                                            check=lambda v: 1 <= v <= 30, hint="1 to 30"),
     }
+
+
+def _read_visit_options(reader: _Reader) -> dict:
+    labels = reader.get("outcome_labels", dict, {})
+    for code, label in (labels or {}).items():
+        if code not in OUTCOMES:
+            reader._problem(f"outcome_labels.{code}",
+                            f"unknown outcome (known: {', '.join(OUTCOMES)})")
+        elif not isinstance(label, str) or not 0 < len(label.strip()) <= MAX_LABEL_LENGTH:
+            reader._problem(f"outcome_labels.{code}",
+                            f"must be a name of 1 to {MAX_LABEL_LENGTH} characters")
+    return {
+        # A regular expression the normalised (trimmed, upper-case) code must match whole.
+        "dossier_pattern": reader.get("dossier_pattern", str, "",
+                                      check=lambda v: len(v) <= 200 and is_valid_pattern(v),
+                                      hint="a regular expression of at most 200 characters"),
+        "require_outcome": reader.get("require_outcome", bool, False),
+        "outcome_labels": {code: label.strip() for code, label in (labels or {}).items()
+                           if isinstance(label, str)},
+        "rating_form": _read_rating_form(reader),
+        "satisfaction_targets": tuple(reader.get(
+            "satisfaction_targets", list, [85, 95],
+            check=lambda v: len(v) == 2 and all(
+                isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 100 for x in v)
+            and v[0] <= v[1],
+            hint="[minimum, goal] in percent, such as [85, 95]") or (85, 95)),
+    }
+
+
+def _read_rating_form(reader: _Reader) -> dict | None:
+    table = reader.get("rating", dict, None)
+    if table is None:
+        return None
+    unknown = [key for key in table if key not in ("levels", "labels", "question")]
+    for key in unknown:
+        reader._problem(f"rating.{key}", "unknown key")
+    form = {"levels": table.get("levels", 5),
+            "labels": [label.strip() if isinstance(label, str) else label
+                       for label in table.get("labels", [])]
+            if isinstance(table.get("labels", []), list) else table["labels"],
+            "questions": table.get("question", [])}
+    problems = form_problems(form)
+    for problem in problems:
+        key, _, reason = problem.partition(": ")
+        reader._problem(f"rating.{key}", reason)
+    return None if problems or unknown else form
 
 
 def _subtables(reader: _Reader, key: str) -> list[dict]:

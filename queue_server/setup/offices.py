@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.core.clock import local_day
 from queue_server.core.errors import Conflict
+from queue_server.feedback import forms
 from queue_server.models import (
     AdminAction,
     AdminObject,
@@ -53,6 +54,10 @@ OFFICE_RULES = (
     Rule("near_threshold", fields.integer(1, 50)),
     Rule("phone_retention_hours", fields.integer(1, 168)),
     Rule("feedback_target_days", fields.integer(1, 30)),
+    Rule("require_outcome", fields.flag("yes", "no")),
+    Rule("dossier_pattern", fields.dossier_pattern, required=False),
+    Rule("rating_form", fields.rating_form, required=False),
+    Rule("outcome_labels", fields.outcome_labels, required=False),
 )
 OFFICE_LOGGED = tuple(rule.name for rule in OFFICE_RULES)
 NEW_OFFICE_DEFAULTS = {
@@ -62,7 +67,8 @@ NEW_OFFICE_DEFAULTS = {
     "notice": "", "ticket_header": "",
     "ticket_footer": "Cảm ơn công dân đã sử dụng dịch vụ.", "number_reading": "numeral",
     "number_region": "north", "near_threshold": 3, "phone_retention_hours": 24,
-    "feedback_target_days": 3,
+    "feedback_target_days": 3, "require_outcome": "no", "dossier_pattern": "",
+    "rating_form": "", "outcome_labels": "",
 }
 
 # A service's state in one word: open takes tickets, closed calls only those waiting,
@@ -121,6 +127,7 @@ def create_office(session: Session, raw: Mapping[str, object], *, now: datetime,
     _set_office(office, values)
     session.add(office)
     session.flush()
+    forms.remember_form(session, office, now=now)
     record(session, by, now=now, office_id=office.id, action=AdminAction.CREATED,
            kind=AdminObject.OFFICE, key=slug,
            changes=diff({}, logged_values(office, OFFICE_LOGGED)))
@@ -133,6 +140,7 @@ def update_office(session: Session, office: Office, raw: Mapping[str, object], *
     values = fields.read(raw, OFFICE_RULES, partial=True)
     before = logged_values(office, OFFICE_LOGGED)
     _set_office(office, values)
+    forms.remember_form(session, office, now=now)  # a changed form is its next version
     return _log_update(session, by, now, office.id, AdminObject.OFFICE, office.slug, before,
                        logged_values(office, OFFICE_LOGGED))
 

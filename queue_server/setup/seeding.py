@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.core.clock import utc_now
+from queue_server.feedback import forms
 from queue_server.models import Counter, Office, PriorityCategory, PriorityMode, Service
 from queue_server.setup import sync as office_sync
 from queue_server.setup.audit_log import INIT, Changer
@@ -24,7 +25,7 @@ def apply_office_specs(session: Session, specs: list[OfficeSpec], *,
     offices = []
     for spec in _in_id_order(session, specs):
         sync = office_sync.prepare(session, spec)
-        office = _apply_office(session, sync.merged)
+        office = _apply_office(session, sync.merged, now or utc_now())
         sync.remember(session, office, now=now or utc_now(), by=by)
         offices.append(office)
     return offices
@@ -38,7 +39,7 @@ def _in_id_order(session: Session, specs: list[OfficeSpec]) -> list[OfficeSpec]:
     return sorted(specs, key=lambda spec: (spec.slug not in ids, ids.get(spec.slug, 0)))
 
 
-def _apply_office(session: Session, spec: OfficeSpec) -> Office:
+def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office = session.scalar(select(Office).where(Office.slug == spec.slug))
     if office is None:
         office = Office(slug=spec.slug)
@@ -55,8 +56,13 @@ def _apply_office(session: Session, spec: OfficeSpec) -> Office:
     office.phone_retention_hours = spec.phone_retention_hours
     office.feedback_target_days = spec.feedback_target_days
     office.number_reading, office.number_region = spec.number_reading, spec.number_region
+    office.dossier_pattern, office.require_outcome = spec.dossier_pattern, spec.require_outcome
+    office.outcome_labels = dict(spec.outcome_labels)
+    office.rating_form = spec.rating_form
+    office.satisfaction_targets = list(spec.satisfaction_targets)
     office.is_active = True
     session.flush()
+    forms.remember_form(session, office, now=now)
     services = _apply_services(session, office, spec)
     _apply_counters(session, office, spec, services)
     _apply_priorities(session, office, spec)

@@ -23,6 +23,7 @@ from queue_server.models import (
     CounterEventKind,
     Office,
     PriorityCategory,
+    Procedure,
     Service,
     Ticket,
     TicketEvent,
@@ -98,8 +99,9 @@ def issue_ticket(
     priority_code: str | None = None,
     channel: Channel = Channel.KIOSK,
     idempotency_key: str | None = None,
+    procedure: Procedure | None = None,
 ) -> Ticket:
-    """Issue the next number of a service for the office's local day."""
+    """Issue the next number of a service for the office's local day (for a procedure of it)."""
     if idempotency_key is not None:
         earlier = session.scalar(select(Ticket).where(
             Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key))
@@ -121,7 +123,8 @@ def issue_ticket(
         kiosk_id=actor.device_id if channel is Channel.KIOSK else None,
         idempotency_key=idempotency_key, recall_count=0, is_transferred=False,
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
-        counter_id=None, officer_id=None, dossier_code=None,
+        counter_id=None, officer_id=None, dossier_code=None, outcome=None,
+        procedure_id=procedure.id if procedure else None,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
     # would cost more than the rest of issuing, and this runs on every ticket.
@@ -131,10 +134,12 @@ def issue_ticket(
     # the ticket counts as loaded, so that they leave nothing for the next flush.
     ticket.office, ticket.service, ticket.issued_service = office, service, service
     ticket.priority = priority
+    ticket.procedure = procedure
     make_transient_to_detached(ticket)
     session.add(ticket)
     _log(session, ticket, TicketEventKind.ISSUED, now, actor, None,
-         service=service.code, priority=priority_code, channel=channel.value)
+         service=service.code, priority=priority_code, channel=channel.value,
+         procedure=procedure.code if procedure else None)
     return ticket
 
 
@@ -405,6 +410,12 @@ def find_counter(session: Session, office: Office, number: int) -> Counter:
     if counter is None:
         raise NotFound("unknown_counter", counter=number)
     return counter
+
+
+def log_event(session: Session, ticket: Ticket, kind: TicketEventKind, *, now: datetime,
+              actor: Actor, counter: Counter | None = None, **details: object) -> None:
+    """Append an event that changes no state of the queue (a visit recorded) to the log."""
+    _log(session, ticket, kind, now, actor, counter, **details)
 
 
 def _log(session: Session, ticket: Ticket, kind: TicketEventKind, now: datetime, actor: Actor,

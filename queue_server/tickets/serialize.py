@@ -30,6 +30,12 @@ def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str,
         "called_at": iso_local(ticket.last_called_at, office.timezone),
         "finished_at": iso_local(ticket.finished_at, office.timezone),
         "recall_count": ticket.recall_count,
+        "procedure": ({"code": ticket.procedure.code, "name": ticket.procedure.name}
+                      if ticket.procedure_id is not None and ticket.procedure else None),
+        "outcome": ticket.outcome,
+        # dossier_code holds the first code: a ticket without it has none, and no query.
+        "dossiers": [dossier.normalised for dossier in ticket.dossiers]
+        if ticket.dossier_code else [],
         "track_url": f"{public_url}/t/{ticket.code}",
     }
 

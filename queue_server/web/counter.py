@@ -6,11 +6,14 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from queue_server.core.request_context import db
+from queue_server.core.clock import local_day
+from queue_server.core.request_context import db, now
+from queue_server.feedback.forms import current_form
 from queue_server.models import Counter, Office, Role
 from queue_server.security.tokens import Principal
 from queue_server.tickets.lifecycle import current_ticket
 from queue_server.tickets.queue_state import find_counter_by_number, find_office
+from queue_server.visits.outcomes import outcome_labels
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -27,7 +30,9 @@ blueprint.after_request(secure_headers)
 # Keys the console answers to; the buttons show them. Function keys for the frequent actions
 # (and Enter for Call next), letters for the ones that open a dialog first.
 SHORTCUTS = {"call_next": "F1", "recall": "F2", "finish": "F3", "no_show": "F4",
-             "transfer": "C", "call_number": "S", "pause": "T"}
+             "transfer": "C", "call_number": "S", "pause": "T", "dossier": "M"}
+# One digit per outcome of the visit, in the order of visits.outcomes.OUTCOMES.
+OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
 
 
@@ -109,6 +114,38 @@ def console(slug: str, number: int):
                            config=_console_config(office, counter, language, t))
 
 
+@blueprint.get("/counter/<slug>/paper")
+def paper_form(slug: str):
+    """Type in the official paper rating form a citizen filled in, question by question."""
+    office, refusal = _checked_office(slug)
+    if refusal is not None:
+        return refusal
+    language = page_language()
+    form = current_form(office)
+    config = {"api": f"/api/v1/offices/{office.slug}/paper-ratings", "language": language,
+              "texts": texts("counter", language)}
+    return render_template(
+        "counter.paper.html", t=texts("counter", language), language=language, office=office,
+        form=form, levels=_level_names(form, language), csrf_token=csrf_token(),
+        reasons=texts("reason", language), visits=texts("visit", language),
+        today=local_day(now(), office.timezone).isoformat(), config=config,
+        username=browser_session.get(SESSION_USERNAME, ""))
+
+
+def _level_names(form: dict, language: str) -> list[tuple[int, str]]:
+    """The form's levels, highest first, with their names (the office's, or the catalogue's)."""
+    levels, labels = form["levels"], form["labels"]
+    if len(labels) == levels:
+        names = dict(enumerate(labels, 1))
+    elif levels == 3:
+        words = texts("citizen", language)
+        names = {level: words[f"level3_{level}"] for level in (1, 2, 3)}
+    else:
+        words = texts("rating", language)
+        names = {level: words[str(level)] for level in range(1, 6)}
+    return [(level, names[level]) for level in range(levels, 0, -1)]
+
+
 def _console_config(office: Office, counter: Counter, language: str, t: dict) -> dict:
     """What the script needs besides the live snapshot: names, URLs, strings."""
     return {
@@ -121,5 +158,10 @@ def _console_config(office: Office, counter: Counter, language: str, t: dict) ->
         "priorities": {p.code: p.name for p in office.priorities if p.is_active},
         "pause_reasons": [t["pause_break"], t["pause_meeting"], t["pause_other"]],
         "keys": SHORTCUTS,
+        "outcomes": [{"code": code, "label": label, "key": key} for key, (code, label) in zip(
+            OUTCOME_KEYS, outcome_labels(office, language).items(), strict=True)],
+        "require_outcome": office.require_outcome,
+        "visit_api": "/api/v1/tickets/",
+        "dossier_api": "/api/v1/dossiers/",
         "texts": t,
     }

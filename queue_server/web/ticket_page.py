@@ -9,6 +9,7 @@ from queue_server.core.errors import RateLimited
 from queue_server.core.i18n import LANGUAGES, page_texts, text
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge import limits
+from queue_server.feedback.forms import current_form
 from queue_server.feedback.ratings import is_rated
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 from queue_server.tickets.serialize import ticket_json
@@ -51,7 +52,8 @@ def ticket_page(code: str):
     snapshot = ticket_json(ticket, ticket_forecast(db(), ticket, now()), public_url())
     config = {"code": ticket.code, "root": request.script_root,
               "near_threshold": ticket.office.near_threshold,
-              "is_rated": is_rated(db(), ticket), "ticket": snapshot}
+              "is_rated": is_rated(db(), ticket), "ticket": snapshot,
+              "rating_form": current_form(ticket.office)}
     texts = {language: page_texts("citizen", language) for language in LANGUAGES}
     return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config,
                            texts=texts)

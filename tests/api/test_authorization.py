@@ -25,14 +25,16 @@ from sqlalchemy import select
 from queue_server.core import i18n
 from queue_server.core.extensions import socketio
 from queue_server.models import Base, Device
+from queue_server.procedures.importing import ProcedureSpec, apply_specs
 from queue_server.realtime import broadcasts
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import bearer
 from ..support.callers import PASSWORD, every_caller
 
 USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
-           "other_rating")
+           "other_rating", "integration", "other_integration")
 CALLERS = ("anonymous", *DEVICES, *USERS)
 
 
@@ -56,6 +58,9 @@ KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
 STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
 MANAGER_OF_OFFICE = _access("manager of the office, not another office's manager",
                             "manager1", "admin1")
+STAFF_AND_UP = _access("any staff, manager or admin, of any office", *USERS)
+FEED_READER = _access("manager of the office, admin, or the office's integration token",
+                      "manager1", "admin1", "integration")
 ADMIN = _access("admin", "admin1")
 PRINTER = _access("any printer", "printer", "other_printer")
 PRINTER_OF_JOB = _access("the job's printer", "printer")
@@ -122,6 +127,11 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
     ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
+    ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
+    ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
+    ("api.office_visits", "GET"): Entry(FEED_READER),
+    ("api.enter_paper_rating", "POST"): Entry(STAFF_OF_OFFICE,
+                                              body={"number": "1001", "rating": 5}),
     # Pages and their files.
     ("static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "vendor/socket.io.min.js"}),
     ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
@@ -144,6 +154,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("counter.choose_office", "GET"): Entry(LOGGED_IN_PAGE),
     ("counter.choose_counter", "GET"): Entry(STAFF_PAGE),
     ("counter.console", "GET"): Entry(STAFF_PAGE),
+    ("counter.paper_form", "GET"): Entry(STAFF_PAGE),
     # Administration (issue #7): managers for their own office, admins for every office.
     # POSTs here carry the session's CSRF token, as the page's form does, so that a refusal
     # is authorization's and not a stale form's (the CSRF walk below checks the token).
@@ -201,6 +212,18 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("dashboard.office_dashboard", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.officers_page", "GET"): Entry(MANAGER_PAGE),
     ("dashboard.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "dashboard.js"}),
+    # The procedure catalogue (issue #20); the world has one procedure, 1.1.
+    ("api.list_procedures", "GET"): Entry(PUBLIC),
+    ("api.list_procedure_fields", "GET"): Entry(PUBLIC),
+    ("api.get_procedure", "GET"): Entry(PUBLIC, args={"code": "1.1"}),
+    ("api.print_checklist", "POST"): Entry(KIOSK_OR_STAFF, args={"code": "1.1"}),
+    ("api.procedure_stats", "GET"): Entry(MANAGER_OF_OFFICE),
+    ("procedure_pages.procedure_list", "GET"): Entry(PUBLIC_PAGE),
+    ("procedure_pages.procedure_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
+    ("procedure_pages.procedure_poster", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
+    ("admin.procedures", "GET"): Entry(MANAGER_PAGE),
+    ("admin.procedure_page", "GET"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
+    ("admin.update_procedure_page", "POST"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
 }
 
 # Socket.IO: the handlers, and the channels `subscribe` offers (one `_subscribe_<channel>`
@@ -246,6 +269,12 @@ def world(app, clock, accounts):
     ticket = client.post("/api/v1/offices/test-office/tickets", json={"service": "dat-dai"},
                          headers=bearer(tokens["kiosk"])).get_json()
     assert ticket["print"]["job"] is not None
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        apply_specs(session, office, [ProcedureSpec(
+            "1.1", "Đăng ký khai sinh", "Hộ tịch", office.services[1], ("Tờ khai",), "", "", "",
+            "", "")], now=clock())
+        session.commit()
     return {"tokens": tokens, "code": ticket["code"], "job_id": ticket["print"]["job"]}
 
 
@@ -414,6 +443,10 @@ PAGE_CHANGES: dict[tuple[str, str], Change] = {
     ("admin.update_device", "POST"): Change("manager1", {"kiosk": str(KIOSK_1)},
                                             args={"device_id": PRINTER_1}),
     ("admin.revoke_device", "POST"): Change("manager1", {}, args={"device_id": KIOSK_1}),
+    ("admin.update_procedure_page", "POST"): Change("manager1", {
+        "name": "Đăng ký khai sinh lưu động", "field": "Hộ tịch", "service": "tu-phap",
+        "documents": "Tờ khai", "processing_time": "", "fees": "", "forms": "",
+        "legal_basis": "", "url": "", "state": "shown"}),
 }
 
 

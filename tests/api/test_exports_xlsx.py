@@ -35,7 +35,8 @@ def test_the_report_workbook_matches_the_api(client, accounts, day):
                         headers=bearer(accounts["manager1"])).get_json()
     book = workbook(client, accounts, f"{OFFICE}/stats.xlsx?{THURSDAY}")
     assert book.sheetnames == ["Tổng hợp", "Theo lĩnh vực", "Theo quầy", "Theo cán bộ",
-                               "Theo giờ", "Đánh giá và lý do", "Cách tính"]
+                               "Theo giờ", "Đánh giá và lý do", "Theo tiêu chí", "Hồ sơ",
+                               "Cách tính"]
     summary = dict(rows(book["Tổng hợp"])[1:])
     assert summary["Số phiếu cấp"] == report["issued"] == 8
     assert summary["Chờ TB (phút)"] == minutes(report["wait_s"]["mean"])

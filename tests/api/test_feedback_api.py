@@ -59,7 +59,7 @@ def test_a_finished_ticket_is_rated_once_and_attributed_to_its_counter_and_offic
     assert response.get_json() == {
         "number": ticket["number"], "rating": 2,
         "reasons": ["officer_attitude", "waiting_time"], "visits": "second",
-        "rated_at": "2026-11-26T09:00:00+07:00"}
+        "answers": {}, "form_version": 1, "rated_at": "2026-11-26T09:00:00+07:00"}
     row = stored(app, ticket["code"])
     with app.extensions["queue"].sessions() as session:
         officer = session.scalar(select(User).where(User.username == "staff1"))

@@ -107,7 +107,8 @@ def test_the_counters_tablet_is_asked_to_rate_what_the_counter_finished(app, cli
     [asked] = received(tablet_one, "rating_requested")
     assert asked == {"code": ticket["code"], "number": ticket["number"], "service": "dat-dai",
                      "service_name": "Đất đai", "counter": 1,
-                     "finished_at": "2026-11-26T09:00:00+07:00", "expires_in_s": 30}
+                     "finished_at": "2026-11-26T09:00:00+07:00", "expires_in_s": 30,
+                     "form": {"levels": 5, "labels": [], "questions": []}}
     assert received(tablet_two, "rating_requested") == []
 
 

@@ -129,6 +129,20 @@ def test_device_add_prints_only_the_token_which_is_stored_hashed(environment):
     assert token.strip() not in hashes and paired is not None
 
 
+def test_device_add_makes_a_read_only_integration_token_for_the_visits_feed(environment):
+    run(environment, "init")
+    added = run(environment, "device", "add", "mot-cua-tinh", "--kind", "integration",
+                "--office", "cam-lam")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.count("\n") == 1 and added.stdout.startswith("d_")
+    engine = create_engine(environment["QUEUE_DATABASE_URL"])
+    with engine.connect() as connection:
+        kind = connection.execute(text(
+            "SELECT kind FROM devices WHERE name = 'mot-cua-tinh'")).scalar()
+    engine.dispose()
+    assert kind == "integration"
+
+
 @pytest.mark.parametrize("arguments, message", [
     (["x", "--kind", "printer", "--office", "cam-lam", "--kiosk", "none"], "no kiosk"),
     (["x", "--kind", "kiosk", "--office", "nowhere"], "unknown office"),

@@ -25,10 +25,12 @@ PAGE_ARGUMENTS = {"_error_page": ("counter", (0, 1)), "error_page": ("admin", (0
 # The slip's helpers: its own texts and the kiosk's (labelled() takes a kiosk label).
 SLIP_HELPERS = {"text": "slip", "kiosk_text": "kiosk", "labelled": "kiosk"}
 TEMPLATE_CONTEXTS = {"admin": "admin", "counter": "counter", "login": "login",
-                     "dashboard": "dashboard"}
-SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/dashboard/static/dashboard.js":
+                     "dashboard": "dashboard", "procedures": "procedures"}
+SCRIPT_CONTEXTS = {"web/static/counter.js": "counter", "web/static/paper-form.js": "counter",
+                   "web/dashboard/static/dashboard.js":
                    "dashboard", "web/dashboard/static/province.js": "dashboard",
-                   "web/dashboard/static/report.js": "dashboard"}
+                   "web/dashboard/static/report.js": "dashboard",
+                   "web/dashboard/static/procedures-report.js": "dashboard"}
 KIOSK_PAGE_USE = re.compile(r'data-text="(\w+)"')
 KIOSK_SCRIPT_USE = re.compile(r"(?<![./])\b(?:strings|texts\(\))\.(\w+)\b")
 # Formatting that strings.js does itself, with no text of its own.
@@ -130,7 +132,9 @@ def _uses_in_kiosk() -> set[tuple[str | None, str, str]]:
     script, text("key") in strings.js."""
     kiosk = ROOT / "kiosk"
     return (_text_uses(kiosk / "templates" / "kiosk.page.html", "kiosk", KIOSK_PAGE_USE)
-            | {use for use in _text_uses(kiosk / "static" / "kiosk.js", "kiosk", KIOSK_SCRIPT_USE)
+            | _text_uses(kiosk / "templates" / "kiosk.procedures.html", "kiosk", KIOSK_PAGE_USE)
+            | {use for script in ("kiosk.js", "procedures.js")
+               for use in _text_uses(kiosk / "static" / script, "kiosk", KIOSK_SCRIPT_USE)
                if use[1] not in KIOSK_SCRIPT_ONLY}
             | _text_uses(kiosk / "static" / "strings.js", "kiosk", KIOSK_STRINGS_USE))
 

@@ -10,7 +10,9 @@ PASSWORD = "correct-horse-battery"  # the `accounts` fixture's password, for eve
 EXTRA_DEVICES = [("printer", DeviceKind.PRINTER, "test-office"),
                  ("other_printer", DeviceKind.PRINTER, "other-office"),
                  ("rating", DeviceKind.RATING, "test-office"),
-                 ("other_rating", DeviceKind.RATING, "other-office")]
+                 ("other_rating", DeviceKind.RATING, "other-office"),
+                 ("integration", DeviceKind.INTEGRATION, "test-office"),
+                 ("other_integration", DeviceKind.INTEGRATION, "other-office")]
 # And users: (username, role, office). `accounts` has staff1, manager1 and admin1 of
 # test-office and otherstaff of other-office; a manager of other-office proves that the
 # manager's pages and reports refuse another office's manager, not only its staff.
@@ -18,7 +20,8 @@ EXTRA_USERS = [("othermanager", Role.MANAGER, "other-office")]
 
 
 def every_caller(app, clock, accounts: dict[str, str]) -> dict[str, str]:
-    """`accounts` plus printers and rating tablets of both offices and another office's
+    """`accounts` plus printers, rating tablets and integration tokens of both offices and
+    another office's
     manager: a token per caller name."""
     tokens = dict(accounts)
     with app.extensions["queue"].sessions() as session:

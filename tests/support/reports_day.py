@@ -18,22 +18,41 @@ T7: dat-dai, issued 10:30, still waiting.
 T8: dat-dai, issued 13:40, called 13:45 at 2 by Bình (out of order), finished 14:05.
 
 Every service's target wait is 15 minutes (900 s).
+
+With `with_visits`, the office asks the rating form VISIT_FORM and the officers record
+outcomes and dossier codes (through the visit's correction after the finish):
+
+T0 received HS-001; T1 received HS-002; T2 supplement HS-003; T4 received HS-003 (its second
+contact); T5 returned HS-001; T8 received HS-004 and HS-005. The ratings answer:
+T1 thai-do 5, thu-tuc 4, co-so 3; T2 thai-do 2, thu-tuc 3; T4 thu-tuc 2, co-so 4;
+T5 thai-do 5, co-so 5.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from queue_server.feedback import forms
 from queue_server.feedback import ratings as feedback_ratings
 from queue_server.models import FeedbackSource, Office, Role, Ticket
 from queue_server.security.tokens import add_user
 from queue_server.tickets import lifecycle
 from queue_server.tickets.lifecycle import Actor
 from queue_server.tickets.queue_state import find_counter_by_number
+from queue_server.visits import recording
 
 from ..conftest import local
 
 PASSWORD = "mat-khau-can-bo-dai"
+VISIT_FORM = {"levels": 5, "labels": [], "questions": [
+    {"code": "thai-do", "text": "Thái độ phục vụ của công chức", "criterion": "cbcc"},
+    {"code": "thu-tuc", "text": "Thủ tục được hướng dẫn rõ ràng, đầy đủ", "criterion": "thu-tuc"},
+    {"code": "co-so", "text": "Nơi tiếp đón sạch sẽ, đủ chỗ ngồi", "criterion": "dieu-kien"}]}
+VISITS = {"T0": ("received", ["HS-001"]), "T1": ("received", ["HS-002"]),
+          "T2": ("supplement", ["HS-003"]), "T4": ("received", ["HS-003"]),
+          "T5": ("returned", ["HS-001"]), "T8": ("received", ["HS-004", "HS-005"])}
+ANSWERS = {"T1": {"thai-do": 5, "thu-tuc": 4, "co-so": 3}, "T2": {"thai-do": 2, "thu-tuc": 3},
+           "T4": {"thu-tuc": 2, "co-so": 4}, "T5": {"thai-do": 5, "co-so": 5}}
 
 
 @dataclass
@@ -49,7 +68,7 @@ def at(hour: int, minute: int, day: int = 26):
     return local(2026, 11, day, hour, minute)
 
 
-def script_day(session, office: Office) -> Day:
+def script_day(session, office: Office, *, with_visits: bool = False) -> Day:
     """Play the table above through the real lifecycle functions, then commit."""
     an = add_user(session, "canbo.an", PASSWORD, Role.STAFF, office, now=at(7, 0, 25),
                   full_name="Nguyễn Văn An")
@@ -109,6 +128,12 @@ def script_day(session, office: Office) -> Day:
                              actor=by["binh"]) is tickets["T8"]
     finish(2, "binh", at(14, 5))
 
+    if with_visits:
+        office.rating_form = VISIT_FORM
+        forms.remember_form(session, office, now=at(7, 0))
+        for name, (outcome, codes) in VISITS.items():
+            recording.record_visit(session, tickets[name], outcome=outcome, dossiers=codes,
+                                   now=tickets[name].finished_at, actor=by["an"])
     ratings = {
         "T1": dict(rating=5, reasons=None, comment=None, visits="first", when=at(8, 21)),
         "T2": dict(rating=2, reasons=["waiting_time"], comment="Chờ lâu quá",
@@ -122,6 +147,7 @@ def script_day(session, office: Office) -> Day:
     for name, answer in ratings.items():
         when = answer.pop("when")
         feedback_ids[name] = feedback_ratings.submit_feedback(
-            session, tickets[name], source=FeedbackSource.PHONE, now=when, **answer).id
+            session, tickets[name], source=FeedbackSource.PHONE, now=when,
+            answers=ANSWERS[name] if with_visits else None, **answer).id
     session.commit()
     return Day(tickets, {"an": an.id, "binh": binh.id}, feedback_ids)

@@ -166,3 +166,29 @@ def test_figures_and_dates_are_written_the_vietnamese_way(dashboard: Page):
     item = dashboard.get_by_test_id("inbox-list").locator("li").first
     expect(item).to_contain_text(re.compile(r"\d\d/\d\d/\d{4}"))
     assert not re.search(r"\d{4}-\d\d-\d\d", item.inner_text())
+
+
+def test_the_report_has_a_table_per_procedure_when_tickets_name_one(manager, page: Page,
+                                                                     tmp_path):
+    from ..support.procedure_files import SMALL, write_csv
+
+    rows = [row[:] for row in SMALL]
+    for row in rows[1:]:
+        row[2] = "dat-dai"
+    manager.cli("procedures", "import", str(write_csv(tmp_path / "p.csv", rows)), "--office",
+                "thu-nghiem")
+    status, ticket = manager.api("POST", OFFICE + "/tickets",
+                                 {"procedure": "1.001193.000.00.00.H37"}, manager.tokens["kiosk"])
+    assert status == 201
+    while staff_post(manager, "/counters/2/call-next")["code"] != ticket["code"]:
+        pass
+    staff_post(manager, "/counters/2/finish")
+    page.goto(manager.url + DASHBOARD)
+    page.get_by_label("Tên đăng nhập").fill("lanhdao")
+    page.get_by_label("Mật khẩu").fill(MANAGER_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    table = page.get_by_test_id("procedures-table")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator("tbody td").first).to_have_text("Đăng ký khai sinh")
+    expect(table.locator("tbody td").nth(1)).to_have_text("1")
+    expect(table.locator("tbody td").nth(2)).to_have_text("1")

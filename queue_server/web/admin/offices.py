@@ -8,6 +8,7 @@ from flask import redirect, request, url_for
 from queue_server.core.request_context import db, now
 from queue_server.models import Office, OfficeFileState
 from queue_server.setup import offices as office_setup
+from queue_server.setup.fields import outcome_labels_lines, rating_form_lines
 from queue_server.web.admin.pages import (
     Visitor,
     admin_page,
@@ -86,6 +87,9 @@ def admin_values(office: Office) -> dict[str, object]:
     values = {name: getattr(office, name) for name in office_setup.OFFICE_LOGGED}
     values["priority_mode"] = office.priority_mode.value
     values["holidays"] = "\n".join(_day_month_year(day) for day in office.holidays)
+    values["require_outcome"] = "yes" if office.require_outcome else "no"
+    values["rating_form"] = rating_form_lines(office.rating_form)
+    values["outcome_labels"] = outcome_labels_lines(office.outcome_labels or {})
     return values
 
 

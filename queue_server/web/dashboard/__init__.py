@@ -13,9 +13,17 @@ from queue_server.core.errors import DomainError
 from queue_server.core.formats import BROWSER_LOCALES
 from queue_server.core.request_context import db, now, reading
 from queue_server.models import Office, Role, User
-from queue_server.reports.labels import DEFINITIONS, RATINGS, REASONS, VISITS, both
+from queue_server.reports.labels import (
+    CRITERIA_NAMES,
+    DEFINITIONS,
+    RATINGS,
+    REASONS,
+    VISITS,
+    both,
+)
 from queue_server.reports.officers import month_period, officer_report
 from queue_server.tickets.queue_state import find_office
+from queue_server.visits.outcomes import OUTCOMES, outcome_labels
 from queue_server.web.login import (
     SESSION_USERNAME,
     csrf_token,
@@ -96,8 +104,15 @@ def officers_page(slug: str):
                  reasons={code: names[0] for code, names in REASONS.items()})
 
 
-def _labels() -> dict:
-    return {"reasons": both(REASONS), "ratings": both(RATINGS), "visits": both(VISITS)}
+def _labels(office: Office | None = None) -> dict:
+    labels = {"reasons": both(REASONS), "ratings": both(RATINGS), "visits": both(VISITS),
+              "criteria": both(CRITERIA_NAMES),
+              # The survey's order: the page's JSON sorts keys.
+              "criteria_order": list(CRITERIA_NAMES), "outcome_order": list(OUTCOMES)}
+    if office is not None:
+        labels["outcomes"] = {code: {language: outcome_labels(office, language)[code]
+                                     for language in ("vi", "en")} for code in OUTCOMES}
+    return labels
 
 
 def _office_config(office: Office) -> dict:
@@ -117,7 +132,7 @@ def _office_config(office: Office) -> dict:
         "people": [{"username": u.username, "name": u.full_name or u.username,
                     "role": u.role.value} for u in people],
         "target_working_days": office.feedback_target_days,
-        "labels": _labels(), "texts": texts("dashboard", language),
+        "labels": _labels(office), "texts": texts("dashboard", language),
         "definitions": [{"term": term, "text": vi if language == "vi" else en}
                         for term, vi, en in DEFINITIONS],
     }

@@ -4,6 +4,7 @@
 // never a socket message, so a reconnecting page can never replay one.
 
 import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
+import { showProcedure } from "./counter-procedure.js";
 
 const config = readConfig("console-config");
 const t = config.texts;
@@ -19,7 +20,15 @@ const KEYS = {
   ...Object.fromEntries(Object.entries(config.keys).map(([kind, key]) => [
     key.length === 1 ? key.toLowerCase() : key, kind])),
 };
-const NEEDS_CURRENT = new Set(["recall", "finish", "no_show", "transfer"]);
+const NEEDS_CURRENT = new Set(["recall", "finish", "no_show", "transfer", "dossier"]);
+// Digit -> outcome code, as the outcome buttons show them.
+const OUTCOME_KEYS = Object.fromEntries(config.outcomes.map((outcome) => [outcome.key, outcome.code]));
+const outcomeNames = Object.fromEntries(config.outcomes.map((outcome) => [outcome.code, outcome.label]));
+// A USB scanner types the code and Enter faster than any hand: keys this close together (by
+// the events' own time stamps) belong to one scan, which is added as a dossier code instead of
+// running shortcuts; a lone key waits this long before it runs its shortcut.
+const SCAN_GAP_MS = 60;
+const SCAN_MIN_LENGTH = 4;
 
 const state = {
   snapshot: null,
@@ -54,6 +63,7 @@ function applySnapshot(snapshot) {
 
 function render() {
   renderCurrent();
+  renderVisit();
   renderButtons();
   renderPause();
   renderWaiting();
@@ -72,6 +82,7 @@ function renderCurrent() {
   $("current-recalls").textContent = ticket && ticket.recall_count
     ? `${t.recalls}: ${ticket.recall_count} ${t.times}` : "";
   $("current-timer-box").hidden = !(ticket && ticket.called_at);
+  showProcedure(ticket, config);
   renderTimer();
   document.title = `${ticket ? ticket.number + " · " : ""}${config.counter_name}`;
 }
@@ -199,6 +210,171 @@ function showMessage(text, kind = "info") {
   if (kind === "info") messageTimer = setTimeout(() => { box.textContent = ""; }, 15000);
 }
 
+// ---------------------------------------------------------------- the visit
+
+function renderVisit() {
+  const ticket = current();
+  $("visit-panel").hidden = !ticket;
+  if (!ticket || ticket.code !== visit.code) {
+    // Another citizen: nothing of the last visit stays on screen.
+    visit.code = ticket ? ticket.code : null;
+    visit.history = "";
+    $("dossier-input").value = "";
+    if (!ticket && document.activeElement === $("dossier-input")) $("dossier-input").blur();
+  }
+  for (const button of document.querySelectorAll("button[data-outcome]")) {
+    const chosen = Boolean(ticket && ticket.outcome === button.dataset.outcome);
+    button.setAttribute("aria-pressed", String(chosen));
+    button.disabled = state.busy || !ticket;
+  }
+  const codes = ticket ? ticket.dossiers || [] : [];
+  $("dossier-list").replaceChildren(...codes.map((code) => {
+    const item = element("li", "dossier-chip");
+    item.dataset.code = code;
+    item.append(element("span", "dossier-code", code));
+    const remove = element("button", "dossier-remove", "×");
+    remove.type = "button";
+    remove.setAttribute("aria-label", format(t.dossier_remove, { code }));
+    remove.addEventListener("click", () => removeDossier(code));
+    item.append(remove);
+    return item;
+  }));
+  $("dossier-history").textContent = ticket ? visit.history : "";
+}
+
+const visit = { saving: Promise.resolve(), history: "", code: null };
+
+// The visit is saved on the current ticket at once, so finish and call next find it there.
+function saveVisit(change) {
+  const ticket = current();
+  if (!ticket) return Promise.resolve(false);
+  const previous = { outcome: ticket.outcome, dossiers: ticket.dossiers || [] };
+  setCurrentVisit(change);
+  const url = config.visit_api + encodeURIComponent(ticket.code) + "/visit";
+  visit.saving = visit.saving.then(async () => {
+    try {
+      const result = await request("PUT", url, { body: change, language: config.language });
+      if (result.status === 401) goToLogin();
+      if (result.status !== 200) {
+        showMessage((result.data && result.data.error && result.data.error.message) || t.server_error, "error");
+        if (current() && current().code === ticket.code) setCurrentVisit(previous);
+        return false;
+      }
+      return true;
+    } catch {
+      showMessage(t.network_error, "error");
+      if (current() && current().code === ticket.code) setCurrentVisit(previous);
+      return false;
+    }
+  });
+  return visit.saving;
+}
+
+function setCurrentVisit(change) {
+  if (!state.snapshot || !state.snapshot.current) return;
+  state.snapshot = { ...state.snapshot, current: { ...state.snapshot.current, ...change } };
+  renderVisit();
+}
+
+function chooseOutcome(code) {
+  const ticket = current();
+  if (!ticket) {
+    showMessage(t.need_current, "warning");
+    return;
+  }
+  saveVisit({ outcome: code });
+  showMessage(format(t.outcome_chosen, { number: ticket.number, outcome: outcomeNames[code] }), "info");
+}
+
+async function addDossier(typed) {
+  const ticket = current();
+  const code = typed.trim().toUpperCase();
+  if (!code) return;
+  if (!ticket) {
+    showMessage(t.need_current, "warning");
+    return;
+  }
+  const codes = ticket.dossiers || [];
+  if (codes.includes(code)) {
+    showMessage(format(t.dossier_already, { code }), "warning");
+    return;
+  }
+  const history = lookUpDossier(code);
+  if (await saveVisit({ dossiers: [...codes, code] })) {
+    visit.history = await history;
+    if (current() && current().code === ticket.code) renderVisit();
+  }
+}
+
+function removeDossier(code) {
+  const ticket = current();
+  if (!ticket) return;
+  saveVisit({ dossiers: (ticket.dossiers || []).filter((item) => item !== code) });
+  visit.history = "";
+}
+
+// "Hồ sơ này đến lần thứ 2 — lần trước 03/12, yêu cầu bổ sung tại Quầy 2", or that it is new.
+async function lookUpDossier(code) {
+  try {
+    const result = await request("GET", config.dossier_api + encodeURIComponent(code),
+      { language: config.language });
+    if (result.status === 404) return format(t.dossier_first, { code });
+    if (result.status !== 200) return "";
+    const last = result.data.visits[result.data.visits.length - 1];
+    const day = last.finished_at ? `${last.finished_at.slice(8, 10)}/${last.finished_at.slice(5, 7)}` : "";
+    const counter = last.counter_name || format(t.counter_label, { number: last.counter });
+    const place = last.office === config.office ? counter : `${counter}, ${last.office_name}`;
+    const outcome = last.outcome_label ? lowerFirst(last.outcome_label) : "";
+    return format(outcome ? t.dossier_repeat : t.dossier_repeat_plain, {
+      code, count: result.data.contacts + 1, date: day, outcome, place,
+    });
+  } catch {
+    return "";
+  }
+}
+
+function lowerFirst(text) {
+  return text.charAt(0).toLocaleLowerCase(config.language) + text.slice(1);
+}
+
+const scan = { text: "", last: 0, timer: null };
+
+// A printable key on the page: held back until it is known to be a lone press (a shortcut)
+// or part of a scan.
+function bufferKey(event) {
+  if (scan.text && event.timeStamp - scan.last > SCAN_GAP_MS) flushScan();
+  scan.text += event.key;
+  scan.last = event.timeStamp;
+  clearTimeout(scan.timer);
+  scan.timer = setTimeout(flushScan, SCAN_GAP_MS);
+}
+
+function flushScan() {
+  clearTimeout(scan.timer);
+  const text = scan.text;
+  scan.text = "";
+  if (text.length === 1) {
+    shortcut(text.toLowerCase());
+  } else if (text.length > 1 && current()) {
+    // Fast keys without Enter: into the field, where the officer checks them and presses Enter.
+    $("dossier-input").value = text;
+    $("dossier-input").focus();
+  }
+}
+
+function takeScan() {
+  clearTimeout(scan.timer);
+  const text = scan.text;
+  scan.text = "";
+  addDossier(text);
+}
+
+function shortcut(key) {
+  if (anyDialogOpen()) return;
+  if (OUTCOME_KEYS[key]) chooseOutcome(OUTCOME_KEYS[key]);
+  else if (KEYS[key]) trigger(KEYS[key]);
+}
+
 // ---------------------------------------------------------------- server
 
 function noteServerDate(header) {
@@ -282,6 +458,8 @@ async function perform(kind, body, describe) {
   const started = performance.now();
   const action = ACTIONS[kind];
   try {
+    // The outcome or a code just entered is saved before the finish that needs it.
+    await visit.saving;
     // A new key for every press: a retried or repeated request with it calls nobody new.
     const headers = action.idempotent ? { "Idempotency-Key": randomKey() } : {};
     const result = await request("POST", config.api + action.path,
@@ -368,6 +546,9 @@ function trigger(kind) {
     case "pause":
       togglePause();
       break;
+    case "dossier":
+      $("dossier-input").focus();
+      break;
     default:
       break;
   }
@@ -434,13 +615,64 @@ function anyDialogOpen() {
 function onKeyDown(event) {
   if (event.ctrlKey || event.altKey || event.metaKey) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  if (event.target === $("dossier-input")) {
+    onDossierKey(event);
+    return;
+  }
+  if (isTyping(event.target) || anyDialogOpen()) return;
+  if (event.key.length === 1 && event.key !== " ") {
+    event.preventDefault();
+    if (!event.repeat) bufferKey(event);
+    return;
+  }
+  if (key === "Enter" && scan.text) {
+    event.preventDefault();
+    // Enter right after a burst of keys ends a scan: add the code, never call the next one.
+    if (scan.text.length >= SCAN_MIN_LENGTH && event.timeStamp - scan.last <= SCAN_GAP_MS * 4) {
+      takeScan();
+      return;
+    }
+    flushScan();
+  }
+  if (key === "Backspace" && current() && (current().dossiers || []).length) {
+    event.preventDefault();
+    const codes = current().dossiers;
+    removeDossier(codes[codes.length - 1]);
+    return;
+  }
   const kind = KEYS[key];
-  if (!kind || isTyping(event.target) || anyDialogOpen()) return;
+  if (!kind) return;
   // Enter on a focused button or link keeps its usual meaning (keyboard users).
   if (key === "Enter" && event.target.closest && event.target.closest("button, a, summary")) return;
   event.preventDefault(); // F1 help, F3 find
   if (event.repeat) return; // a held key is one press
   trigger(kind);
+}
+
+// In the dossier field: Enter adds what it holds (typed or scanned), or calls the next citizen
+// when it is empty; Escape leaves it; the function keys keep working.
+function onDossierKey(event) {
+  const input = $("dossier-input");
+  if (event.key === "Enter") {
+    event.preventDefault();
+    const typed = input.value;
+    input.value = "";
+    if (typed.trim()) {
+      addDossier(typed);
+    } else {
+      input.blur();
+      trigger("call_next");
+    }
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    input.blur();
+  } else if (/^F\d$/.test(event.key) && KEYS[event.key] && !anyDialogOpen()) {
+    event.preventDefault();
+    if (!event.repeat) {
+      input.blur();
+      trigger(KEYS[event.key]);
+    }
+  }
 }
 
 function onButtonClick(event) {
@@ -496,6 +728,13 @@ function start() {
   for (const button of document.querySelectorAll("button[data-action]")) {
     button.addEventListener("click", onButtonClick);
   }
+  for (const button of document.querySelectorAll("button[data-outcome]")) {
+    button.addEventListener("click", (event) => {
+      if (event.detail > 0) button.blur();
+      chooseOutcome(button.dataset.outcome);
+    });
+  }
+  $("dossier-form").addEventListener("submit", (event) => event.preventDefault());
   document.addEventListener("keydown", onKeyDown);
   wireDialogs();
   render();

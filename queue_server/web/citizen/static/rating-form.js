@@ -1,11 +1,12 @@
-// The rating form shared by the ticket page and the counter's tablet: five levels, reasons
-// and a comment at 3 or below, how many visits; it sends through the caller's `submit`.
-// A tap on a level is the answer: the rest is optional, and the caller sends a choice left
-// unsent (`sendPending`) when the citizen walks away.
+// The rating form shared by the ticket page and the counter's tablet: the office's form (five
+// or three levels, its questions, each tied to a criterion of the provincial survey), reasons
+// and a comment below the satisfied levels, how many visits; it sends through the caller's
+// `submit`. A tap on a level is the answer: the rest is optional, and the caller sends a
+// choice left unsent (`sendPending`) when the citizen walks away.
 import { STRINGS } from "./strings.js";
 
-const LEVELS = [5, 4, 3, 2, 1];
-const LOW_RATING = 3;
+// The built-in form: five levels, no questions.
+export const DEFAULT_FORM = { levels: 5, labels: [], questions: [] };
 const REASONS = ["officer_attitude", "waiting_time", "procedure_unclear", "asked_to_come_back",
   "facilities", "other"];
 const VISITS = ["first", "second", "three_or_more"];
@@ -13,6 +14,11 @@ const MAX_COMMENT = 500;
 
 const make = (tag, className, attributes = {}) => Object.assign(document.createElement(tag),
   { className }, attributes);
+
+// The lowest satisfied level: the top two of five, the top one of three (as the server counts).
+const satisfiedFrom = (levels) => Math.floor((levels + 3) / 2);
+// A three-level form's colours: its top, middle and lowest level as the five-level ones.
+const tone = (levels, level) => (levels === 3 ? { 3: 5, 2: 3, 1: 1 }[level] : level);
 
 export class RatingForm {
   // submit(body) resolves to "sent", "already", "too_many" or "failed".
@@ -26,6 +32,7 @@ export class RatingForm {
     this.onDone = onDone;
     this.onFailed = onFailed;
     this.language = "vi";
+    this.form = DEFAULT_FORM;
     this.build();
     this.reset();
     container.addEventListener("pointerdown", () => this.onInteract(), { passive: true });
@@ -35,13 +42,7 @@ export class RatingForm {
   build() {
     this.title = make("h2", "rating-title");
     this.levels = make("div", "levels", { role: "group" });
-    this.levelButtons = LEVELS.map((level) => {
-      const button = make("button", `level level-${level}`, { type: "button" });
-      button.dataset.rating = String(level);
-      button.addEventListener("click", () => this.choose(level));
-      this.levels.append(button);
-      return button;
-    });
+    this.questionsBox = make("div", "form-questions");
     this.reasonsBox = make("fieldset", "reasons");
     this.reasonsTitle = make("legend", "question");
     this.reasonsBox.append(this.reasonsTitle);
@@ -70,12 +71,70 @@ export class RatingForm {
     this.sendButton = make("button", "send", { type: "button" });
     this.sendButton.addEventListener("click", () => this.send());
     this.message = make("p", "form-message", { role: "status" });
-    this.container.replaceChildren(this.title, this.levels, this.reasonsBox, this.commentLabel,
-      this.visitsBox, this.sendButton, this.message);
+    this.container.replaceChildren(this.title, this.levels, this.questionsBox, this.reasonsBox,
+      this.commentLabel, this.visitsBox, this.sendButton, this.message);
+    this.buildForm();
+  }
+
+  // The office's form: its levels, highest first, and one row of levels per question.
+  setForm(form) {
+    const next = form && (form.levels === 3 || form.levels === 5) ? form : DEFAULT_FORM;
+    if (JSON.stringify(next) === JSON.stringify(this.form)) return;
+    this.form = next;
+    this.buildForm();
+    this.reset();
+  }
+
+  buildForm() {
+    const { levels, questions } = this.form;
+    const order = Array.from({ length: levels }, (_, index) => levels - index);
+    this.levels.dataset.levels = String(levels);
+    this.levelButtons = order.map((level) => {
+      const button = make("button", `level level-${tone(levels, level)}`, { type: "button" });
+      button.dataset.rating = String(level);
+      button.addEventListener("click", () => this.choose(level));
+      return button;
+    });
+    this.levels.replaceChildren(...this.levelButtons);
+    this.questionRows = questions.map((question) => {
+      const row = make("div", "form-question", { role: "group" });
+      row.dataset.question = question.code;
+      const text = make("p", "question", { textContent: question.text });
+      const buttons = order.map((level) => {
+        const button = make("button", `answer level-${tone(levels, level)}`, { type: "button" });
+        button.dataset.level = String(level);
+        button.addEventListener("click", () => this.answer(question.code, level));
+        return button;
+      });
+      const choices = make("div", "answer-row");
+      choices.append(...buttons);
+      row.setAttribute("aria-label", question.text);
+      row.append(text, choices);
+      return { code: question.code, row, buttons };
+    });
+    this.questionsBox.replaceChildren(...this.questionRows.map((question) => question.row));
+  }
+
+  levelName(level) {
+    const { levels, labels } = this.form;
+    if (labels && labels.length === levels) return labels[level - 1];
+    return STRINGS[this.language].levels[levels === 3 ? `3/${level}` : level];
+  }
+
+  isLow() {
+    return this.rating !== null && this.rating < satisfiedFrom(this.form.levels);
+  }
+
+  answer(code, level) {
+    this.answers[code] = this.answers[code] === level ? undefined : level;
+    if (this.answers[code] === undefined) delete this.answers[code];
+    this.render();
+    this.onChange(this.rating);
   }
 
   reset() {
     this.rating = null;
+    this.answers = {};
     this.visits = null;
     this.isSending = false;
     this.isDone = false;
@@ -92,7 +151,7 @@ export class RatingForm {
 
   choose(level) {
     this.rating = level;
-    if (level > LOW_RATING) {
+    if (!this.isLow()) {
       for (const input of this.reasonInputs) input.checked = false;
     }
     this.message.textContent = "";
@@ -110,10 +169,18 @@ export class RatingForm {
     this.title.textContent = strings.ratingTitle;
     this.levels.setAttribute("aria-label", strings.ratingTitle);
     for (const button of this.levelButtons) {
-      button.textContent = strings.levels[button.dataset.rating];
+      button.textContent = this.levelName(Number(button.dataset.rating));
       button.setAttribute("aria-pressed", String(Number(button.dataset.rating) === this.rating));
     }
-    const isLow = this.rating !== null && this.rating <= LOW_RATING;
+    this.questionsBox.hidden = this.rating === null || this.questionRows.length === 0;
+    for (const question of this.questionRows) {
+      for (const button of question.buttons) {
+        const level = Number(button.dataset.level);
+        button.textContent = this.levelName(level);
+        button.setAttribute("aria-pressed", String(this.answers[question.code] === level));
+      }
+    }
+    const isLow = this.isLow();
     this.reasonsBox.hidden = !isLow;
     this.commentLabel.hidden = !isLow;
     this.reasonsTitle.textContent = strings.reasonsTitle;
@@ -135,7 +202,8 @@ export class RatingForm {
 
   body() {
     const body = { rating: this.rating };
-    if (this.rating <= LOW_RATING) {
+    if (Object.keys(this.answers).length) body.answers = { ...this.answers };
+    if (this.isLow()) {
       const reasons = this.reasonInputs.filter((input) => input.checked).map((input) => input.value);
       if (reasons.length) body.reasons = reasons;
       const comment = this.comment.value.trim();

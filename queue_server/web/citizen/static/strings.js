@@ -27,7 +27,8 @@ function strings(language) {
     updated: (time) => text("updated", { time }),
     // the rating form: keyed by the codes the API takes
     levels: { 5: text("level_5"), 4: text("level_4"), 3: text("level_3"), 2: text("level_2"),
-      1: text("level_1") },
+      1: text("level_1"), "3/3": text("level3_3"), "3/2": text("level3_2"),
+      "3/1": text("level3_1") },
     reasons: {
       officer_attitude: text("reason_officer_attitude"),
       waiting_time: text("reason_waiting_time"),

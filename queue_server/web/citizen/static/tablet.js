@@ -80,6 +80,7 @@ function ask(request) {
   if (tablet.asked.size > 50) tablet.asked.clear();
   tablet.asked.add(request.code);
   tablet.asking = request;
+  form.setForm(request.form);
   form.reset();
   $("asking-number").textContent = request.number;
   show("form");

@@ -166,6 +166,7 @@ function renderRating() {
         render();
       },
     });
+    form.setForm(config.rating_form);
   }
   form?.setLanguage(page.language);
 }

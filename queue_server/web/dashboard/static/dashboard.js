@@ -4,6 +4,7 @@
 // Text typed by people (comments, answers, names) is always set with textContent.
 import { element, format, readConfig, request } from "/web-static/common.js";
 import { dayText, localiseCharts, percentText as localPercent } from "/web-static/formats.js";
+import { loadProcedureReport } from "./procedures-report.js";
 import { charts, drawReport, setProjector } from "./report.js";
 
 const config = readConfig("dashboard-config");
@@ -173,6 +174,7 @@ async function loadReport() {
     }
     $("report-status").textContent = result.data.issued ? "" : t.no_data;
     drawReport(result.data, config);
+    await loadProcedureReport(config, query);
     document.body.dataset.reportLoaded = String(Number(document.body.dataset.reportLoaded || 0) + 1);
   } catch {
     $("report-status").textContent = format(t.load_failed, { message: t.offline });

@@ -136,12 +136,80 @@ function figureHeaders(t) {
     ["P90", true], [t.over_target, true], [t.ratings || "#", true], [t.satisfied, true]];
 }
 
+// A criterion's share against the office's targets: below the minimum, reaching it, at the goal.
+function targetClass(share, targets) {
+  if (share === null || share === undefined) return "";
+  if (share >= targets.goal) return "at-goal";
+  return share >= targets.minimum ? "at-minimum" : "below-minimum";
+}
+
+function shareCell(t, figures, targets) {
+  const cell = element("td", `num ${targetClass(figures.satisfied_share, targets)}`,
+    figures.responses ? percentText(t, figures.satisfied_share) : t.none);
+  const status = targetClass(figures.satisfied_share, targets);
+  if (status) cell.title = t[`target_${status.replaceAll("-", "_")}`];
+  if (figures.responses) cell.dataset.responses = String(figures.responses);
+  return cell;
+}
+
+function drawCriteria(report, t, labels, language) {
+  const targets = report.criteria_targets;
+  document.getElementById("criteria-targets").textContent = format(t.criteria_targets, {
+    minimum: percentText(t, targets.minimum), goal: percentText(t, targets.goal) });
+  const codes = labels.criteria_order;
+  const months = report.criteria_by_month.map((row) => row.month);
+  const head = element("thead");
+  const headRow = element("tr");
+  headRow.append(element("th", "", t.criterion), element("th", "num", t.ratings_count),
+    element("th", "num", t.satisfied), ...months.map((month) => element("th", "num", month)));
+  head.append(headRow);
+  const body = element("tbody");
+  for (const code of codes) {
+    const row = element("tr");
+    row.dataset.criterion = code;
+    row.append(element("th", "", labels.criteria[code][language]),
+      element("td", "num", String(report.criteria[code].responses)),
+      shareCell(t, report.criteria[code], targets),
+      ...report.criteria_by_month.map((month) => shareCell(t, month.criteria[code], targets)));
+    body.append(row);
+  }
+  document.getElementById("criteria-table").replaceChildren(head, body);
+  const staffHead = element("thead");
+  const staffRow = element("tr");
+  staffRow.append(element("th", "", t.staff), ...codes.map((code) => element("th", "num", labels.criteria[code][language])));
+  staffHead.append(staffRow);
+  const staffBody = element("tbody");
+  for (const person of report.criteria_by_staff) {
+    const row = element("tr");
+    row.dataset.staff = person.staff;
+    row.append(element("th", "", person.name), ...codes.map((code) => shareCell(t, person.criteria[code], targets)));
+    staffBody.append(row);
+  }
+  document.getElementById("criteria-staff-table").replaceChildren(staffHead, staffBody);
+}
+
+function drawDossiers(report, t, labels, language) {
+  const dossiers = report.dossiers;
+  const outcomes = labels.outcome_order;
+  document.getElementById("dossier-tiles").replaceChildren(
+    tile(t.dossiers_seen, String(dossiers.seen)),
+    tile(t.first_contact, percentText(t, dossiers.first_contact_share)),
+    ...outcomes.map((code) => tile(labels.outcomes[code][language], String(dossiers.by_outcome[code]))),
+    tile(t.outcome_unrecorded, String(dossiers.by_outcome.unrecorded)),
+  );
+  table("sent-back-table", [[t.service, false], [t.visits_count, true], [t.sent_back, true], [t.sent_back_share, true]],
+    dossiers.by_service.map((row) => [row.name, String(row.visits), String(row.supplement),
+      percentText(t, row.supplement_share)]));
+}
+
 /** Draw a stats report: tiles, charts, the officers' and services' tables. */
 export function drawReport(report, config) {
   const t = config.texts;
   locale = config.locale || locale;
   drawTiles(report, t);
   drawCharts(report, t, config.labels, config.language);
+  drawCriteria(report, t, config.labels, config.language);
+  drawDossiers(report, t, config.labels, config.language);
   table("officers-table", [[t.staff, false], ...figureHeaders(t)],
     report.by_staff.map((row) => [row.name, ...figureCells(row, t)]));
   table("services-table", [[t.service, false], [t.issued, true], ...figureHeaders(t)],

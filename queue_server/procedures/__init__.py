@@ -1,0 +1,1 @@
+"""The procedure catalogue (thủ tục hành chính): import, forgiving search, lookups."""
