@@ -546,7 +546,9 @@ class OutboxMessage(Base):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
-                      Index("ix_outbox_messages_office_created", "office_id", "created_at"))
+                      Index("ix_outbox_messages_office_created", "office_id", "created_at"),
+                      # The latest attempt on a channel (the admin's Zalo token warning).
+                      Index("ix_outbox_messages_channel_claimed", "channel", "claimed_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))

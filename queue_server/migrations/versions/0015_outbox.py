@@ -80,6 +80,8 @@ def upgrade() -> None:
                     ['status', 'next_attempt_at'], unique=False)
     op.create_index('ix_outbox_messages_office_created', 'outbox_messages',
                     ['office_id', 'created_at'], unique=False)
+    op.create_index('ix_outbox_messages_channel_claimed', 'outbox_messages',
+                    ['channel', 'claimed_at'], unique=False)
     _move_sms_requests()
     op.drop_index('ix_sms_requests_office_created', table_name='sms_requests')
     op.drop_table('sms_requests')
@@ -146,6 +148,7 @@ def downgrade() -> None:
         " SELECT c.ticket_id, c.office_id, '+' || c.phone, 'pending', 0, c.created_at"
         " FROM message_contacts c WHERE NOT EXISTS (SELECT 1 FROM outbox_messages m"
         " WHERE m.ticket_id = c.ticket_id AND m.kind = 'near_turn')")
+    op.drop_index('ix_outbox_messages_channel_claimed', table_name='outbox_messages')
     op.drop_index('ix_outbox_messages_office_created', table_name='outbox_messages')
     op.drop_index('ix_outbox_messages_status_next', table_name='outbox_messages')
     op.drop_table('outbox_messages')
