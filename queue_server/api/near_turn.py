@@ -11,30 +11,25 @@ from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from queue_server.core.i18n import pick_language, text
+from queue_server.core.i18n import pick_language
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal, require_staff_of
 from queue_server.edge.limits import check_feedback, feedback_refused
 from queue_server.models import DeviceKind, Office, Ticket
 from queue_server.notify import phones
+from queue_server.notify.consent import CONSENT_VERSION, consent_text, consent_texts
 from queue_server.realtime import citizen_messages
 from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
-# Raised whenever the consent text says something new; recorded with each number.
-CONSENT_VERSION = "2026-12"
-CHANNEL_NAMES = {"zalo": "Zalo", "sms": "SMS"}
 
 
 def _channels(office: Office) -> list[str]:
     return citizen_messages.worker().offer.channels_of(office)
 
 
-def consent_text(office: Office, channels: list[str], language: str = "vi") -> str:
-    """The one-line purpose the citizen agrees to, for the channels offered."""
-    names = " / ".join(CHANNEL_NAMES[channel] for channel in channels) or "SMS"
-    return text("messages", "consent", language, channels=names,
-                hours=office.phone_retention_hours)
+def _kinds(office: Office) -> list[str]:
+    return citizen_messages.worker().offer.kinds_of(office)
 
 
 @api.get("/offices/<slug>/near-turn")
@@ -46,7 +41,8 @@ def near_turn_options(slug: str):
     return jsonify({"near_threshold": office.near_threshold, "sms_enabled": "sms" in channels,
                     "phone_retention_hours": office.phone_retention_hours,
                     "channels": channels, "consent_version": CONSENT_VERSION,
-                    "consent_text": consent_text(office, channels, language)})
+                    "consent_text": consent_text(office, channels, _kinds(office), language),
+                    "consent_texts": consent_texts(office, channels, _kinds(office))})
 
 
 def _kiosk_or_staff_of(office: Office) -> None:
@@ -92,6 +88,8 @@ def register_notify(code: str):
             raise InvalidInput("consent_required")
         if not channels:
             raise Conflict("messages_unavailable")
+        if fields["consent_version"] not in (None, CONSENT_VERSION):
+            raise Conflict("consent_outdated")
         channel = fields["channel"]
         if channel is not None and channel not in channels:
             raise InvalidInput("unknown_channel", channel=channel,
@@ -104,8 +102,8 @@ def register_notify(code: str):
 
 def _register(ticket: Ticket, phone: str, channel: str | None, channels: list[str]):
     language = pick_language(request.headers.get("Accept-Language"))
-    consent = phones.Consent(consent_text(ticket.office, channels, language), CONSENT_VERSION,
-                             channel)
+    consent = phones.Consent(consent_text(ticket.office, channels, _kinds(ticket.office),
+                                          language), CONSENT_VERSION, channel)
     try:
         _contact, is_new = phones.register_contact(db(), ticket, phone, consent, now=now())
         db().commit()

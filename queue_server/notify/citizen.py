@@ -30,6 +30,11 @@ class Offer:
                 and any(messages.template(channel, kind, self.sms_near_turn_text)
                         for kind in ("near_turn", "called", "rating"))]
 
+    def kinds_of(self, office: Office) -> list[str]:
+        """The messages the office sends on some channel, for the consent's purposes."""
+        return [kind for kind in ("near_turn", "called", "rating")
+                if self.order(office, kind, None)]
+
     def order(self, office: Office, kind: str, chosen: str | None) -> list[str]:
         """The channels to try for one message, the citizen's choice first."""
         messages: OfficeMessages = office_messages(office.messages)
