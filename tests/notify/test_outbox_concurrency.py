@@ -49,7 +49,7 @@ def test_concurrent_senders_never_take_one_message_twice(kind, tmp_path):
                             assert outbox.record_sent(session, one, Delivered(), now=THURSDAY_9AM)
                             taken.append(one.message_id)
                         session.commit()
-            except BaseException as error:  # reported below, not lost in the thread
+            except BaseException as error:  # noqa: BLE001 - reported below, not lost in the thread
                 failures.append(error)
 
         threads = [threading.Thread(target=sender) for _ in range(SENDERS)]

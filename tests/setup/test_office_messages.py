@@ -97,11 +97,29 @@ def test_messages_must_be_a_table():
         "office[1] (xa-a).messages: must be a table, got 'zalo'"]
 
 
-def test_init_keeps_the_table_on_the_office(session):
+def test_init_keeps_the_table_on_the_office_and_applies_its_changes(session):
+    from sqlalchemy import func, select
+
+    from queue_server.models import AdminAction, AdminAuditEntry
     from queue_server.setup.seeding import apply_office_specs
 
-    spec = parse('[office.messages]\nchannels = ["zalo", "sms"]\n'
-                 '[office.messages.zalo]\nnear_turn = "301234"')
-    office = apply_office_specs(session, [spec])[0]
-    session.commit()
+    from ..conftest import THURSDAY_9AM
+
+    def init(messages: str):
+        office = apply_office_specs(session, [parse(messages)], now=THURSDAY_9AM)[0]
+        session.commit()
+        return office
+
+    def applied() -> int:
+        return session.scalar(select(func.count()).select_from(AdminAuditEntry).where(
+            AdminAuditEntry.action == AdminAction.FILE_APPLIED))
+
+    table = '[office.messages]\nchannels = ["zalo", "sms"]\n[office.messages.zalo]\n'
+    office = init(table + 'near_turn = "301234"')
     assert office_messages(office.messages).zalo == {"near_turn": "301234"}
+    before = applied()
+    init(table + 'near_turn = "301234"')
+    assert applied() == before  # the same file again changes nothing
+    office = init(table + 'near_turn = "309999"')
+    assert office_messages(office.messages).zalo == {"near_turn": "309999"}
+    assert applied() == before + 1
