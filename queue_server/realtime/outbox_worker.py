@@ -94,9 +94,9 @@ class OutboxWorker:
         with state.sessions() as session:
             _read_only(session)
             due = outbox.next_due_at(session)
-        if due is None:
+        wait: float = (due - state.clock()).total_seconds() if due is not None else 0.0
+        if wait <= 0:  # nothing queued, or due but held back by an office's rate
             return self.poll_s
-        wait: float = (due - state.clock()).total_seconds()
         return min(self.poll_s, max(0.05, wait))
 
     def work_once(self) -> bool:
