@@ -14,7 +14,7 @@ from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from queue_server.core.i18n import pick_language
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal, require_staff_of
-from queue_server.edge.limits import check_feedback, feedback_refused
+from queue_server.edge.limits import check_lookup, unknown_code
 from queue_server.models import DeviceKind, Office, Ticket
 from queue_server.notify import phones
 from queue_server.notify.consent import CONSENT_VERSION, consent_text, consent_texts
@@ -78,26 +78,25 @@ def register_sms(code: str):
 @api.post("/tickets/<code>/notify")
 def register_notify(code: str):
     """Keep a phone number for the ticket's messages on the chosen channel (public, by code)."""
-    check_feedback()
+    check_lookup()  # an address that guessed many codes waits, as for the ticket page
+    fields = read_fields(json_body(), {"phone": str, "consent": bool},
+                         {"channel": str, "consent_version": str})
     try:
-        fields = read_fields(json_body(), {"phone": str, "consent": bool},
-                             {"channel": str, "consent_version": str})
         ticket = _ticket_or_404(code)
-        channels = _channels(ticket.office)
-        if not fields["consent"]:
-            raise InvalidInput("consent_required")
-        if not channels:
-            raise Conflict("messages_unavailable")
-        if fields["consent_version"] not in (None, CONSENT_VERSION):
-            raise Conflict("consent_outdated")
-        channel = fields["channel"]
-        if channel is not None and channel not in channels:
-            raise InvalidInput("unknown_channel", channel=channel,
-                               known=", ".join(channels))
-        return _register(ticket, fields["phone"], channel, channels)
-    except (InvalidInput, NotFound, Conflict):
-        feedback_refused()  # many refusals from one address: slowed down like feedback
+    except NotFound:
+        unknown_code()
         raise
+    channels = _channels(ticket.office)
+    if not fields["consent"]:
+        raise InvalidInput("consent_required")
+    if not channels:
+        raise Conflict("messages_unavailable")
+    if fields["consent_version"] not in (None, CONSENT_VERSION):
+        raise Conflict("consent_outdated")
+    channel = fields["channel"]
+    if channel is not None and channel not in channels:
+        raise InvalidInput("unknown_channel", channel=channel, known=", ".join(channels))
+    return _register(ticket, fields["phone"], channel, channels)
 
 
 def _register(ticket: Ticket, phone: str, channel: str | None, channels: list[str]):

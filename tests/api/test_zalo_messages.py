@@ -203,6 +203,7 @@ def test_zalo_down_for_a_while_delivers_after_and_never_twice(app, client, accou
     ({"channel": "viber"}, 400, "unknown_channel"),
     ({"phone": "0212345678"}, 400, "invalid_phone"),
     ({"name": "An"}, 400, "unknown_field"),
+    ({"consent_version": "2020-1"}, 409, "consent_outdated"),
 ])
 def test_bad_requests_keep_nothing(app, client, accounts, body, status, code):
     mine = issue(client, accounts)
