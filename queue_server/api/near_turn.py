@@ -4,6 +4,8 @@ the kiosk or on the ticket page with the citizen's consent.
 
 from __future__ import annotations
 
+import logging
+
 from flask import jsonify, request
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +24,7 @@ from queue_server.realtime import citizen_messages
 from queue_server.tickets.queue_state import find_ticket, load_queue
 
 MAX_CODE_LENGTH = 64
+log = logging.getLogger(__name__)
 
 
 def _channels(office: Office) -> list[str]:
@@ -121,9 +124,12 @@ def _register(ticket: Ticket, phone: str, channel: str | None, channels: list[st
 
 def _queue_if_already_near(ticket: Ticket) -> None:
     # Registered with the threshold already reached: no queue change may come to trigger it.
-    forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
-    if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
-        citizen_messages.queue_moved({ticket.id: forecast.ahead}, None)
+    try:
+        forecast = load_queue(db(), ticket.office, now()).forecast(ticket)
+        if forecast is not None and forecast.ahead <= ticket.office.near_threshold:
+            citizen_messages.queue_moved({ticket.id: forecast.ahead}, None)
+    except Exception:  # the number is kept: the next queue change queues the message
+        log.exception("could not queue a near-turn message just registered")
 
 
 _PROPERTIES: dict[str, object] = {

@@ -73,12 +73,12 @@ def queue_message(session: Session, offer: Offer, ticket: Ticket, contact: Messa
                           dedupe_key=f"{kind}:{ticket.id}")
 
 
-def queue_near_turn(session: Session, offer: Offer, tickets: Mapping[int, Ticket],
-                    near: Mapping[int, int], *, now: datetime) -> int:
+def queue_near_turn(session: Session, offer: Offer, near: Mapping[int, int], *,
+                    now: datetime) -> int:
     """Queue "your turn is near" for the near tickets with a number; how many were new."""
     queued = 0
     for ticket_id, contact in phones.contacts_of(session, near).items():
-        ticket = tickets.get(ticket_id) or session.get(Ticket, ticket_id)
+        ticket = session.get(Ticket, ticket_id)
         if ticket is not None and queue_message(
                 session, offer, ticket, contact, "near_turn",
                 near_turn_data(ticket, near[ticket_id]), now=now) is not None:

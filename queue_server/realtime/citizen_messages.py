@@ -46,7 +46,7 @@ def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
         if queued:  # "come to counter N" says more than "your turn is near"
             near = {ticket_id: ahead for ticket_id, ahead in near.items()
                     if ticket_id != called.id}
-    queued += citizen.queue_near_turn(db(), sender.offer, {}, near, now=now())
+    queued += citizen.queue_near_turn(db(), sender.offer, near, now=now())
     _commit_and_wake(sender, queued)
 
 
