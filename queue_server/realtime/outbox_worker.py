@@ -116,7 +116,10 @@ class OutboxWorker:
             attempts = [self._prepare(session, one) for one in claimed]
             session.commit()
         for one, prepared in zip(claimed, attempts, strict=True):
-            self._attempt(one, prepared)
+            try:
+                self._attempt(one, prepared)
+            except Exception:  # its row stays `sending`: taken again after the lease
+                log.warning("message %s: result not recorded", one.message_id, exc_info=True)
         return bool(claimed)
 
     def _prepare(self, session: Session, claimed: outbox.Claimed) -> Outgoing | SendFailure:
