@@ -5,11 +5,12 @@ server offer, the citizen's choice first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from queue_server.models import MessageContact, Office, OutboxMessage, Ticket
 from queue_server.notify import outbox, phones
@@ -70,15 +71,36 @@ def queue_message(session: Session, offer: Offer, ticket: Ticket, contact: Messa
     channels = offer.order(ticket.office, kind, contact.channel)
     return outbox.enqueue(session, office_id=ticket.office_id, ticket_id=ticket.id, kind=kind,
                           channels=channels, destination=contact.phone, payload=data, now=now,
-                          dedupe_key=f"{kind}:{ticket.id}")
+                          dedupe_key=dedupe_key(kind, ticket.id))
+
+
+def still_due(session: Session, kind: str, ticket_ids: Iterable[int]) -> list[int]:
+    """The tickets among these with a number and no `kind` message queued yet (two small
+    reads: the common case, nothing new, writes nothing)."""
+    with_number = list(phones.contacts_of(session, ticket_ids))
+    if not with_number:
+        return []
+    keys = {dedupe_key(kind, ticket_id): ticket_id for ticket_id in with_number}
+    queued = set(session.scalars(select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.in_(keys))))
+    return [ticket_id for key, ticket_id in keys.items() if key not in queued]
+
+
+def dedupe_key(kind: str, ticket_id: int) -> str:
+    """One message of a kind per ticket."""
+    return f"{kind}:{ticket_id}"
 
 
 def queue_near_turn(session: Session, offer: Offer, near: Mapping[int, int], *,
                     now: datetime) -> int:
     """Queue "your turn is near" for the near tickets with a number; how many were new."""
     queued = 0
-    for ticket_id, contact in phones.contacts_of(session, near).items():
-        ticket = session.get(Ticket, ticket_id)
+    contacts = phones.contacts_of(session, near)
+    tickets = {ticket.id: ticket for ticket in session.scalars(
+        select(Ticket).where(Ticket.id.in_(list(contacts)))
+        .options(joinedload(Ticket.office), joinedload(Ticket.service)))} if contacts else {}
+    for ticket_id, contact in contacts.items():
+        ticket = tickets.get(ticket_id)
         if ticket is not None and queue_message(
                 session, offer, ticket, contact, "near_turn",
                 near_turn_data(ticket, near[ticket_id]), now=now) is not None:

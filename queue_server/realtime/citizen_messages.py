@@ -8,11 +8,13 @@ configured, and never fails the action.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
-from queue_server.core.request_context import db, now, public_url
+from queue_server.core.request_context import db, now, public_url, state
 from queue_server.models import Ticket, TicketStatus
 from queue_server.notify import citizen, phones
 from queue_server.realtime.outbox_worker import OutboxWorker, worker_of
@@ -40,14 +42,24 @@ def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
     sender = worker()
     if not sender.channels:
         return
-    queued = 0
-    if called is not None and called.status is TicketStatus.CALLED:
-        queued = _queue_for(sender, called, "called", citizen.called_data(called))
-        if queued:  # "come to counter N" says more than "your turn is near"
-            near = {ticket_id: ahead for ticket_id, ahead in near.items()
-                    if ticket_id != called.id}
-    queued += citizen.queue_near_turn(db(), sender.offer, near, now=now())
-    _commit_and_wake(sender, queued)
+    called_id = called.id if called is not None and called.status is TicketStatus.CALLED else None
+    near = {ticket_id: near[ticket_id]
+            for ticket_id in citizen.still_due(db(), "near_turn", near)}
+    if called_id is not None and not citizen.still_due(db(), "called", [called_id]):
+        called_id = None
+    if not near and called_id is None:
+        return  # nothing new: no write at all
+    with _outbox_session() as session:
+        queued = 0
+        if called_id is not None:
+            queued = _queue_for(session, sender, called_id, "called", citizen.called_data)
+            if queued:  # "come to counter N" says more than "your turn is near"
+                near = {ticket_id: ahead for ticket_id, ahead in near.items()
+                        if ticket_id != called_id}
+        queued += citizen.queue_near_turn(session, sender.offer, near, now=now())
+        session.commit()
+    if queued:
+        sender.wake()
 
 
 def ticket_finished(ticket: Ticket) -> None:
@@ -55,24 +67,39 @@ def ticket_finished(ticket: Ticket) -> None:
     sender = worker()
     if not sender.channels or ticket.status is not TicketStatus.DONE:
         return
+    if not citizen.still_due(db(), "rating", [ticket.id]):
+        return
     url = f"{public_url()}/t/{ticket.code}"
-    _commit_and_wake(sender, _queue_for(sender, ticket, "rating",
-                                        citizen.rating_data(ticket, url)))
-
-
-def _queue_for(sender: OutboxWorker, ticket: Ticket, kind: str,
-               data: Mapping[str, object]) -> int:
-    contact = phones.contacts_of(db(), [ticket.id]).get(ticket.id)
-    if contact is None:
-        return 0
-    message = citizen.queue_message(db(), sender.offer, ticket, contact, kind, data, now=now())
-    return int(message is not None)
-
-
-def _commit_and_wake(sender: OutboxWorker, queued: int) -> None:
-    db().commit()
+    with _outbox_session() as session:
+        queued = _queue_for(session, sender, ticket.id, "rating",
+                            lambda again: citizen.rating_data(again, url))
+        session.commit()
     if queued:
         sender.wake()
+
+
+@contextmanager
+def _outbox_session() -> Iterator[Session]:
+    """A session of its own for the outbox rows, after the request's transaction ended.
+
+    The request's session may be reading in a deferred transaction (commit_then_read), which
+    must not start writing; and SQLite's write lock must not be held by two sessions of one
+    request at once. So: end the request's transaction, then write in a new one.
+    """
+    db().commit()
+    with state().sessions() as session:
+        yield session
+
+
+def _queue_for(session: Session, sender: OutboxWorker, ticket_id: int, kind: str,
+               data_of: Callable[[Ticket], Mapping[str, object]]) -> int:
+    contact = phones.contacts_of(session, [ticket_id]).get(ticket_id)
+    ticket = session.get(Ticket, ticket_id) if contact is not None else None
+    if contact is None or ticket is None:
+        return 0
+    message = citizen.queue_message(session, sender.offer, ticket, contact, kind,
+                                    data_of(ticket), now=now())
+    return int(message is not None)
 
 
 def forget_phone_numbers(app: Flask) -> int:
