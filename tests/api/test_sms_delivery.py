@@ -179,3 +179,40 @@ def test_only_tickets_that_asked_are_texted(app, client, accounts, gateway):
         call_next(client, accounts, 1)
     time.sleep(0.3)
     assert gateway.received == []
+
+
+def test_a_message_is_queued_even_while_another_process_holds_the_write_lock(
+        app, client, accounts, gateway, monkeypatch, database_url):
+    import sqlite3
+    import threading
+
+    from queue_server.notify import citizen
+
+    path = database_url.split(":///", 1)[1]
+    held, released = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        other = sqlite3.connect(path, isolation_level=None, timeout=10)
+        other.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(0.3)  # another process writing, right as the message is queued
+        other.execute("COMMIT")
+        other.close()
+        released.set()
+
+    real_still_due = citizen.still_due
+
+    def still_due_then_lock(*args, **kwargs):
+        due = real_still_due(*args, **kwargs)
+        if due and not held.is_set():
+            threading.Thread(target=hold_the_lock, daemon=True).start()
+            held.wait(5)
+        return due
+
+    monkeypatch.setattr(citizen, "still_due", still_due_then_lock)
+    mine = [issue(client, accounts) for _ in range(5)][-1]
+    register(client, accounts, mine["code"])
+    assert call_next(client, accounts, 1).status_code == 200  # 3 ahead: queued, after the wait
+    assert held.is_set() and released.wait(5)
+    assert settled(app, mine["code"]).status is MessageStatus.SENT
+    assert len(gateway.wait_for(1)) == 1
