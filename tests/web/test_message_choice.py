@@ -141,3 +141,26 @@ def test_a_wrong_number_on_the_phone_page_says_why(server, page: Page):
     expect(page.locator("#notify-error")).to_have_text(
         "Số điện thoại di động không đúng (ví dụ 0912 345 678).")
     expect(page.locator("#notify-form")).to_be_visible()
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768), (1280, 1024),
+                                           (1080, 1920), (768, 1366)])
+def test_the_number_screen_with_two_channels_fits_without_scrolling(server, page: Page, width,
+                                                                    height):
+    page.set_viewport_size({"width": width, "height": height})
+    empty_the_queue(server)
+    for _ in range(5):
+        issue(server)
+    page.goto(f"{server.url}/kiosk/thu-nghiem?token={server.tokens['kiosk']}")
+    page.locator('.service-button[data-service="dat-dai"]').click()
+    page.locator("#sms-offer").click()
+    expect(page.locator("#channel-choice")).to_be_visible()
+    for selector in ("#sms-send", "#sms-skip", "#channel-zalo", "#channel-sms",
+                     '#keypad [data-key="clear"]', "#sms-consent"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
+    for selector in ("#sms-send", "#channel-zalo", '#keypad [data-key="5"]'):
+        assert page.locator(selector).bounding_box()["height"] >= 64, selector
+    sizes = page.locator("main").evaluate(
+        "main => [main.scrollHeight, main.clientHeight, main.scrollWidth, main.clientWidth]")
+    assert sizes[0] <= sizes[1] + 1, sizes
