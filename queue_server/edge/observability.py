@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.core.errors import Unauthorized
 from queue_server.core.request_context import state
+from queue_server.notify.office_messages import CHANNELS
 from queue_server.reports import live_figures
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class _Forward(Collector):
 
 
 class DatabaseFigures(Collector):
-    """Today's tickets and the print backlog, read at scrape time."""
+    """Today's tickets, the print backlog and the outbox backlog, read at scrape time."""
 
     def __init__(self, sessions: Callable[[], AbstractContextManager[Session]],
                  clock: Callable[[], datetime]) -> None:
@@ -177,6 +178,7 @@ class DatabaseFigures(Collector):
             session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             days = live_figures.service_days(session, self._clock())
             unprinted = live_figures.unprinted_jobs(session)
+            unsent = live_figures.outbox_backlog(session)
         labels = ["office", "service"]
         families = {
             name: GaugeMetricFamily(f"queue_tickets_{name}_today", text, labels=labels)
@@ -196,8 +198,17 @@ class DatabaseFigures(Collector):
         jobs = GaugeMetricFamily("queue_print_jobs_pending",
                                  "Print jobs not yet printed (pending or sent)", labels=["office"])
         # Every office, 0 included: a dashboard shows "0", not "no data".
-        for office in sorted({day.office for day in days} | set(unprinted)):
+        offices = {day.office for day in days}
+        for office in sorted(offices | set(unprinted)):
             jobs.add_metric([office], unprinted.get(office, 0))
+        backlog = GaugeMetricFamily("queue_outbox_backlog",
+                                    "Messages to citizens queued or being sent, not yet sent",
+                                    labels=["office", "channel"])
+        # Every office and channel, 0 included, as for the print backlog.
+        keys = {(office, channel) for office in offices for channel in CHANNELS} | set(unsent)
+        for office, channel in sorted(keys):
+            backlog.add_metric([office, channel], unsent.get((office, channel), 0))
         yield from families.values()
         yield waiting
         yield jobs
+        yield backlog

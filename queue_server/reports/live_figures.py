@@ -1,4 +1,5 @@
-"""Figures for monitoring: today's tickets per office and service, print jobs not printed.
+"""Figures for monitoring: today's tickets per office and service, print jobs not printed,
+messages to citizens not yet sent.
 
 Read from the database at each scrape, so every server process reports the same exact figures
 and a restart loses nothing.
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 from queue_server.core.clock import local_day
 from queue_server.models import (
     Device,
+    MessageStatus,
     Office,
+    OutboxMessage,
     PrintJob,
     PrintJobStatus,
     Service,
@@ -25,6 +28,7 @@ from queue_server.models import (
 )
 
 UNPRINTED = (PrintJobStatus.PENDING, PrintJobStatus.SENT)
+UNSENT = (MessageStatus.QUEUED, MessageStatus.SENDING)
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,13 @@ def unprinted_jobs(session: Session) -> dict[str, int]:
         .where(PrintJob.status.in_(UNPRINTED))
         .group_by(Office.slug))
     return {slug: int(total) for slug, total in rows}
+
+
+def outbox_backlog(session: Session) -> dict[tuple[str, str], int]:
+    """Messages to citizens not yet sent (queued or being sent), by office slug and channel."""
+    rows = session.execute(
+        select(Office.slug, OutboxMessage.channel, func.count(OutboxMessage.id))
+        .join(Office, Office.id == OutboxMessage.office_id)
+        .where(OutboxMessage.status.in_(UNSENT))
+        .group_by(Office.slug, OutboxMessage.channel))
+    return {(slug, channel): int(total) for slug, channel, total in rows}

@@ -151,3 +151,23 @@ def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(client, acc
     used = {name for expression in expressions for name in re.findall(r"\bqueue_\w+", expression)}
     assert len(used) >= 8
     assert used - exported == set()
+
+
+def test_metrics_count_messages_to_citizens_not_yet_sent(app, client, clock):
+    from queue_server.models import MessageStatus, OutboxMessage
+    from queue_server.tickets.queue_state import find_office
+
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        for index, (channel, status) in enumerate([
+                ("sms", MessageStatus.QUEUED), ("sms", MessageStatus.SENDING),
+                ("zalo", MessageStatus.QUEUED), ("sms", MessageStatus.SENT),
+                ("zalo", MessageStatus.FAILED)]):
+            session.add(OutboxMessage(
+                office_id=office.id, kind="near_turn", channel=channel, fallbacks=[],
+                destination="84912345678", payload={}, tracking_id=f"t-{index}",
+                status=status, attempts=0, next_attempt_at=clock(), expires_at=clock(),
+                created_at=clock()))
+        session.commit()
+    assert metric(client, "queue_outbox_backlog", office="test-office", channel="sms") == 2
+    assert metric(client, "queue_outbox_backlog", office="test-office", channel="zalo") == 1
