@@ -10,7 +10,7 @@
   const ONLINE_CHECK_MS = 10000;   // while all is well: one light request per screen
   const OFFLINE_CHECK_MS = 2000;   // while cut off: back within seconds of the server
   const RECHECK_MS = 1000;         // one failure is checked again at once before it counts
-  const PROBE_TIMEOUT_MS = 3000;
+  const PROBE_TIMEOUT_MS = 5000;   // a busy server is slow, not gone: only no answer counts
 
   let loadedOffline = null;  // unknown until the first check
   let failures = 0;
