@@ -76,6 +76,7 @@ def test_init_gives_up_on_a_database_that_never_answers(environment):
     assert result.stderr.strip().endswith("did not answer after 2 tries; giving up")
 
 
+@pytest.mark.slow
 def test_serve_and_printer_roles_print_a_ticket_issued_at_the_kiosk(environment, tmp_path):
     assert entrypoint(environment, "init").returncode == 0
     port = _free_port()

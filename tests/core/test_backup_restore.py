@@ -60,6 +60,7 @@ def round_trip(source_url: str, target_url: str, folder: Path, clock) -> None:
     assert rows_of(target_url) == before
 
 
+@pytest.mark.slow
 def test_a_sqlite_backup_restores_every_row_into_a_fresh_database(tmp_path, clock):
     round_trip(f"sqlite:///{tmp_path}/queue.db", f"sqlite:///{tmp_path}/fresh/queue.db",
                tmp_path, clock)

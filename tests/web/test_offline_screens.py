@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from ..support.servers import OFFICE_TOML, STAFF_PASSWORD, LiveServer, start_office_server
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 KIOSK, DISPLAY, CONSOLE = "/kiosk/thu-nghiem", "/display/thu-nghiem", "/counter/thu-nghiem/1"
 NOTICED_WITHIN_MS = 30000  # a check every 10 s while all is well, then one more
