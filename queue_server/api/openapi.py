@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import jsonify
 
 from queue_server.api.blueprint import api
+from queue_server.edge.guard import public
 
 _ERROR: dict[str, str] = {"$ref": "#/components/responses/Error"}
 ERROR: dict[str, str] = _ERROR
@@ -191,6 +192,7 @@ def _spec() -> dict:
 
 
 @api.get("/openapi.json")
+@public
 def openapi_document():
     """The OpenAPI 3 description of API v1."""
     return jsonify(build_spec())

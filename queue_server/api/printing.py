@@ -14,6 +14,7 @@ from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.models import Device, DeviceKind, PrinterState, PrintJob, Ticket
 from queue_server.printing import jobs as print_jobs
 from queue_server.printing.slips import build_slip
@@ -140,6 +141,7 @@ def reprint_ticket(code: str):
 
 
 @api.get("/tickets/<code>/slip.png")
+@public
 def slip_preview(code: str):
     """The ticket as the paper shows it (public: the code is the secret, as for the ticket)."""
     ticket = _ticket_or_404(code)

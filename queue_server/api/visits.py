@@ -28,11 +28,11 @@ MAX_TICKET_CODE_LENGTH = 64
 @api.put("/tickets/<code>/visit")
 def record_visit(code: str):
     """Record or correct a visit's outcome and dossier codes (staff of its office; logged)."""
-    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list})
     ticket = find_ticket(db(), code) if len(code) <= MAX_TICKET_CODE_LENGTH else None
     if ticket is None:
         raise NotFound("ticket_not_found")
     caller = require_staff_of(ticket.office)
+    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list})
     recording.record_visit(db(), ticket, outcome=fields["outcome"], dossiers=fields["dossiers"],
                            now=now(), actor=actor_of(caller))
     commit_then_read(db())

@@ -44,6 +44,8 @@ class Settings:
     zalo_access_token: str | None = None
     # Seconds before the second, third … attempt of a message on one channel.
     message_retry_delays_s: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+    # GET /metrics from another machine needs `Authorization: Bearer <this>`; unset: localhost only.
+    metrics_token: str | None = None
     testing: bool = False
 
     def validated(self) -> Settings:
