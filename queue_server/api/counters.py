@@ -105,12 +105,13 @@ def recall(slug: str, number: int):
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):
-    """Mark the current ticket served, with its outcome and dossier codes when given."""
-    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list})
+    """Mark the current ticket served, with its outcome, dossier codes and missing documents
+    when given."""
+    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list, "missing": list})
     return _act(slug, number,
                 lambda session, counter, **when: recording.finish_visit(
                     session, counter, **when, outcome=fields["outcome"],
-                    dossiers=fields["dossiers"]),
+                    dossiers=fields["dossiers"], missing=fields["missing"]),
                 lambda counter, ticket, state: broadcasts.counter_changed(
                     counter, state, finished=ticket))
 
