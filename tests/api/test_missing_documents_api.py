@@ -87,6 +87,8 @@ def test_another_outcome_clears_the_missing_documents(client, accounts, catalogu
 @pytest.mark.parametrize(("body", "code"), [
     ({"outcome": "supplement", "missing": ["Sổ hộ khẩu"]}, "unknown_document"),
     ({"outcome": "supplement", "missing": [5]}, "unknown_document"),
+    ({"outcome": "supplement", "missing": [{"text": APPLICATION}]}, "unknown_document"),
+    ({"outcome": "supplement", "missing": ["x" * 5000]}, "unknown_document"),
     ({"outcome": "supplement", "missing": "Đơn đăng ký"}, "invalid_field"),
     ({"outcome": "received", "missing": [APPLICATION]}, "missing_needs_supplement"),
     ({"missing": [APPLICATION]}, "missing_needs_supplement"),
