@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *,
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)
+        _start_outbox(app)
     return app
 
 
@@ -106,9 +107,18 @@ def _housekeeping(app: Flask) -> None:
         socketio.sleep(600)
 
 
+def _start_outbox(app: Flask) -> None:
+    """Send what the outbox holds, from before a restart too (when a channel is configured)."""
+    from queue_server.realtime.outbox_worker import worker_of
+
+    worker = worker_of(app)
+    if worker.channels:
+        worker.start()
+
+
 def _forget_phone_numbers(app: Flask) -> None:
-    """Phone numbers given for "your turn is near" go once past their office's retention."""
-    from queue_server.realtime.sms_sender import forget_phone_numbers
+    """Phone numbers given for messages go once past their office's retention."""
+    from queue_server.realtime.citizen_messages import forget_phone_numbers
 
     try:
         forget_phone_numbers(app)

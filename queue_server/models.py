@@ -169,6 +169,9 @@ class Office(Base):
     rating_form: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # "% hài lòng" targets in percent: the minimum, then the goal (the plan's 85 and 95).
     satisfaction_targets: Mapped[list[int]] = mapped_column(JSON, default=lambda: [85, 95])
+    # [office.messages] of the office file: channels, Zalo template ids, SMS texts, rate.
+    # None: SMS alone, "your turn is near" only (see notify/office_messages.py).
+    messages: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
@@ -570,33 +573,80 @@ class RatingForm(Base):
     created_at: Mapped[datetime]
 
 
-class SmsStatus(enum.Enum):
-    PENDING = "pending"
+class MessageStatus(enum.Enum):
+    QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
 
-class SmsRequest(Base):
-    """A phone number given at the kiosk for one "your turn is near" message.
+class MessageContact(Base):
+    """A phone number given for one ticket's messages, with the consent the citizen gave.
 
     Kept apart from the ticket and deleted after the office's retention period.
     """
 
-    __tablename__ = "sms_requests"
-    __table_args__ = (Index("ix_sms_requests_office_created", "office_id", "created_at"),)
+    __tablename__ = "message_contacts"
+    __table_args__ = (Index("ix_message_contacts_office_created", "office_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    # International form without "+" (84912345678), as Zalo takes it.
     phone: Mapped[str] = mapped_column(String(16))
-    status: Mapped[SmsStatus] = mapped_column(_enum(SmsStatus))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    # Given with the one-line consent at the kiosk; retention counts from here.
+    # The channel the citizen chose; None: the office's order.
+    channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consent_text: Mapped[str] = mapped_column(Text)
+    # Given with the consent; retention counts from here.
     created_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """One message to send on one channel: queued, sending, sent or failed, with its attempts.
+
+    A refusal by the channel (Zalo does not know the number) ends this row as failed and
+    queues the same message on the next channel of `fallbacks`.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbox_messages_office_created", "office_id", "created_at"),
+                      # The latest attempt on a channel (the admin's Zalo token warning).
+                      Index("ix_outbox_messages_channel_claimed", "channel", "claimed_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    # What it says: near_turn, called, rating (a template of the office's [office.messages]).
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16))
+    # Channels still to try, in order, when this one refuses the message.
+    fallbacks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A phone number (84…) or a URL; None once forgotten after the office's retention.
+    destination: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The message's data fields (number, ahead, office, counter, url …).
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # One message per key on its first channel ("near_turn:42"): enqueued twice, kept once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(120), nullable=True, unique=True)
+    # Sent with every attempt, so a provider or receiver can drop a repeat.
+    tracking_id: Mapped[str] = mapped_column(String(48), unique=True)
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    # Not sent by then: failed (a near-turn message an hour late helps nobody).
+    expires_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # The provider's own code (Zalo's -124, "http_503"), for the log and the token warning.
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # The provider's id of the sent message (Zalo's msg_id).
+    provider_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    office: Mapped[Office] = relationship()
+    ticket: Mapped[Ticket | None] = relationship()
 
 
 class FeedbackCase(Base):

@@ -140,6 +140,9 @@ def app(settings, engine, clock):
                                                                 name="Phường Khác")])
         session.commit()
     yield application
+    worker = application.extensions.get("outbox")
+    if worker is not None:  # the outbox's background loop, started by a queued message
+        worker.stop()
     state.engine.dispose()
 
 

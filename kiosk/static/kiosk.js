@@ -36,8 +36,9 @@ const kiosk = {
   socketUp: null,
   isBusy: false,
   clockOffsetMs: 0,
-  // "Your turn is near" by SMS: offered only when the server has a gateway.
-  nearTurn: { near_threshold: 3, sms_enabled: false, phone_retention_hours: 24 },
+  // Messages to the citizen's phone (Zalo, SMS): offered only for the channels the office has.
+  nearTurn: { near_threshold: 3, sms_enabled: false, phone_retention_hours: 24, channels: [] },
+  channel: null, // the channel chosen on the number screen
   phone: "", // the digits being typed; never kept after the screen closes
 };
 
@@ -436,7 +437,7 @@ function renderTicket(ticket) {
   qr.alt = strings.qrCaption;
 }
 
-// ---- "your turn is near" by SMS (optional; the number is typed on the kiosk's keypad) ----
+// ---- messages to the citizen's phone, Zalo or SMS (optional; typed on the kiosk's keypad) ----
 
 const MOBILE_NUMBER = /^0[35789]\d{8}$/;
 
@@ -450,16 +451,22 @@ async function loadNearTurn() {
   }
 }
 
-// Not worth a message when the turn is already near, nor without a gateway.
+function offeredChannels() {
+  const near = kiosk.nearTurn || {};
+  return near.channels || (near.sms_enabled ? ["sms"] : []);
+}
+
+// Not worth a message when the turn is already near, nor without a channel.
 function isSmsOffered(ticket) {
   const near = kiosk.nearTurn || {};
-  return Boolean(near.sms_enabled) && ticket.status === "waiting"
+  return offeredChannels().length > 0 && ticket.status === "waiting"
     && (typeof ticket.ahead !== "number" || ticket.ahead > near.near_threshold);
 }
 
 function openSms() {
   stopCountdown();
   kiosk.phone = "";
+  kiosk.channel = offeredChannels()[0] ?? null; // the office's first channel, changed by a tap
   renderSms();
   show("sms");
   armIdle();
@@ -479,7 +486,15 @@ function renderSms() {
   // 0912 345 678: the grouping people read back on a phone bill.
   $("sms-phone").textContent = [digits.slice(0, 4), digits.slice(4, 7), digits.slice(7)]
     .filter(Boolean).join(" ") || "—";
-  $("sms-consent").textContent = strings.smsConsent(kiosk.nearTurn?.phone_retention_hours ?? 24);
+  const channels = offeredChannels();
+  $("channel-choice").hidden = channels.length < 2;
+  for (const button of document.querySelectorAll(".channel-button")) {
+    button.hidden = !channels.includes(button.dataset.channel);
+    button.setAttribute("aria-checked", String(button.dataset.channel === kiosk.channel));
+  }
+  // The server's own words, recorded with the number: what the citizen read is what is kept.
+  $("sms-consent").textContent = kiosk.nearTurn?.consent_texts?.[kiosk.language]
+    || strings.smsConsent(kiosk.nearTurn?.phone_retention_hours ?? 24);
   $("sms-send").disabled = kiosk.isBusy || !MOBILE_NUMBER.test(digits) || !isOnline();
 }
 
@@ -489,13 +504,16 @@ async function sendSms() {
   $("sms-send").textContent = texts().smsSending;
   renderSms();
   try {
-    const result = await requestJSON(`${API}/tickets/${encodeURIComponent(kiosk.ticket.code)}/sms`, {
-      method: "POST", token: kiosk.token, language: kiosk.language,
-      body: { phone: kiosk.phone, consent: true },
+    const body = { phone: kiosk.phone, consent: true };
+    if (kiosk.channel) body.channel = kiosk.channel;
+    if (kiosk.nearTurn?.consent_version) body.consent_version = kiosk.nearTurn.consent_version;
+    const result = await requestJSON(`${API}/tickets/${encodeURIComponent(kiosk.ticket.code)}/notify`, {
+      method: "POST", token: kiosk.token, language: kiosk.language, body,
     });
     if (result.status === 201 || result.status === 200) {
       kiosk.phone = "";
-      showMessage(texts().smsDone(result.body?.near_threshold ?? kiosk.nearTurn.near_threshold));
+      const ahead = result.body?.near_threshold ?? kiosk.nearTurn.near_threshold;
+      showMessage(kiosk.channel === "zalo" ? texts().zaloDone(ahead) : texts().smsDone(ahead));
     } else if (result.status === 400) {
       $("sms-error").textContent = texts().smsInvalid;
       $("sms-error").hidden = false;
@@ -587,6 +605,13 @@ async function start() {
   $("sms-offer").addEventListener("click", openSms);
   $("sms-skip").addEventListener("click", backToStart);
   $("sms-send").addEventListener("click", sendSms);
+  for (const button of document.querySelectorAll(".channel-button")) {
+    button.addEventListener("click", () => {
+      kiosk.channel = button.dataset.channel;
+      armIdle();
+      renderSms();
+    });
+  }
   for (const key of document.querySelectorAll("#keypad [data-key]")) {
     key.addEventListener("click", () => pressKey(key.dataset.key));
   }

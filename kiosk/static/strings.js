@@ -25,6 +25,7 @@ function strings(language) {
     counterList: (numbers) => numbers.join(", "),
     smsConsent: (hours) => text("smsConsent", { hours }),
     smsDone: (ahead) => (ahead === 1 ? text("smsDoneOne", { ahead }) : text("smsDone", { ahead })),
+    zaloDone: (ahead) => (ahead === 1 ? text("zaloDoneOne", { ahead }) : text("zaloDone", { ahead })),
   };
 }
 

@@ -39,6 +39,11 @@ class Settings:
     sms_body_template: str = '{"to": "$phone", "message": "$text"}'
     sms_message_template: str = ("$office: số $number sắp đến lượt (còn $ahead người trước)."
                                  " Mời ông/bà quay lại phòng chờ.")
+    # Zalo's notification service (ZNS; see docs/messages.md): no token, no Zalo offered.
+    zalo_zns_url: str = "https://business.openapi.zalo.me/message/template"
+    zalo_access_token: str | None = None
+    # Seconds before the second, third … attempt of a message on one channel.
+    message_retry_delays_s: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
     testing: bool = False
 
     def validated(self) -> Settings:
@@ -108,6 +113,8 @@ def _coerce(name: str, value: Any, where: str) -> object:
     kind = _FIELDS[name].type
     if name == "sms_gateway_headers":
         return _headers(value, where)
+    if name == "message_retry_delays_s":
+        return _delays(value, where)
     if "int" in str(kind):
         try:
             return int(value)
@@ -154,10 +161,23 @@ def _headers(value: object, where: str) -> tuple[tuple[str, str], ...]:
     return tuple(value.items())
 
 
+def _delays(value: object, where: str) -> tuple[float, ...]:
+    # A TOML list, or numbers separated by commas in the environment variable.
+    items = value.split(",") if isinstance(value, str) else value
+    try:
+        delays = tuple(float(item) for item in items)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise SettingsError(f"{where} must be a list of seconds, such as 5,15,30") from None
+    if not delays or len(delays) > 20 or not all(0 <= delay <= 86400 for delay in delays):
+        raise SettingsError(f"{where} must be 1 to 20 delays of 0 to 86400 seconds")
+    return delays
+
+
 def _check_sms(settings: Settings) -> None:
-    if settings.sms_gateway_url and not settings.sms_gateway_url.startswith(
-            ("http://", "https://")):
-        raise SettingsError("sms_gateway_url must start with http:// or https://")
+    for name in ("sms_gateway_url", "zalo_zns_url"):
+        url = getattr(settings, name)
+        if url and not url.startswith(("http://", "https://")):
+            raise SettingsError(f"{name} must start with http:// or https://")
     for name in ("sms_body_template", "sms_message_template"):
         problem = template_problem(name, getattr(settings, name))
         if problem:

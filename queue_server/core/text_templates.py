@@ -5,7 +5,7 @@ from __future__ import annotations
 from string import Template
 
 MESSAGE_FIELDS = frozenset({"number", "office", "service", "ahead"})
-BODY_FIELDS = frozenset({"phone", "text"})
+BODY_FIELDS = frozenset({"phone", "text", "tracking_id"})
 
 
 def template_problem(name: str, template: str) -> str | None:

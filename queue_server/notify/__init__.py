@@ -1,1 +1,1 @@
-"""Messages to citizens' phones: numbers given at the kiosk, gateways, delivery rules."""
+"""Messages to citizens (Zalo, SMS): numbers with their consent, the outbox, channels, the log."""

@@ -1,23 +1,23 @@
 """After each committed queue change: new positions to the phones that follow tickets, the
-finished ticket to its counter's rating tablet, and "your turn is near" SMS that fell due.
+finished ticket to its counter's rating tablet, and the citizen's messages that fell due
+(the turn is near, called, rate us), queued in the outbox.
 
 Called once by each broadcaster in broadcasts.py; it costs one replay of the queue and, when
-an SMS gateway is set up, one small query for pending SMS, and never fails the action.
+a message channel is set up, one small query for phone numbers, and never fails the action.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from socketio import PubSubManager
 
 from queue_server.core.clock import iso_local
 from queue_server.core.extensions import socketio
-from queue_server.core.request_context import db, now
+from queue_server.core.request_context import now
 from queue_server.models import Office, Ticket
 from queue_server.notify import delivery
-from queue_server.realtime import rating_tablets, sms_sender
+from queue_server.realtime import citizen_messages, rating_tablets
 from queue_server.tickets.positions import forecast_all
 from queue_server.tickets.queue_state import QueueState
 
@@ -43,9 +43,10 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
     try:
         if finished is not None:
             rating_tablets.ticket_finished(finished, now())
+            citizen_messages.ticket_finished(finished)
             if called is None:
                 return  # a finish alone moves no one: nobody's "ahead" changes
-        is_texting = sms_sender.delivery_of(current_app).notifier is not None
+        is_texting = citizen_messages.is_on()
         if not is_texting and room_is_empty(positions_room(office)):
             return  # the replay below would reach nobody
         forecasts = forecast_all(state)
@@ -55,8 +56,6 @@ def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = No
         socketio.emit("queue_positions", {
             "office": office.slug, "day": state.day.isoformat(), "positions": positions,
             "generated_at": iso_local(state.now, office.timezone)}, to=positions_room(office))
-        near = delivery.near_tickets(office, forecasts, called)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own
-        sms_sender.send_due(app, db(), near)
+        citizen_messages.queue_moved(delivery.near_tickets(office, forecasts, called), called)
     except Exception:  # the action is committed; followers resync by snapshot
         log.exception("could not announce the new positions of office %s", office.slug)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from queue_server.feedback.forms import form_problems
+from queue_server.notify.office_messages import CHANNELS, MESSAGE_FIELDS, template_problem
 from queue_server.setup.names import (
     COUNTER_NAME_MAX,
     OFFICE_NAME_MAX,
@@ -91,6 +92,9 @@ class OfficeSpec:
     rating_form: dict | None = None
     # "% hài lòng" targets in percent: the minimum and the goal.
     satisfaction_targets: tuple[int, ...] = (85, 95)
+    # [office.messages], checked, as plain JSON (notify/office_messages.py reads it); None:
+    # SMS alone, "your turn is near" only.
+    messages: dict[str, Any] | None = None
 
 
 @dataclass
@@ -147,7 +151,8 @@ def _read_name(reader: _Reader, key: str, maximum: int, *, required: bool = True
 def _kind_name(kind: type | tuple) -> str:
     if isinstance(kind, tuple):
         return "a number"
-    return {str: "a string", int: "an integer", list: "a list", bool: "true or false"}.get(
+    return {str: "a string", int: "an integer", list: "a list", bool: "true or false",
+            dict: "a table"}.get(
         kind, kind.__name__
     )
 
@@ -194,6 +199,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     hours = _read_opening_hours(reader)
     holidays = _read_holidays(reader)
     options = {**_read_office_options(reader), **_read_visit_options(reader)}
+    options["messages"] = _read_messages(reader, place, problems)
     service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
                 for i, t in enumerate(service_tables, 1)]
@@ -314,6 +320,51 @@ def _read_rating_form(reader: _Reader) -> dict | None:
         key, _, reason = problem.partition(": ")
         reader._problem(f"rating.{key}", reason)
     return None if problems or unknown else form
+ZNS_TEMPLATE_ID = re.compile(r"^[0-9]{1,20}$")
+SMS_TEXT_MAX = 480
+
+
+def _read_messages(reader: _Reader, place: str, problems: list[str]) -> dict[str, Any] | None:
+    """[office.messages]: channels in order, Zalo template ids and SMS texts per message."""
+    table = reader.get("messages", dict, None)
+    if table is None:
+        return None
+    inner = _Reader(table, f"{place}.messages", problems)
+    channels = inner.get("channels", list, ["sms"], hint="a list of zalo, sms")
+    if channels is not None and (not channels or len(set(map(str, channels))) != len(channels)
+                                 or not all(channel in CHANNELS for channel in channels)):
+        inner._problem("channels", f"{channels!r} is not allowed: a list of"
+                                   f" {', '.join(CHANNELS)}, each once")
+    per_minute = inner.get("per_minute", int, 60, check=lambda v: 1 <= v <= 6000,
+                           hint="1 to 6000")
+    zalo = _read_templates(inner, "zalo", lambda value: None if ZNS_TEMPLATE_ID.match(value)
+                           else "a ZNS template id is digits, such as \"301234\"")
+    sms = _read_templates(inner, "sms", lambda value: (
+        f"too long: at most {SMS_TEXT_MAX} characters" if len(value) > SMS_TEXT_MAX
+        else None))
+    inner.reject_unknown()
+    return {"channels": channels or ["sms"], "per_minute": per_minute, "zalo": zalo,
+            "sms": sms}
+
+
+def _read_templates(reader: _Reader, key: str, check: Callable[[str], str | None]
+                    ) -> dict[str, str]:
+    table = reader.get(key, dict, {})
+    if not table:
+        return {}
+    found: dict[str, str] = {}
+    for kind, value in table.items():
+        where = f"{key}.{kind}"
+        if kind not in MESSAGE_FIELDS:
+            reader._problem(where, f"unknown message; known: {', '.join(MESSAGE_FIELDS)}")
+        elif not isinstance(value, str) or not value.strip():
+            reader._problem(where, f"must be a non-empty string, got {value!r}")
+        elif (problem := check(value) or (template_problem(kind, value) if key == "sms"
+                                          else None)):
+            reader._problem(where, problem)
+        else:
+            found[kind] = value
+    return found
 
 
 def _subtables(reader: _Reader, key: str) -> list[dict]:

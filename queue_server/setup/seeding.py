@@ -55,6 +55,7 @@ def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office.near_threshold = spec.near_threshold
     office.phone_retention_hours = spec.phone_retention_hours
     office.feedback_target_days = spec.feedback_target_days
+    office.messages = spec.messages
     office.number_reading, office.number_region = spec.number_reading, spec.number_region
     office.dossier_pattern, office.require_outcome = spec.dossier_pattern, spec.require_outcome
     office.outcome_labels = dict(spec.outcome_labels)

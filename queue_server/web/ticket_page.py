@@ -11,6 +11,10 @@ from queue_server.core.request_context import db, now, public_url
 from queue_server.edge import limits
 from queue_server.feedback.forms import current_form
 from queue_server.feedback.ratings import is_rated
+from queue_server.models import Ticket
+from queue_server.notify import phones
+from queue_server.notify.consent import CONSENT_VERSION, consent_texts
+from queue_server.realtime import citizen_messages
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 from queue_server.tickets.serialize import ticket_json
 from queue_server.web.citizen import ROOT
@@ -53,7 +57,20 @@ def ticket_page(code: str):
     config = {"code": ticket.code, "root": request.script_root,
               "near_threshold": ticket.office.near_threshold,
               "is_rated": is_rated(db(), ticket), "ticket": snapshot,
-              "rating_form": current_form(ticket.office)}
+              "rating_form": current_form(ticket.office),
+              "messages": _messages(ticket)}
     texts = {language: page_texts("citizen", language) for language in LANGUAGES}
     return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config,
                            texts=texts)
+
+
+def _messages(ticket: Ticket) -> dict:
+    """The channels the citizen may choose for the ticket's messages, with the consent."""
+    offer = citizen_messages.worker().offer
+    channels = offer.channels_of(ticket.office)
+    if not channels:
+        return {"channels": []}
+    return {"channels": channels, "consent_version": CONSENT_VERSION,
+            "consent_texts": consent_texts(ticket.office, channels, offer.kinds_of(ticket.office)),
+            # Whether a number was given already (never the number itself).
+            "has_number": bool(phones.contacts_of(db(), [ticket.id]))}

@@ -107,6 +107,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.slip_preview", "GET"): Entry(PUBLIC),
     ("api.near_turn_options", "GET"): Entry(PUBLIC),
     ("api.create_feedback", "POST"): Entry(CITIZEN_OR_TABLET, body={"rating": 5}),
+    ("api.register_notify", "POST"): Entry(PUBLIC, body={"phone": "0912345678",
+                                                         "consent": True}),
     # Devices.
     ("api.current_device", "GET"): Entry(ANY_DEVICE),
     ("api.issue_ticket", "POST"): Entry(KIOSK_OR_STAFF, body={"service": "dat-dai"}),
@@ -188,6 +190,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("admin.revoke_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
     ("admin.audit", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
     ("admin.audit_csv", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
+    ("admin.messages", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
+    ("admin.messages_csv", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
     # Reports, exports and the feedback inbox (issue #6).
     ("api.office_stats", "GET"): Entry(MANAGER_OF_OFFICE),
     ("api.office_stats_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from queue_server.models import SmsRequest, SmsStatus
+from queue_server.models import MessageContact
 
 from ..conftest import bearer
 from ..support.gateway import FakeGateway
@@ -44,14 +44,18 @@ def register(client, code, token, **body):
                        headers=bearer(token) if token else {})
 
 
-def requests_of(app) -> list[SmsRequest]:
+def requests_of(app) -> list[MessageContact]:
     with app.extensions["queue"].sessions() as session:
-        return list(session.scalars(select(SmsRequest)))
+        return list(session.scalars(select(MessageContact)))
 
 
 def test_the_office_says_when_the_turn_is_near_and_that_sms_is_offered(client):
     answer = client.get(OFFICE + "/near-turn").get_json()
-    assert answer == {"near_threshold": 3, "sms_enabled": True, "phone_retention_hours": 24}
+    assert {key: answer[key] for key in ("near_threshold", "sms_enabled",
+                                         "phone_retention_hours", "channels")} == {
+        "near_threshold": 3, "sms_enabled": True, "phone_retention_hours": 24,
+        "channels": ["sms"]}
+    assert "24 giờ" in answer["consent_text"] and answer["consent_version"]
     assert client.get("/api/v1/offices/nowhere/near-turn").status_code == 404
 
 
@@ -60,10 +64,12 @@ def test_the_kiosk_keeps_a_phone_number_apart_from_the_ticket(app, client, accou
     response = register(client, ticket["code"], accounts["kiosk"], phone="0912 345 678",
                         consent=True)
     assert response.status_code == 201
-    assert response.get_json() == {"status": "pending", "near_threshold": 3,
-                                   "phone_retention_hours": 24}
+    answer = response.get_json()
+    assert {key: answer[key] for key in ("status", "near_threshold", "phone_retention_hours")} == {
+        "status": "pending", "near_threshold": 3, "phone_retention_hours": 24}
     [kept] = requests_of(app)
-    assert kept.phone == "+84912345678" and kept.status is SmsStatus.PENDING
+    assert kept.phone == "84912345678" and kept.channel == "sms"
+    assert "24 giờ" in kept.consent_text and kept.consent_version == answer["consent_version"]
     # Nothing public shows it: not the ticket, not the board.
     for path in (f"/api/v1/tickets/{ticket['code']}", OFFICE + "/board", OFFICE + "/services"):
         assert b"912345678" not in client.get(path).data
@@ -115,7 +121,7 @@ def test_the_same_number_twice_is_one_request_and_a_correction_replaces_it(app, 
                     consent=True).status_code == 200
     assert register(client, ticket["code"], accounts["kiosk"], phone="0387654321",
                     consent=True).status_code == 201
-    assert [r.phone for r in requests_of(app)] == ["+84387654321"]
+    assert [r.phone for r in requests_of(app)] == ["84387654321"]
 
 
 def test_a_ticket_no_longer_waiting_takes_no_number(client, accounts):
@@ -133,9 +139,9 @@ def test_an_unknown_code_is_404(client, accounts):
 
 
 def test_without_a_gateway_no_number_is_taken(app, client, accounts):
-    from queue_server.notify.delivery import Delivery
+    from queue_server.realtime.outbox_worker import worker_of
 
-    app.extensions["sms"] = Delivery(notifier=None)
+    worker_of(app).channels.clear()
     assert client.get(OFFICE + "/near-turn").get_json()["sms_enabled"] is False
     ticket = far_ticket(client, accounts)
     response = register(client, ticket["code"], accounts["kiosk"], phone="0912345678",

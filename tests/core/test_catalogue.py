@@ -41,7 +41,7 @@ KIOSK_STRINGS_USE = re.compile(r"""\btext\("(\w+)"|\btexts\.(\w+)\b""")
 EMBEDDED_PAGE_USE = re.compile(r'data-text="(\w+)"|\btexts\.(?:vi|en)\.(\w+)\b')
 # The rating form's choices, built in strings.js from their own keys.
 CITIZEN_SCRIPT_ONLY = {"levels", "reasons", "visits"}
-CITIZEN_SCRIPTS = ("ticket.js", "tablet.js", "rating-form.js", "reply.js")
+CITIZEN_SCRIPTS = ("ticket.js", "tablet.js", "rating-form.js", "reply.js", "notify.js")
 DISPLAY_SCRIPT_USE = re.compile(r'\bboardText\("(\w+)"')
 TEXT_USE = re.compile(r"""\bt(?:\.(\w+)\b(?!\s*\()|\[["'](\w+)["']\]|\.get\(["'](\w+)["'])""")
 

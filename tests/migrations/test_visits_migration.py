@@ -15,7 +15,7 @@ from queue_server.tickets.lifecycle import Actor
 from ..conftest import THURSDAY_9AM, office_spec
 from ..support.migrations import DATABASES, differences, migrate, scratch_engine
 
-REVISION, BEFORE = "0016_visits", "0014_english_names_no_show_wait"
+REVISION, BEFORE = "0016_visits", "0015_outbox"
 
 
 def seed_before(engine) -> None:

@@ -25,7 +25,7 @@ def test_it_posts_the_json_template_with_the_configured_headers(gateway):
     notifier = HttpSmsGateway(gateway.url + "/api/send",
                               (("Authorization", "Bearer key-123"), ("X-Brand", "UBND")),
                               '{"to": "$phone", "message": "$text", "unicode": true}')
-    notifier.send("+84912345678", TEXT)
+    notifier.send_text("+84912345678", TEXT)
     [request] = gateway.received
     assert request.path == "/api/send"
     assert request.headers["Authorization"] == "Bearer key-123"
@@ -37,7 +37,7 @@ def test_it_posts_the_json_template_with_the_configured_headers(gateway):
 def test_a_form_gateway_gets_url_encoded_values(gateway):
     notifier = HttpSmsGateway(gateway.url, (("Content-Type", "application/x-www-form-urlencoded"),),
                               "phone=$phone&content=$text&type=2")
-    notifier.send("+84912345678", TEXT)
+    notifier.send_text("+84912345678", TEXT)
     fields = parse_qs(gateway.received[0].body.decode())
     assert fields == {"phone": ["+84912345678"], "content": [TEXT], "type": ["2"]}
 
@@ -45,7 +45,7 @@ def test_a_form_gateway_gets_url_encoded_values(gateway):
 def test_an_xml_gateway_gets_escaped_values(gateway):
     notifier = HttpSmsGateway(gateway.url, (("content-type", "text/xml; charset=utf-8"),),
                               "<sms><to>$phone</to><text>$text</text></sms>")
-    notifier.send("+84912345678", "A & B <c>")
+    notifier.send_text("+84912345678", "A & B <c>")
     assert gateway.received[0].body.decode() == (
         "<sms><to>+84912345678</to><text>A &amp; B &lt;c&gt;</text></sms>")
 
@@ -54,7 +54,7 @@ def test_an_xml_gateway_gets_escaped_values(gateway):
 def test_an_answer_other_than_2xx_is_a_failure(gateway, status):
     gateway.statuses = [status]
     with pytest.raises(NotifyError, match=f"HTTP {status}"):
-        HttpSmsGateway(gateway.url).send("+84912345678", TEXT)
+        HttpSmsGateway(gateway.url).send_text("+84912345678", TEXT)
 
 
 def test_no_listener_is_a_failure_that_names_neither_the_phone_nor_the_url():
@@ -63,14 +63,14 @@ def test_no_listener_is_a_failure_that_names_neither_the_phone_nor_the_url():
         port = probe.getsockname()[1]
     notifier = HttpSmsGateway(f"http://127.0.0.1:{port}/send?key=secret", timeout_s=2)
     with pytest.raises(NotifyError) as failure:
-        notifier.send("+84912345678", TEXT)
+        notifier.send_text("+84912345678", TEXT)
     assert "secret" not in str(failure.value) and "912345678" not in str(failure.value)
 
 
 def test_a_gateway_that_does_not_answer_in_time_is_a_failure(gateway):
     gateway.delay_s = 1.0
     with pytest.raises(NotifyError, match="Timeout"):
-        HttpSmsGateway(gateway.url, timeout_s=0.2).send("+84912345678", TEXT)
+        HttpSmsGateway(gateway.url, timeout_s=0.2).send_text("+84912345678", TEXT)
 
 
 def test_the_message_template_fills_the_ticket_values():

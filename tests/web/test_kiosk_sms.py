@@ -83,7 +83,7 @@ def test_the_kiosk_takes_a_number_with_consent_and_the_sms_comes_at_the_threshol
     offer.click()
     expect(kiosk.get_by_role("heading", name="Nhập số điện thoại di động")).to_be_visible()
     expect(kiosk.locator("#sms-consent")).to_have_text(
-        "Số điện thoại chỉ dùng để nhắn tin khi sắp đến lượt, và được xóa sau 24 giờ.")
+        "Số điện thoại chỉ dùng để nhắn tin qua SMS khi sắp đến lượt, và được xóa sau 24 giờ.")
     send = kiosk.get_by_role("button", name="Đồng ý và gửi")
     type_number(kiosk, "091234567")
     expect(send).to_be_disabled()  # nine digits are not a mobile number

@@ -1,7 +1,7 @@
 """visits: the counter's outcome and dossier codes, the office's rating form in versions, its satisfaction targets
 
 Revision ID: 0016_visits
-Revises: 0014_english_names_no_show_wait
+Revises: 0015_outbox
 Create Date: 2026-12-07 05:00:00.000000
 
 Tickets gain `outcome`; their dossier codes get a table of their own (one visit may file
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0016_visits'
-down_revision = '0014_english_names_no_show_wait'
+down_revision = '0015_outbox'
 branch_labels = None
 depends_on = None
 

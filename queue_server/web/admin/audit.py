@@ -49,7 +49,7 @@ def _filters(visitor: Visitor) -> tuple[AuditFilter, dict, dict]:
         office = mine[0]
     zone = office.timezone if office else DEFAULT_ZONE
     today = local_day(now(), zone)
-    first, last, errors = _days(args, today)
+    first, last, errors = asked_days(args, today)
     kind = args.get("kind") if args.get("kind") in KINDS else None
     username = (args.get("user") or "").strip()[:64] or None
     ids = (office.id,) if office else (None if visitor.is_admin else ())
@@ -61,7 +61,7 @@ def _filters(visitor: Visitor) -> tuple[AuditFilter, dict, dict]:
     return wanted, values, errors
 
 
-def _days(args, today: date) -> tuple[date, date, dict]:
+def asked_days(args, today: date) -> tuple[date, date, dict]:
     """The asked [first, last] local days (the last week by default, a year at most)."""
     errors: dict = {}
     days = {"from": today - timedelta(days=DEFAULT_DAYS - 1), "to": today}

@@ -19,6 +19,7 @@ from queue_server.core.i18n import message
 from queue_server.core.request_context import db
 from queue_server.edge.callers import csrf_matches
 from queue_server.models import Office, Role
+from queue_server.notify.delivery_log import zalo_token_problem
 from queue_server.realtime import admin_changes
 from queue_server.security.tokens import Principal
 from queue_server.setup.audit_log import Changer
@@ -96,6 +97,8 @@ def render(template: str, visitor: Visitor | None, status: int = 200, **context:
     """A page with the shared frame: texts, language, CSRF token, the visitor, a notice."""
     language = page_language()
     notice = request.args.get("done")
+    if visitor is not None and "token_problem" not in context:
+        context["token_problem"] = zalo_token_problem(db())
     page = render_template(
         template, t=texts("admin", language), language=language, csrf_token=csrf_token(),
         visitor=visitor, notice=notice if notice in NOTICES else None,

@@ -6,6 +6,7 @@ import { canSound, chime, unlock, vibrate } from "./alert.js";
 import { follow } from "./live.js";
 import { RatingForm, postRating } from "./rating-form.js";
 import { showReply } from "./reply.js";
+import { NotifyForm } from "./notify.js";
 
 const config = JSON.parse(document.getElementById("ticket-config").textContent);
 const API = `${config.root}/api/v1`;
@@ -124,6 +125,8 @@ function render() {
   $("called-banner").hidden = ticket.status !== "called";
   $("called-counter").textContent = ticket.counter ? strings.counterName(ticket.counter) : "";
   renderMissing(ticket);
+  // Not worth a message once the turn is near (as at the kiosk).
+  notify?.render(page.language, ticket.status === "waiting" && !isNear(ticket));
   renderRating();
   $("updated").textContent = strings.updated(page.updatedAt.toLocaleTimeString(
     page.language === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" }));
@@ -158,6 +161,7 @@ function statusText(strings, ticket) {
 
 let form = null;
 let ratingTimer = null;
+let notify = null;
 
 // A tapped level is the answer: sent after a quiet half-minute, or as the page goes away.
 function armRatingSend() {
@@ -240,6 +244,7 @@ function start() {
     render();
   });
   offerSound();
+  notify = new NotifyForm(config.messages, `${TICKET_API}/notify`, () => page.language);
   addEventListener("pagehide", () => form?.sendPending());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") form?.sendPending();

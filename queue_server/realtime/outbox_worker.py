@@ -1,0 +1,192 @@
+"""The outbox worker: a Socket.IO background task in every server process that sends the due
+messages of the outbox, never inside a request.
+
+Each round is three short transactions per message: claim (guarded, see notify/outbox.py),
+then the HTTP call with no transaction open (under gevent a greenlet must never wait on the
+network while it holds SQLite's write lock), then the result. Several processes may run it
+at once; a process that dies leaves its claimed rows to the others after the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from queue_server.core.extensions import socketio
+from queue_server.core.settings import Settings
+from queue_server.models import Office, OutboxMessage
+from queue_server.notify import outbox
+from queue_server.notify.channels import Channel, Delivered, Outgoing, SendFailure, render
+from queue_server.notify.citizen import Offer
+from queue_server.notify.gateway import HttpSmsGateway
+from queue_server.notify.office_messages import office_messages
+from queue_server.notify.zalo import ZaloZns
+
+log = logging.getLogger(__name__)
+POLL_S = 2.0
+
+
+def channels_from(settings: Settings) -> dict[str, Channel]:
+    """The channels this server is configured for (none: no message is offered)."""
+    channels: dict[str, Channel] = {}
+    if settings.zalo_access_token:
+        channels["zalo"] = ZaloZns(settings.zalo_access_token, settings.zalo_zns_url)
+    if settings.sms_gateway_url:
+        channels["sms"] = HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_headers,
+                                         settings.sms_body_template)
+    return channels
+
+
+@dataclass
+class OutboxWorker:
+    """Sends due outbox messages in the background; `wake` after queueing one."""
+
+    app: Flask
+    channels: dict[str, Channel]
+    retry_delays_s: tuple[float, ...] = outbox.RETRY_DELAYS_S
+    sms_near_turn_text: str | None = None
+    poll_s: float = POLL_S
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _started: bool = False
+    _stopped: bool = False
+
+    @property
+    def offer(self) -> Offer:
+        """What the server can send, for the API and the pages."""
+        return Offer(frozenset(self.channels), self.sms_near_turn_text)
+
+    def start(self) -> None:
+        """Run the loop in a background task (once per process)."""
+        if not self._started and not self._stopped:
+            self._started = True
+            socketio.start_background_task(self._run)
+
+    def wake(self) -> None:
+        """A message was queued: send it now rather than at the next poll."""
+        self.start()
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End the loop after its current round (tests; the server runs it until exit)."""
+        self._stopped = True
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            try:
+                busy = self.work_once()
+            except Exception:  # a database outage must not end the loop
+                log.warning("outbox round failed", exc_info=True)
+                busy = False
+            if not busy:
+                self._wake.wait(self._pause())
+                self._wake.clear()
+
+    def _pause(self) -> float:
+        state = self.app.extensions["queue"]
+        with state.sessions() as session:
+            _read_only(session)
+            due = outbox.next_due_at(session)
+        wait: float = (due - state.clock()).total_seconds() if due is not None else 0.0
+        if wait <= 0:  # nothing queued, or due but held back by an office's rate
+            return self.poll_s
+        return min(self.poll_s, max(0.05, wait))
+
+    def work_once(self) -> bool:
+        """Claim the due messages and send them; whether there were any."""
+        state = self.app.extensions["queue"]
+        with state.sessions() as session:
+            _read_only(session)
+            now = state.clock()
+            if not session.scalar(select(exists().where(outbox.due_filter(now)))):
+                return False
+        with state.sessions() as session:
+            now = state.clock()
+            outbox.expire_overdue(session, now)
+            rates = _rates(session)
+            claimed = outbox.claim_due(session, now, per_minute=lambda office: rates.get(
+                office, 60))
+            attempts = [self._prepare(session, one) for one in claimed]
+            session.commit()
+        for one, prepared in zip(claimed, attempts, strict=True):
+            try:
+                self._attempt(one, prepared)
+            except Exception:  # its row stays `sending`: taken again after the lease
+                log.warning("message %s: result not recorded", one.message_id, exc_info=True)
+        return bool(claimed)
+
+    def _prepare(self, session: Session, claimed: outbox.Claimed) -> Outgoing | SendFailure:
+        message = session.get(OutboxMessage, claimed.message_id)
+        assert message is not None  # claimed a moment ago in this transaction
+        if message.channel not in self.channels:
+            return SendFailure(f"{message.channel} is not configured on this server",
+                               code="not_configured", is_refusal=True)
+        if message.destination is None:
+            return SendFailure("the number was forgotten (retention)", code="expired",
+                               is_refusal=True)
+        try:
+            content = render(message.channel, message.kind, message.payload,
+                             office_messages(message.office.messages), self.sms_near_turn_text)
+        except SendFailure as failure:
+            return failure
+        return Outgoing(message.channel, message.destination, message.kind, content,
+                        message.tracking_id)
+
+    def _attempt(self, claimed: outbox.Claimed, prepared: Outgoing | SendFailure) -> None:
+        result: Delivered | SendFailure = prepared if isinstance(prepared, SendFailure) else (
+            self._send(prepared))
+        state = self.app.extensions["queue"]
+        with state.sessions() as session:
+            now = state.clock()
+            if isinstance(result, Delivered):
+                outbox.record_sent(session, claimed, result, now=now)
+            else:
+                outbox.record_failure(session, claimed, result, now=now,
+                                      retry_delays_s=self.retry_delays_s)
+            session.commit()
+        if isinstance(result, SendFailure):
+            log.warning("message %s, attempt %d: %s", claimed.message_id, claimed.attempts,
+                        result.reason)
+
+    def _send(self, outgoing: Outgoing) -> Delivered | SendFailure:
+        try:
+            return self.channels[outgoing.channel].send(outgoing)
+        except SendFailure as failure:
+            return failure
+        except Exception as error:  # a channel's bug must not stop the others
+            log.exception("channel %s failed", outgoing.channel)
+            return SendFailure(f"unexpected error ({type(error).__name__})", code="error")
+
+
+def _read_only(session: Session) -> None:
+    # A poll must not take SQLite's write lock (see core/db.py): read in a deferred transaction.
+    session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+
+
+def _rates(session: Session) -> Mapping[int, int]:
+    return {office_id: office_messages(raw).per_minute
+            for office_id, raw in session.execute(select(Office.id, Office.messages))}
+
+
+def worker_of(app: Flask) -> OutboxWorker:
+    """The app's outbox worker, made from its settings on first use."""
+    worker = app.extensions.get("outbox")
+    if worker is None:
+        settings = app.extensions["queue"].settings
+        worker = app.extensions["outbox"] = OutboxWorker(
+            app, channels_from(settings), settings.message_retry_delays_s,
+            settings.sms_message_template)
+    return worker
+
+
+def now_of(app: Flask) -> datetime:
+    """The app's clock."""
+    moment: datetime = app.extensions["queue"].clock()
+    return moment
