@@ -108,14 +108,15 @@ def recall(slug: str, number: int):
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):
-    """Mark the current ticket served, with its outcome and dossier codes when given."""
+    """Mark the current ticket served, with its outcome, dossier codes and missing documents
+    when given."""
     return _act(slug, number,
                 lambda session, counter, fields, **when: recording.finish_visit(
                     session, counter, **when, outcome=fields["outcome"],
-                    dossiers=fields["dossiers"]),
+                    dossiers=fields["dossiers"], missing=fields["missing"]),
                 lambda counter, ticket, state: broadcasts.counter_changed(
                     counter, state, finished=ticket),
-                body={"outcome": str, "dossiers": list})
+                body={"outcome": str, "dossiers": list, "missing": list})
 
 
 @api.post(COUNTER_URL + "/no-show")

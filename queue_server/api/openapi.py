@@ -81,11 +81,15 @@ def _schemas() -> dict:
                 "code": string, "name": string}},
             "outcome": {"enum": [None, "received", "supplement", "refused", "guided",
                                  "returned", "other"]},
-            "dossiers": {"type": "array", "items": string}}},
+            "dossiers": {"type": "array", "items": string},
+            "missing": {"type": "array", "items": string}}},
         "Visit": {"type": "object", "properties": {
             "outcome": {"enum": ["received", "supplement", "refused", "guided", "returned",
                                  "other"]},
-            "dossiers": {"type": "array", "items": string, "maxItems": 10}}},
+            "dossiers": {"type": "array", "items": string, "maxItems": 10},
+            "missing": {"type": "array", "items": string,
+                        "description": "with the supplement outcome: the procedure's documents "
+                                       "that are missing, as the catalogue words them"}}},
         "TokenRequest": {"type": "object", "required": ["username", "password"],
                          "properties": {"username": string, "password": string}},
         "IssueRequest": {"type": "object", "description": "service, procedure, or both agreeing",
@@ -176,7 +180,8 @@ def _spec() -> dict:
             counter + "/recall": _counter_action("Call the current ticket again"),
             counter + "/finish": _counter_action(
                 "Finish the current ticket; optionally record its outcome and dossier codes "
-                "(400 invalid_outcome, invalid_dossier_code, outcome_required)", "Visit"),
+                "(400 invalid_outcome, invalid_dossier_code, outcome_required, unknown_document, "
+                "missing_without_procedure, missing_needs_supplement)", "Visit"),
             counter + "/no-show": _counter_action("Mark the current ticket absent"),
             counter + "/transfer": _counter_action("Transfer the current ticket",
                                                    "TransferRequest"),

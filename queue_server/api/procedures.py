@@ -118,8 +118,11 @@ def _documentation() -> dict:
             "One procedure with forms, legal basis, counters and the current wait (public)",
             {200: "the procedure", 404: openapi.ERROR}, parameters=[office, code])},
         "/api/v1/offices/{office}/stats/procedures": {"get": openapi.operation(
-            "Per procedure for a period, busiest first: issued, called, served, no_show, "
-            "cancelled, no_show_share, wait_s {mean, p50, p90, max} (manager, admin)",
+            "Per procedure for a period, the most often sent back to complete first: issued, "
+            "called, served, no_show, cancelled, no_show_share, outcomes {code: served "
+            "tickets}, supplement, supplement_share (of served), missing [{document, count, "
+            "share}] (the documents most often missing), wait_s {mean, p50, p90, max} "
+            "(manager, admin)",
             {200: "office, from, to, by_procedure", **errors}, secure=True,
             parameters=[office, *[{"name": name, "in": "query", "required": False,
                                    "schema": {"type": "string", "format": "date"}}
