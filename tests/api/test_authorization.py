@@ -128,6 +128,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.resume", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
+    ("api.print_missing", "POST"): Entry(STAFF_OF_OFFICE, body={}),
     ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
     ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
     ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
