@@ -27,6 +27,9 @@ from queue_server.notify.channels import Channel, Delivered, Outgoing, SendFailu
 from queue_server.notify.citizen import Offer
 from queue_server.notify.gateway import HttpSmsGateway
 from queue_server.notify.office_messages import office_messages
+from queue_server.notify.phones import PHONE_CHANNELS
+from queue_server.notify.webhook import CHANNEL as WEBHOOK
+from queue_server.notify.webhook import WebhookChannel
 from queue_server.notify.zalo import ZaloZns
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,8 @@ def channels_from(settings: Settings) -> dict[str, Channel]:
     if settings.sms_gateway_url:
         channels["sms"] = HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_headers,
                                          settings.sms_body_template)
+    if settings.webhook_url and settings.webhook_secret:
+        channels[WEBHOOK] = WebhookChannel(settings.webhook_url, settings.webhook_secret)
     return channels
 
 
@@ -53,14 +58,23 @@ class OutboxWorker:
     retry_delays_s: tuple[float, ...] = outbox.RETRY_DELAYS_S
     sms_near_turn_text: str | None = None
     poll_s: float = POLL_S
+    # A channel's own waits between attempts (the webhook's span a day), else retry_delays_s.
+    channel_retry_delays_s: dict[str, tuple[float, ...]] = field(default_factory=dict)
     _wake: threading.Event = field(default_factory=threading.Event)
     _started: bool = False
     _stopped: bool = False
 
     @property
     def offer(self) -> Offer:
-        """What the server can send, for the API and the pages."""
-        return Offer(frozenset(self.channels), self.sms_near_turn_text)
+        """What the server can send to citizens, for the API and the pages."""
+        return Offer(frozenset(name for name in self.channels if name in PHONE_CHANNELS),
+                     self.sms_near_turn_text)
+
+    @property
+    def webhook(self) -> WebhookChannel | None:
+        """The push to the province's system, when configured."""
+        channel = self.channels.get(WEBHOOK)
+        return channel if isinstance(channel, WebhookChannel) else None
 
     def start(self) -> None:
         """Run the loop in a background task (once per process)."""
@@ -112,7 +126,7 @@ class OutboxWorker:
             outbox.expire_overdue(session, now)
             rates = _rates(session)
             claimed = outbox.claim_due(session, now, per_minute=lambda office: rates.get(
-                office, 60))
+                office, 60), unmetered=(WEBHOOK,))
             attempts = [self._prepare(session, one) for one in claimed]
             session.commit()
         for one, prepared in zip(claimed, attempts, strict=True):
@@ -143,13 +157,15 @@ class OutboxWorker:
         result: Delivered | SendFailure = prepared if isinstance(prepared, SendFailure) else (
             self._send(prepared))
         state = self.app.extensions["queue"]
+        delays = self.channel_retry_delays_s.get(
+            prepared.channel if isinstance(prepared, Outgoing) else "", self.retry_delays_s)
         with state.sessions() as session:
             now = state.clock()
             if isinstance(result, Delivered):
                 outbox.record_sent(session, claimed, result, now=now)
             else:
                 outbox.record_failure(session, claimed, result, now=now,
-                                      retry_delays_s=self.retry_delays_s)
+                                      retry_delays_s=delays)
             session.commit()
         if isinstance(result, SendFailure):
             log.warning("message %s, attempt %d: %s", claimed.message_id, claimed.attempts,
@@ -182,7 +198,8 @@ def worker_of(app: Flask) -> OutboxWorker:
         settings = app.extensions["queue"].settings
         worker = app.extensions["outbox"] = OutboxWorker(
             app, channels_from(settings), settings.message_retry_delays_s,
-            settings.sms_message_template)
+            settings.sms_message_template,
+            channel_retry_delays_s={WEBHOOK: settings.webhook_retry_delays_s})
     return worker
 
 
