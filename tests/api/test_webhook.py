@@ -213,3 +213,23 @@ def test_no_url_no_push(app, client, accounts, receiver, monkeypatch):
                        json={"rating": 5}).status_code == 201
     time.sleep(0.2)
     assert rows(app) == [] and receiver.received == []
+
+
+def test_the_receiver_snippet_in_the_docs_verifies_a_real_delivery(app, client, accounts,
+                                                                   receiver):
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "dossiers.md").read_text()
+    section = docs[docs.index("### Checking the signature"):]
+    snippet = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)
+    namespace: dict = {}
+    exec(snippet.replace('b"the secret shared with the queue server"', repr(SECRET.encode())),
+         namespace)
+    served(client, accounts, outcome="received")
+    [delivery] = receiver.wait_for(1)
+    headers = {"X-Queue-Signature": delivery.signature}
+    event = namespace["verified_event"](delivery.body, headers)
+    assert event["event"] == "visit.finished" and event["visit"]["outcome"] == "received"
+    assert namespace["verified_event"](delivery.body + b"\n", headers) is None
+    assert namespace["verified_event"](delivery.body, {}) is None
