@@ -1,5 +1,6 @@
 """The outbox: every message to a citizen (and each webhook delivery to the province's system)
-is a row first, then sent by a background worker. Plain functions over a session with an explicit `now`.
+is a row first, then sent by a background worker. Plain functions over a session with an
+explicit `now`.
 
 - `enqueue` keeps one row per dedupe key: the same message asked twice is queued once.
 - `claim_due` takes due rows with a guarded UPDATE (status and attempt count unchanged since

@@ -70,6 +70,10 @@ def test_the_log_shows_webhook_deliveries_without_the_secret(app, receiver, two_
     assert SECRET not in page and KEY not in page and "robot" not in page
     for ticket in two_deliveries:
         assert ticket["number"] in page and ticket["code"] not in page
+    # What is pending or failed, at a glance, with a link to those rows.
+    assert 'data-testid="webhook-backlog"' in page
+    assert "1 đang chờ gửi" in page and "0 không gửi được" in page
+    assert "channel=webhook" in page and "status=queued" in page
 
 
 def test_the_log_filters_webhook_deliveries_and_exports_them(app, receiver, two_deliveries):
@@ -110,3 +114,7 @@ def test_a_failed_delivery_shows_as_failed(app, client, accounts, receiver):
     page = Browser(app, "manager1").get("/admin/messages?status=failed").get_data(as_text=True)
     assert page.count('data-testid="message-row"') == 1 and 'data-status="failed"' in page
     assert "http_500" in page and row.attempts == 2
+    assert "0 đang chờ gửi" in page and "1 không gửi được" in page
+    english = Browser(app, "manager1").get("/admin/messages?lang=en").get_data(as_text=True)
+    assert "Webhook to the province" in english and "1 failed" in english
+    assert "Webhook (province" in english and "Visit finished" in english

@@ -16,6 +16,7 @@ from queue_server.notify.delivery_log import (
     LogFilter,
     log_csv,
     log_rows,
+    webhook_backlog,
     zalo_token_problem,
 )
 from queue_server.notify.office_messages import CHANNELS, MESSAGE_FIELDS
@@ -70,7 +71,8 @@ def messages(visitor: Visitor):
     return render("admin.messages.html", visitor, section="messages", rows=rows,
                   has_more=has_more, limit=PAGE_ROWS, values=values, errors=errors,
                   offices=offices_of(visitor), statuses=STATUSES, channels=LOG_CHANNELS,
-                  kinds=LOG_KINDS, zone=zone, token_problem=zalo_token_problem(db()))
+                  kinds=LOG_KINDS, zone=zone, token_problem=zalo_token_problem(db()),
+                  backlog=webhook_backlog(db(), wanted))
 
 
 @blueprint.get("/admin/messages.csv")
