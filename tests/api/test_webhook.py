@@ -233,3 +233,59 @@ def test_the_receiver_snippet_in_the_docs_verifies_a_real_delivery(app, client, 
     assert event["event"] == "visit.finished" and event["visit"]["outcome"] == "received"
     assert namespace["verified_event"](delivery.body + b"\n", headers) is None
     assert namespace["verified_event"](delivery.body, {}) is None
+
+
+def test_the_sweep_queues_what_a_crash_left_unqueued_once(app, client, accounts, clock,
+                                                          receiver, monkeypatch):
+    from queue_server.realtime import webhooks
+
+    # As if the process died between the commit and the enqueue:
+    monkeypatch.setattr(webhooks, "visit_finished", lambda _ticket: None)
+    monkeypatch.setattr(webhooks, "rating_received", lambda _feedback: None)
+    ticket = served(client, accounts, outcome="guided")
+    assert client.post(f"/api/v1/tickets/{ticket['code']}/feedback",
+                       json={"rating": 4}).status_code == 201
+    lost = served(client, accounts)
+    assert rows(app) == []
+    monkeypatch.undo()
+    clock.now += timedelta(hours=2)
+    assert webhooks.sweep(app) == 3
+    deliveries = receiver.wait_for(3)
+    assert sorted(d.event for d in deliveries) == [
+        "rating.received", "visit.finished", "visit.finished"]
+    assert {d.json["visit"]["number"] for d in deliveries if d.event == "visit.finished"} == {
+        ticket["number"], lost["number"]}
+    assert webhooks.sweep(app) == 0  # each once
+    served(client, accounts)  # the ordinary way: queued at once, so the sweep adds nothing
+    assert webhooks.sweep(app) == 0
+    assert len(settled(app, 4)) == 4
+
+
+def test_the_sweep_leaves_what_is_older_than_a_day(app, client, accounts, clock, receiver,
+                                                  monkeypatch):
+    from queue_server.realtime import webhooks
+
+    monkeypatch.setattr(webhooks, "visit_finished", lambda _ticket: None)
+    served(client, accounts)
+    monkeypatch.undo()
+    clock.now += timedelta(hours=25)
+    assert webhooks.sweep(app) == 0 and rows(app) == []
+
+
+def test_a_ticket_closed_at_the_end_of_the_day_is_pushed_by_the_sweep(app, client, accounts,
+                                                                      clock, receiver):
+    from queue_server.realtime import webhooks
+    from queue_server.tickets.daily import close_previous_days
+
+    ticket = issue(client, accounts)
+    act(client, accounts, "call-next")  # still called when the day ends
+    clock.now += timedelta(hours=16)  # 01:00 the next day
+    state = app.extensions["queue"]
+    with state.sessions() as session:
+        assert close_previous_days(session, find_office(session, "test-office"), clock()) == 1
+        session.commit()
+    assert webhooks.sweep(app) == 1
+    [delivery] = receiver.wait_for(1)
+    visit = delivery.json["visit"]
+    assert (visit["number"], visit["status"]) == (ticket["number"], "done")
+    assert visit["finished_at"] == "2026-11-26T23:59:59+07:00"
