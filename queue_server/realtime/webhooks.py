@@ -95,24 +95,23 @@ def sweep(app: Flask) -> int:
     queue_state = app.extensions["queue"]
     moment: datetime = queue_state.clock()
     since = moment - webhook.LIFETIME
+    with queue_state.sessions() as session:
+        # Looking takes no write lock (see core/db.py): most rounds find nothing to queue.
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        visits, ratings = _missing(session, since)
+    if not visits and not ratings:
+        return 0
     queued = 0
     with queue_state.sessions() as session:
-        for office in session.scalars(select(Office).order_by(Office.id)):
-            for ticket in session.scalars(
-                    select(Ticket).where(
-                        Ticket.office_id == office.id,
-                        Ticket.day >= local_day(since, office.timezone),
-                        Ticket.status.in_(FEED_STATUSES), Ticket.finished_at >= since,
-                        ~_queued(VISIT_FINISHED, Ticket.id))
-                    .order_by(Ticket.finished_at).limit(SWEEP_BATCH)):
+        for ticket_id in visits:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is not None:
                 queued += _enqueue(session, channel, ticket.office_id, ticket.id,
                                    visit_finished_event(session, ticket), str(ticket.id),
                                    moment)
-            for feedback in session.scalars(
-                    select(Feedback).where(
-                        Feedback.office_id == office.id, Feedback.rated_at >= since,
-                        ~_queued(RATING_RECEIVED, Feedback.id))
-                    .order_by(Feedback.rated_at).limit(SWEEP_BATCH)):
+        for feedback_id in ratings:
+            feedback = session.get(Feedback, feedback_id)
+            if feedback is not None:
                 queued += _enqueue(session, channel, feedback.office_id, feedback.ticket_id,
                                    rating_received_event(session, feedback), str(feedback.id),
                                    moment)
@@ -121,6 +120,26 @@ def sweep(app: Flask) -> int:
         log.info("webhook: queued %d event(s) that had no delivery yet", queued)
         sender.wake()
     return queued
+
+
+def _missing(session: Session, since: datetime) -> tuple[list[int], list[int]]:
+    """The visits and ratings since then without a webhook row, oldest first, per office."""
+    visits: list[int] = []
+    ratings: list[int] = []
+    for office_id, timezone in session.execute(select(Office.id, Office.timezone)
+                                               .order_by(Office.id)):
+        visits += session.scalars(
+            select(Ticket.id).where(
+                Ticket.office_id == office_id, Ticket.day >= local_day(since, timezone),
+                Ticket.status.in_(FEED_STATUSES), Ticket.finished_at >= since,
+                ~_queued(VISIT_FINISHED, Ticket.id))
+            .order_by(Ticket.finished_at).limit(SWEEP_BATCH))
+        ratings += session.scalars(
+            select(Feedback.id).where(
+                Feedback.office_id == office_id, Feedback.rated_at >= since,
+                ~_queued(RATING_RECEIVED, Feedback.id))
+            .order_by(Feedback.rated_at).limit(SWEEP_BATCH))
+    return visits, ratings
 
 
 def _queued(event: str, key_column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
