@@ -86,14 +86,16 @@ def due_filter(now: datetime) -> Any:
 
 
 def claim_due(session: Session, now: datetime, *, per_minute: Callable[[int], int],
-              limit: int = 10, unmetered: Collection[str] = ()) -> list[Claimed]:
-    """Take up to `limit` due messages for this process, each office within its rate (the
-    office's rate counts messages to citizens; `unmetered` channels, such as the webhook to
-    another system, neither count nor wait for it)."""
+              limit: int = 10, unmetered: Collection[str] = (),
+              where: Any = None) -> list[Claimed]:
+    """Take up to `limit` due messages (of those `where` selects) for this process, each
+    office within its rate (the office's rate counts messages to citizens; `unmetered`
+    channels, such as the webhook to another system, neither count nor wait for it)."""
     candidates = session.execute(
         select(OutboxMessage.id, OutboxMessage.office_id, OutboxMessage.status,
                OutboxMessage.attempts, OutboxMessage.channel)
-        .where(due_filter(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .where(due_filter(now), *([] if where is None else [where]))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit * 4).with_for_update(skip_locked=True)).all()
     started: dict[int, int] = {}
     claimed: list[Claimed] = []
@@ -188,10 +190,12 @@ def expire_overdue(session: Session, now: datetime) -> int:
         .execution_options(synchronize_session=False)))
 
 
-def next_due_at(session: Session) -> datetime | None:
-    """When the earliest queued message falls due (None: nothing queued)."""
-    return session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
-        OutboxMessage.status == MessageStatus.QUEUED))
+def next_due_at(session: Session, *, where: Any = None) -> datetime | None:
+    """When the earliest queued message (of those `where` selects) falls due (None: nothing
+    queued)."""
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.status == MessageStatus.QUEUED)
+    return session.scalar(query if where is None else query.where(where))
 
 
 def _still_mine(claimed: Claimed) -> tuple[Any, ...]:

@@ -78,7 +78,7 @@ def _queue(sender: OutboxWorker, channel: webhook.WebhookChannel, office_id: int
                                        ticket_id=ticket_id, event=event, key=key, now=now())
         session.commit()
     if queued is not None:
-        sender.wake()
+        sender.wake(webhook.CHANNEL)
 
 
 # At most this many of each event queued per office and round (the rest at the next round).
@@ -118,7 +118,7 @@ def sweep(app: Flask) -> int:
         session.commit()
     if queued:
         log.info("webhook: queued %d event(s) that had no delivery yet", queued)
-        sender.wake()
+        sender.wake(webhook.CHANNEL)
     return queued
 
 

@@ -173,7 +173,7 @@ def test_the_receiver_down_for_a_while_gets_every_visit_after(app, client, accou
     assert {row.error_code for row in rows(app)} == {"no_answer"}
     receiver.start()  # the same port again
     clock.now += timedelta(minutes=11)  # the next attempts fall due
-    worker.wake()
+    worker.wake("webhook")
     found = settled(app, 3)
     assert [(row.status, row.attempts) for row in found] == [(MessageStatus.SENT, 3)] * 3
     numbers = [d.json["visit"]["number"] for d in receiver.received]
