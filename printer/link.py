@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,7 @@ class ServerLink:
         self.fatal: str | None = None
         self._closing = False
         self.fatal_event = threading.Event()
+        self._disconnected_at: float | None = None  # monotonic, while the link is down
         self._http = requests.Session()
         self._http.headers["Authorization"] = f"Bearer {token}"
         self._sio = socketio.Client(reconnection=True, reconnection_attempts=0,
@@ -130,6 +132,12 @@ class ServerLink:
         printer = answer.get("printer") or {}
         log.info("printer %s of %s: %d job(s) waiting", printer.get("name"),
                  printer.get("office"), len(answer["jobs"]))
+        if self._disconnected_at is not None:
+            # What the outage held back: the snapshot carries every job not yet printed.
+            log.warning("back after %.0f s without the server; %d job(s) issued meanwhile or "
+                        "unprinted before, printing them now",
+                        time.monotonic() - self._disconnected_at, len(answer["jobs"]))
+            self._disconnected_at = None
         for payload in answer["jobs"]:
             self._on_print_job(payload)
 
@@ -142,6 +150,8 @@ class ServerLink:
     def _on_disconnect(self, *_reason: object) -> None:
         if not self.fatal and not self._closing:
             log.warning("disconnected from %s; reconnecting", self.server_url)
+            if self._disconnected_at is None:
+                self._disconnected_at = time.monotonic()
 
     def _on_connect_error(self, data: object = None) -> None:
         message = data.get("message") if isinstance(data, dict) else None

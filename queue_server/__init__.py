@@ -57,12 +57,22 @@ def create_app(settings: Settings | None = None, *,
                       cors_allowed_origins=[], max_http_buffer_size=settings.max_body_bytes,
                       **options)
     _socketio_only_on_its_path(app)
+    _identify_callers_first(app)
     hardening.install(app, settings.trusted_proxies)
     _register(app)
     if not settings.testing:
         socketio.start_background_task(_housekeeping, app)
         _start_outbox(app)
     return app
+
+
+def _identify_callers_first(app: Flask) -> None:
+    """Who before what: the API's caller check runs before every other hook of the app."""
+    from queue_server.edge import observability
+    from queue_server.edge.guard import identify_caller
+
+    observability.install(app)
+    app.before_request(identify_caller)
 
 
 def _socketio_only_on_its_path(app: Flask) -> None:
@@ -151,13 +161,14 @@ def _async_mode() -> AsyncMode:
 
 def _register(app: Flask) -> None:
     # The edges load here, not at the top: importing any queue_server module stays light.
-    from queue_server.api import api
+    from queue_server.api import api, operations
     from queue_server.api.errors import register_error_handlers
     from queue_server.realtime import broadcasts
     from queue_server.web import register_pages
     from queue_server.web.error_pages import error_page
 
     app.register_blueprint(api)
+    app.register_blueprint(operations.blueprint)
     register_pages(app)
     register_error_handlers(app, page=error_page)
     broadcasts.register(socketio)

@@ -1,4 +1,5 @@
-"""The queue-server command: init, serve, user add, device add, procedures import, demo."""
+"""The queue-server command: init, serve, user add, device add, procedures import, backup,
+restore, demo."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from queue_server.core.errors import DomainError, SettingsError
 from queue_server.core.greenlets import refuse_gevent_websocket
 from queue_server.core.i18n import message
 from queue_server.core.lan import lan_address
-from queue_server.core.migrate import upgrade_database
+from queue_server.core.migrate import DatabaseTooNewError, upgrade_database
 from queue_server.core.settings import Settings, load_settings
 from queue_server.models import Device, DeviceKind, Office, Procedure, Role
 from queue_server.procedures.importing import import_file
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return arguments.handler(arguments) or 0
-    except (CommandError, SettingsError) as error:
+    except (CommandError, SettingsError, DatabaseTooNewError) as error:
         print(f"queue-server: {error}", file=sys.stderr)
         return 1
     except OfficeConfigError as error:
@@ -135,6 +136,19 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, help="source database URL")
     copy.add_argument("--to", dest="target", required=True, help="target database URL")
     copy.set_defaults(handler=_copy_data)
+
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database while the server runs")
+    backup.add_argument("folder", help="where to write it (created if missing)")
+    backup.add_argument("--keep", type=_count, default=14,
+                        help="keep the newest N backups in the folder (default 14)")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore", help="restore a backup into an empty database and migrate it")
+    restore.add_argument("file", help="a backup written by `queue-server backup`")
+    restore.add_argument("--force", action="store_true",
+                         help="replace a database that already holds data")
+    restore.set_defaults(handler=_restore)
 
     demo = commands.add_parser(
         "demo", help="init with the demo office and print its screens and logins (kept from "
@@ -378,6 +392,47 @@ def _copy_data(arguments: argparse.Namespace) -> int:
     for table, count in counts.items():
         print(f"{table}: {count} rows")
     print(f"copied {sum(counts.values())} rows to {_safe_url(arguments.target)}")
+    return 0
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _backup(arguments: argparse.Namespace) -> int:
+    from queue_server.core.backups import BackupError, back_up
+
+    engine = make_engine(load_settings().database_url)
+    try:
+        path = back_up(engine, Path(arguments.folder), keep=arguments.keep,
+                       now=utc_now().astimezone())
+    except (BackupError, OSError) as error:
+        raise CommandError(f"backup failed: {error}") from None
+    finally:
+        engine.dispose()
+    print(path)
+    return 0
+
+
+def _restore(arguments: argparse.Namespace) -> int:
+    from queue_server.core.backups import BackupError, restore
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        restore(engine, Path(arguments.file), force=arguments.force)
+    except (BackupError, OSError) as error:
+        raise CommandError(f"restore refused: {error}") from None
+    finally:
+        engine.dispose()
+    print(f"restored {arguments.file} into {_safe_url(settings.database_url)}, "
+          "migrated to the newest schema")
     return 0
 
 

@@ -404,6 +404,9 @@ class Ticket(Base):
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("procedures.id"), nullable=True)
     # What happened at the counter: received, supplement, refused, guided, returned, other.
     outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # With the supplement outcome: the procedure's documents that were missing, as the
+    # catalogue words them; None when none were recorded.
+    missing_documents: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])

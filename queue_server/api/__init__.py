@@ -9,6 +9,7 @@ from queue_server.api import (
     near_turn,
     offices,
     openapi,
+    operations,
     printing,
     procedures,
     stats,
@@ -20,5 +21,5 @@ from queue_server.api import (
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "printing", "procedures", "stats", "ticket_qr", "tickets", "visits",
-           "voice"]
+           "openapi", "operations", "printing", "procedures", "stats", "ticket_qr", "tickets",
+           "visits", "voice"]

@@ -6,10 +6,12 @@ from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, read_fields
 from queue_server.core.clock import iso_local
 from queue_server.core.request_context import db
+from queue_server.edge.guard import public
 from queue_server.edge.limits import throttled_login
 
 
 @api.post("/auth/token")
+@public
 def create_token():
     """Exchange a username and password for a bearer token."""
     fields = read_fields(json_body(), {"username": str, "password": str}, {})

@@ -38,11 +38,14 @@ def _ticket_response(ticket: Ticket, state: QueueState):
                                state.counter_numbers(ticket.service_id)))
 
 
-def _act(slug: str, number: int, action: Callable[..., Ticket], announce: Callable) -> object:
+def _act(slug: str, number: int, action: Callable[..., Ticket], announce: Callable,
+         body: dict[str, type] | None = None) -> object:
     counter, actor = _counter_for_staff(slug, number)
+    # The body (optional fields only) is read once the caller may act at this counter.
+    extra = {"fields": read_fields(json_body(), {}, body)} if body is not None else {}
     moment = now()
     state = load_queue(db(), counter.office, moment)
-    ticket = action(db(), counter, now=moment, actor=actor)
+    ticket = action(db(), counter, now=moment, actor=actor, **extra)
     state = state.after(db(), tickets=(ticket,), counters=(counter,))
     commit_then_read(db())
     announce(counter, ticket, state)
@@ -82,8 +85,8 @@ def call_next(slug: str, number: int):
 @api.post(COUNTER_URL + "/call")
 def call_specific(slug: str, number: int):
     """Call one waiting ticket out of order, by its number."""
-    fields = read_fields(json_body(), {"number": str}, {})
     counter, actor = _counter_for_staff(slug, number)
+    fields = read_fields(json_body(), {"number": str}, {})
     moment = now()
     state = load_queue(db(), counter.office, moment)
     current = lifecycle.current_ticket(db(), counter)
@@ -105,14 +108,15 @@ def recall(slug: str, number: int):
 
 @api.post(COUNTER_URL + "/finish")
 def finish(slug: str, number: int):
-    """Mark the current ticket served, with its outcome and dossier codes when given."""
-    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list})
+    """Mark the current ticket served, with its outcome, dossier codes and missing documents
+    when given."""
     return _act(slug, number,
-                lambda session, counter, **when: recording.finish_visit(
+                lambda session, counter, fields, **when: recording.finish_visit(
                     session, counter, **when, outcome=fields["outcome"],
-                    dossiers=fields["dossiers"]),
+                    dossiers=fields["dossiers"], missing=fields["missing"]),
                 lambda counter, ticket, state: broadcasts.counter_changed(
-                    counter, state, finished=ticket))
+                    counter, state, finished=ticket),
+                body={"outcome": str, "dossiers": list, "missing": list})
 
 
 @api.post(COUNTER_URL + "/no-show")
@@ -126,21 +130,25 @@ def no_show(slug: str, number: int):
 @api.post(COUNTER_URL + "/transfer")
 def transfer(slug: str, number: int):
     """Send the current ticket to another service or counter, ahead of ordinary tickets."""
-    fields = read_fields(json_body(), {}, {"service": str, "counter": int})
     return _act(slug, number,
-                lambda session, counter, **when: lifecycle.transfer(
+                lambda session, counter, fields, **when: lifecycle.transfer(
                     session, counter, **when, service_code=fields["service"],
                     counter_number=fields["counter"]),
                 lambda counter, ticket, state: broadcasts.counter_changed(
-                    counter, state, transferred=ticket))
+                    counter, state, transferred=ticket),
+                body={"service": str, "counter": int})
 
 
 @api.post(COUNTER_URL + "/pause")
 def pause(slug: str, number: int):
     """Pause the counter with a reason."""
-    fields = read_fields(json_body(), {"reason": str}, {})
     return _change_counter(slug, number, lambda session, counter, **when:
-                           lifecycle.pause_counter(session, counter, fields["reason"], **when))
+                           lifecycle.pause_counter(session, counter, _pause_reason(), **when))
+
+
+def _pause_reason() -> str:
+    reason: str = read_fields(json_body(), {"reason": str}, {})["reason"]
+    return reason
 
 
 @api.post(COUNTER_URL + "/resume")

@@ -16,6 +16,7 @@ from queue_server.core.errors import Conflict, DomainError, Forbidden, InvalidIn
 from queue_server.core.request_context import db, now
 from queue_server.edge import limits
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.feedback import inbox, ratings
 from queue_server.models import DeviceKind, FeedbackSource, Ticket, VisitCount
 from queue_server.realtime import broadcasts, webhooks
@@ -43,6 +44,7 @@ def _ticket_or_404(code: str) -> Ticket:
 
 
 @api.post("/tickets/<code>/feedback")
+@public
 def create_feedback(code: str):
     """Rate a finished ticket once: 201; 409 when not finished or already rated."""
     tablet = _rating_tablet()

@@ -12,6 +12,7 @@ from queue_server.api.common import json_body, office_or_404, read_fields, refus
 from queue_server.api.stats import require_manager_of
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, now
+from queue_server.edge.guard import public
 from queue_server.feedback import inbox
 from queue_server.tickets.queue_state import find_ticket
 
@@ -66,6 +67,7 @@ def close_inbox_item(slug: str, item: int):
 
 
 @api.get("/tickets/<code>/reply")
+@public
 def ticket_reply(code: str):
     """The office's answer to this ticket's rating: {"answer", "answered_at"}, null until then."""
     # Guessing is limited for every /tickets/{code} route at once (api/lookups.py).

@@ -12,6 +12,7 @@ from queue_server.core.errors import Forbidden
 from queue_server.core.i18n import message, pick_language
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal
+from queue_server.edge.guard import public
 from queue_server.models import Device
 from queue_server.tickets import lifecycle
 
@@ -29,6 +30,7 @@ def current_device():
 
 
 @api.get("/offices/<slug>/opening")
+@public
 def office_opening(slug: str):
     """Whether the office takes tickets now and, when not, when it reopens (public)."""
     office = office_or_404(slug)

@@ -16,6 +16,7 @@ from queue_server.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from queue_server.core.i18n import pick_language
 from queue_server.core.request_context import db, now
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.edge.limits import check_lookup, unknown_code
 from queue_server.models import DeviceKind, Office, Ticket
 from queue_server.notify import phones
@@ -36,6 +37,7 @@ def _kinds(office: Office) -> list[str]:
 
 
 @api.get("/offices/<slug>/near-turn")
+@public
 def near_turn_options(slug: str):
     """When the office says "your turn is near", which channels it offers, and the consent."""
     office = office_or_404(slug)
@@ -67,10 +69,9 @@ def _ticket_or_404(code: str) -> Ticket:
 @api.post("/tickets/<code>/sms")
 def register_sms(code: str):
     """Keep a phone number for the near-turn SMS (the office's kiosk or staff)."""
-    principal()  # 401 before anything else
-    fields = read_fields(json_body(), {"phone": str, "consent": bool}, {})
     ticket = _ticket_or_404(code)
     _kiosk_or_staff_of(ticket.office)
+    fields = read_fields(json_body(), {"phone": str, "consent": bool}, {})
     if not fields["consent"]:
         raise InvalidInput("consent_required")
     if "sms" not in _channels(ticket.office):
@@ -79,6 +80,7 @@ def register_sms(code: str):
 
 
 @api.post("/tickets/<code>/notify")
+@public
 def register_notify(code: str):
     """Keep a phone number for the ticket's messages on the chosen channel (public, by code)."""
     check_lookup()  # an address that guessed many codes waits, as for the ticket page

@@ -13,6 +13,7 @@ from queue_server.core.db import commit_then_read
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.models import Channel, DeviceKind, Office, Procedure, Ticket
 from queue_server.printing.jobs import serving_printer
 from queue_server.procedures.catalogue import procedure_for_ticket
@@ -25,6 +26,7 @@ from queue_server.tickets.serialize import ticket_json
 
 
 @api.get("/offices")
+@public
 def list_offices():
     """Every active office: slug and name (public)."""
     offices = db().scalars(select(Office).where(Office.is_active).order_by(Office.slug))
@@ -32,6 +34,7 @@ def list_offices():
 
 
 @api.get("/offices/<slug>/services")
+@public
 def list_services(slug: str):
     """Each active service with whether it takes tickets now, its queue and its forecast."""
     office = office_or_404(slug)
@@ -55,6 +58,7 @@ def list_services(slug: str):
 
 
 @api.get("/offices/<slug>/priorities")
+@public
 def list_priorities(slug: str):
     """The office's priority categories (for the kiosk's priority path)."""
     office = office_or_404(slug)
@@ -63,6 +67,7 @@ def list_priorities(slug: str):
 
 
 @api.get("/offices/<slug>/board")
+@public
 def get_board(slug: str):
     """The waiting-room display's snapshot."""
     office = office_or_404(slug)

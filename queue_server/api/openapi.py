@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import jsonify
 
 from queue_server.api.blueprint import api
+from queue_server.edge.guard import public
 
 _ERROR: dict[str, str] = {"$ref": "#/components/responses/Error"}
 ERROR: dict[str, str] = _ERROR
@@ -80,11 +81,15 @@ def _schemas() -> dict:
                 "code": string, "name": string}},
             "outcome": {"enum": [None, "received", "supplement", "refused", "guided",
                                  "returned", "other"]},
-            "dossiers": {"type": "array", "items": string}}},
+            "dossiers": {"type": "array", "items": string},
+            "missing": {"type": "array", "items": string}}},
         "Visit": {"type": "object", "properties": {
             "outcome": {"enum": ["received", "supplement", "refused", "guided", "returned",
                                  "other"]},
-            "dossiers": {"type": "array", "items": string, "maxItems": 10}}},
+            "dossiers": {"type": "array", "items": string, "maxItems": 10},
+            "missing": {"type": "array", "items": string,
+                        "description": "with the supplement outcome: the procedure's documents "
+                                       "that are missing, as the catalogue words them"}}},
         "TokenRequest": {"type": "object", "required": ["username", "password"],
                          "properties": {"username": string, "password": string}},
         "IssueRequest": {"type": "object", "description": "service, procedure, or both agreeing",
@@ -175,7 +180,8 @@ def _spec() -> dict:
             counter + "/recall": _counter_action("Call the current ticket again"),
             counter + "/finish": _counter_action(
                 "Finish the current ticket; optionally record its outcome and dossier codes "
-                "(400 invalid_outcome, invalid_dossier_code, outcome_required)", "Visit"),
+                "(400 invalid_outcome, invalid_dossier_code, outcome_required, unknown_document, "
+                "missing_without_procedure, missing_needs_supplement)", "Visit"),
             counter + "/no-show": _counter_action("Mark the current ticket absent"),
             counter + "/transfer": _counter_action("Transfer the current ticket",
                                                    "TransferRequest"),
@@ -191,6 +197,7 @@ def _spec() -> dict:
 
 
 @api.get("/openapi.json")
+@public
 def openapi_document():
     """The OpenAPI 3 description of API v1."""
     return jsonify(build_spec())

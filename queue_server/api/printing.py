@@ -14,9 +14,10 @@ from queue_server.api.common import json_body, office_or_404, read_fields
 from queue_server.core.errors import Forbidden, InvalidInput, NotFound
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.models import Device, DeviceKind, PrinterState, PrintJob, Ticket
 from queue_server.printing import jobs as print_jobs
-from queue_server.printing.slips import build_slip
+from queue_server.printing.slips import build_missing_slip, build_slip
 from queue_server.realtime import broadcasts
 from queue_server.tickets.forecast import Forecast
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
@@ -139,7 +140,26 @@ def reprint_ticket(code: str):
     return jsonify({"print": print_jobs.print_outcome(db(), ticket, now=now(), job=job)}), 201
 
 
+@api.post("/tickets/<code>/missing-slip")
+def print_missing(code: str):
+    """Print the documents the visit found missing, as a checklist slip (staff of its office),
+    on a named printer or the one serving the ticket's kiosk."""
+    ticket = _ticket_or_404(code)
+    caller = require_staff_of(ticket.office)
+    fields = read_fields(json_body(), {}, {"printer": str})
+    slip = None
+    if ticket.missing_documents and ticket.procedure is not None:
+        page = f"{public_url()}/thu-tuc/{ticket.office.slug}/{ticket.procedure.code}"
+        slip = build_missing_slip(ticket, page, now=now()).to_dict()
+    job = print_jobs.queue_missing_print(db(), ticket, slip or {}, now=now(),
+                                         user_id=caller.user_id, printer_name=fields["printer"])
+    db().commit()
+    announce(IssuePrint(job.printer, job))
+    return jsonify({"print": print_jobs.job_outcome(db(), job, now=now())}), 201
+
+
 @api.get("/tickets/<code>/slip.png")
+@public
 def slip_preview(code: str):
     """The ticket as the paper shows it (public: the code is the secret, as for the ticket)."""
     ticket = _ticket_or_404(code)
@@ -188,6 +208,11 @@ def _documentation() -> dict:
             {200: "list of printers", **errors}, secure=True, parameters=[office])},
         "/api/v1/tickets/{code}/reprint": {"post": _with_body(openapi.operation(
             "Print the ticket again (staff of its office)",
+            {201: "print: status, printer, job", **errors}, secure=True, parameters=[code]),
+            {"properties": {"printer": string}}, required=False)},
+        "/api/v1/tickets/{code}/missing-slip": {"post": _with_body(openapi.operation(
+            "Print the visit's missing documents as a checklist slip (staff of its office); "
+            "409 nothing_missing, no_printer",
             {201: "print: status, printer, job", **errors}, secure=True, parameters=[code]),
             {"properties": {"printer": string}}, required=False)},
         "/api/v1/tickets/{code}/slip.png": {"get": openapi.operation(

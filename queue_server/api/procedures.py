@@ -11,6 +11,7 @@ from queue_server.api.stats import read_period, require_manager_of
 from queue_server.core.errors import Forbidden
 from queue_server.core.request_context import db, now, public_url, reading
 from queue_server.edge.callers import principal, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.models import DeviceKind, Office, Procedure
 from queue_server.printing import jobs as print_jobs
 from queue_server.printing.slips import build_checklist_slip
@@ -22,6 +23,7 @@ from queue_server.tickets.queue_state import load_queue
 
 
 @api.get("/offices/<slug>/procedures")
+@public
 def list_procedures(slug: str):
     """The office's procedures matching q (any words, diacritics optional), best first."""
     office = office_or_404(slug)
@@ -32,6 +34,7 @@ def list_procedures(slug: str):
 
 
 @api.get("/offices/<slug>/procedure-fields")
+@public
 def list_procedure_fields(slug: str):
     """The catalogue's fields (lĩnh vực) with their number of procedures, for browsing."""
     office = office_or_404(slug)
@@ -40,6 +43,7 @@ def list_procedure_fields(slug: str):
 
 
 @api.get("/offices/<slug>/procedures/<code>")
+@public
 def get_procedure(slug: str, code: str):
     """One procedure with everything, and the current wait at the service that handles it."""
     office = office_or_404(slug)
@@ -114,8 +118,11 @@ def _documentation() -> dict:
             "One procedure with forms, legal basis, counters and the current wait (public)",
             {200: "the procedure", 404: openapi.ERROR}, parameters=[office, code])},
         "/api/v1/offices/{office}/stats/procedures": {"get": openapi.operation(
-            "Per procedure for a period, busiest first: issued, called, served, no_show, "
-            "cancelled, no_show_share, wait_s {mean, p50, p90, max} (manager, admin)",
+            "Per procedure for a period, the most often sent back to complete first: issued, "
+            "called, served, no_show, cancelled, no_show_share, outcomes {code: served "
+            "tickets}, supplement, supplement_share (of served), missing [{document, count, "
+            "share}] (the documents most often missing), wait_s {mean, p50, p90, max} "
+            "(manager, admin)",
             {200: "office, from, to, by_procedure", **errors}, secure=True,
             parameters=[office, *[{"name": name, "in": "query", "required": False,
                                    "schema": {"type": "string", "format": "date"}}

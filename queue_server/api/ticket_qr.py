@@ -10,6 +10,7 @@ from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, public_url
+from queue_server.edge.guard import public
 from queue_server.tickets.queue_state import find_ticket
 from queue_server.tickets.serialize import ticket_json
 
@@ -28,6 +29,7 @@ def qr_svg(text: str) -> bytes:
 
 
 @api.get("/tickets/<code>/qr.svg")
+@public
 def ticket_qr(code: str):
     """The QR code of the ticket's track_url, for the kiosk screen."""
     ticket = find_ticket(db(), code) if len(code) <= MAX_CODE_LENGTH else None

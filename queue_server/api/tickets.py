@@ -7,6 +7,7 @@ from queue_server.core.db import commit_then_read
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, require_staff_of
+from queue_server.edge.guard import public
 from queue_server.realtime import broadcasts
 from queue_server.tickets import lifecycle
 from queue_server.tickets.queue_state import find_ticket, load_queue, ticket_forecast
@@ -23,6 +24,7 @@ def _ticket_or_404(code: str):
 
 
 @api.get("/tickets/<code>")
+@public
 def get_ticket(code: str):
     """One ticket with its live position."""
     ticket = _ticket_or_404(code)

@@ -14,8 +14,9 @@ from queue_server.core.errors import Forbidden, InvalidInput, NotFound
 from queue_server.core.request_context import db, now, public_url, reading
 from queue_server.edge.callers import actor_of, principal, require_staff_of
 from queue_server.models import DeviceKind, Office
+from queue_server.realtime import broadcasts
 from queue_server.reports import spreadsheets
-from queue_server.tickets.queue_state import find_ticket
+from queue_server.tickets.queue_state import find_ticket, load_queue
 from queue_server.tickets.serialize import ticket_json
 from queue_server.visits import feed, recording
 from queue_server.visits.dossiers import MAX_CODE_LENGTH
@@ -27,15 +28,18 @@ MAX_TICKET_CODE_LENGTH = 64
 
 @api.put("/tickets/<code>/visit")
 def record_visit(code: str):
-    """Record or correct a visit's outcome and dossier codes (staff of its office; logged)."""
-    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list})
+    """Record or correct a visit's outcome, dossier codes and missing documents (staff of its
+    office; logged); the citizen's ticket page follows."""
     ticket = find_ticket(db(), code) if len(code) <= MAX_TICKET_CODE_LENGTH else None
     if ticket is None:
         raise NotFound("ticket_not_found")
     caller = require_staff_of(ticket.office)
+    fields = read_fields(json_body(), {}, {"outcome": str, "dossiers": list, "missing": list})
     recording.record_visit(db(), ticket, outcome=fields["outcome"], dossiers=fields["dossiers"],
-                           now=now(), actor=actor_of(caller))
+                           missing=fields["missing"], now=now(), actor=actor_of(caller))
     commit_then_read(db())
+    if fields["missing"] is not None or fields["outcome"] is not None:
+        broadcasts.ticket_updated(ticket, load_queue(db(), ticket.office, now()))
     return jsonify(ticket_json(ticket, None, public_url()))
 
 

@@ -13,6 +13,7 @@ from queue_server.api.blueprint import api
 from queue_server.api.common import office_or_404
 from queue_server.core.errors import InvalidInput, Unavailable
 from queue_server.core.request_context import state
+from queue_server.edge.guard import public
 from queue_server.models import Office
 from queue_server.voice import announcement_words
 from queue_server.voice.library import AnnouncementLibrary, Audio, VoiceUnavailableError
@@ -41,6 +42,7 @@ def library() -> AnnouncementLibrary:
 
 
 @api.get("/offices/<slug>/announcement.wav")
+@public
 def announcement_audio(slug: str):
     """Chime then "Mời công dân có số … đến quầy số …" in the office's reading, as WAV."""
     office = office_or_404(slug)
@@ -53,6 +55,7 @@ def announcement_audio(slug: str):
 
 
 @api.get("/offices/<slug>/announcement")
+@public
 def announcement_sentence(slug: str):
     """The call sentence as text, for displays that use the browser's own voice."""
     office = office_or_404(slug)
@@ -71,6 +74,7 @@ def _is_brief() -> bool:
 
 
 @api.get("/chime.wav")
+@public
 def chime_audio():
     """The chime played before announcements (and alone when there is no voice)."""
     return _wav_response(library().chime(), CHIME_MAX_AGE_S)

@@ -1,5 +1,6 @@
 """gunicorn settings for `queue-server serve`: one gevent worker, WebSockets, quick restarts."""
 
+import os
 import signal
 from typing import Any
 
@@ -33,3 +34,21 @@ def post_worker_init(worker: Any) -> None:  # gunicorn ships no types
 
     signal.signal(signal.SIGQUIT, quit_once)
     signal.signal(signal.SIGINT, quit_once)
+
+
+def on_starting(_server: Any) -> None:
+    """Empty PROMETHEUS_MULTIPROC_DIR before the first worker: old workers' counts are stale."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """A worker that exits takes its live gauges (Socket.IO connections) with it."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -53,6 +53,8 @@ class Settings:
     webhook_retry_delays_s: tuple[float, ...] = (
         10.0, 30.0, 60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 10800.0, 14400.0, 21600.0,
         21600.0, 21600.0)
+    # GET /metrics from another machine needs `Authorization: Bearer <this>`; unset: localhost only.
+    metrics_token: str | None = None
     testing: bool = False
 
     def validated(self) -> Settings:

@@ -101,6 +101,27 @@ def queue_checklist_print(session: Session, office: Office, kiosk_id: int | None
     return job
 
 
+def queue_missing_print(session: Session, ticket: Ticket, slip: dict, *, now: datetime,
+                        user_id: int | None, printer_name: str | None = None) -> PrintJob:
+    """A job printing what a visit sent back for completion lacks: on the named printer of the
+    office, else the one serving the ticket's kiosk; 409 nothing_missing, no_printer."""
+    if not ticket.missing_documents:
+        raise Conflict("nothing_missing", number=ticket.number)
+    if printer_name is None:
+        printer = serving_printer(session, ticket.office_id, ticket.kiosk_id)
+        if printer is None:
+            raise Conflict("no_printer")
+    else:
+        printer = _named_printer(session, ticket.office_id, printer_name)
+    # No ticket on the job: it is a checklist, not the ticket's own slip printed again.
+    job = PrintJob(key=secrets.token_urlsafe(16), ticket_id=None, printer_id=printer.id,
+                   status=PrintJobStatus.PENDING, slip=slip, is_reprint=False,
+                   requested_by_id=user_id, attempts=0, created_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
 def job_outcome(session: Session, job: PrintJob, *, now: datetime) -> dict:
     """A just-queued job's "print" object: queued, or printer_error with the reason."""
     health = printer_health(session, job.printer, now=now, ignoring=job)

@@ -74,6 +74,33 @@ def build_checklist_slip(procedure: Procedure, page_url: str, *, now: datetime,
     )
 
 
+def build_missing_slip(ticket: Ticket, page_url: str, *, now: datetime,
+                       language: str = "vi") -> ChecklistSlip:
+    """The checklist slip of a visit sent back for completion: what is missing comes first,
+    under its own heading; the ticket's number, dossier codes and counter below."""
+    procedure = ticket.procedure
+    assert procedure is not None  # only a ticket with missing documents gets one
+    office = ticket.office
+    dossiers = [dossier.normalised for dossier in ticket.dossiers] if ticket.dossier_code else []
+    notes = [text("missingNumber", language, number=ticket.number),
+             text("missingDossiers", language, codes=", ".join(dossiers)) if dossiers else "",
+             text("missingCounter", language, number=ticket.counter.number)
+             if ticket.counter is not None else ""]
+    return ChecklistSlip(
+        office_name=office.ticket_header or office.name,
+        heading=text("missingHeading", language),
+        title=procedure.name,
+        code_line=text("checklistCode", language, code=procedure.code),
+        items=tuple(ticket.missing_documents or ()),
+        notes=tuple(note for note in notes if note),
+        printed_line=text("checklistPrinted", language,
+                          time=f"{local_time(now, office.timezone):%H:%M %d/%m/%Y}"),
+        qr_payload=page_url,
+        qr_caption=text("checklistQrCaption", language),
+        footer=text("missingFooter", language),
+    )
+
+
 def counters_line(ticket: Ticket, language: str = "vi") -> str:
     """"Quầy 1, 2": the counter it was called to, else every active one serving it."""
     if ticket.status is TicketStatus.CALLED and ticket.counter is not None:

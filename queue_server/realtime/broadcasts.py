@@ -13,7 +13,7 @@ from queue_server.core.errors import DomainError, Forbidden, InvalidInput, NotFo
 from queue_server.core.extensions import socketio
 from queue_server.core.i18n import message
 from queue_server.core.request_context import db, now, public_url
-from queue_server.edge import limits
+from queue_server.edge import limits, observability
 from queue_server.edge.callers import check_token, session_principal
 from queue_server.models import (
     Counter,
@@ -84,6 +84,7 @@ def _on_connect(auth: dict | None = None) -> bool:
     elif _is_same_origin():
         principal = _browser_session_principal()
     _principals[_sid()] = principal
+    observability.socket_connected()
     return True
 
 
@@ -104,6 +105,7 @@ def _is_same_origin() -> bool:
 
 def _on_disconnect(*_args: object) -> None:
     _principals.pop(_sid(), None)
+    observability.socket_disconnected()
 
 
 def _on_subscribe(data: object) -> dict:

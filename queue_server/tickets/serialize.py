@@ -36,6 +36,8 @@ def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str,
         # dossier_code holds the first code: a ticket without it has none, and no query.
         "dossiers": [dossier.normalised for dossier in ticket.dossiers]
         if ticket.dossier_code else [],
+        # With the supplement outcome: the procedure's documents the citizen must still bring.
+        "missing": list(ticket.missing_documents or []),
         "track_url": f"{public_url}/t/{ticket.code}",
     }
 

@@ -1,5 +1,5 @@
 """The visits feed for the province's one-stop system: one row per finished or absent ticket,
-with its dossier codes, outcome, times, officer, counter and rating."""
+with its dossier codes, outcome, missing documents, times, officer, counter and rating."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from queue_server.visits.dossiers import codes_by_ticket
 FEED_STATUSES = (TicketStatus.DONE, TicketStatus.NO_SHOW)
 # The spreadsheet's columns, in order (CSV and XLSX); nested values are flattened.
 COLUMNS = ("visit", "office", "day", "number", "service", "status", "outcome", "dossiers",
-           "issued_at", "called_at", "finished_at", "wait_s", "service_s", "counter",
+           "missing", "issued_at", "called_at", "finished_at", "wait_s", "service_s", "counter",
            "officer", "rating", "levels", "form_version", "answers", "rated_at")
 
 
@@ -34,8 +34,9 @@ def visits_between(session: Session, office: Office, first: date, last: date) ->
     # Columns, not entities: a month of a busy office is thousands of rows.
     rows = session.execute(
         select(Ticket.id, Ticket.day, Ticket.number, Ticket.status, Ticket.outcome,
-               Ticket.dossier_code, Ticket.issued_at, Ticket.called_at, Ticket.last_called_at,
-               Ticket.finished_at, Service.code, Counter.number, User.username, User.full_name,
+               Ticket.dossier_code, Ticket.missing_documents, Ticket.issued_at,
+               Ticket.called_at, Ticket.last_called_at, Ticket.finished_at, Service.code,
+               Counter.number, User.username, User.full_name,
                Feedback.rating, Feedback.levels, Feedback.form_version, Feedback.answers,
                Feedback.reasons, Feedback.visits, Feedback.source, Feedback.rated_at)
         .join(Service, Service.id == Ticket.service_id)
@@ -47,10 +48,11 @@ def visits_between(session: Session, office: Office, first: date, last: date) ->
         .order_by(Ticket.issued_at, Ticket.id)).all()
     codes = codes_by_ticket(session, [row[0] for row in rows if row[5]])
     visits = []
-    for (ticket_id, day, number, status, outcome, _first_code, issued_at, called_at,
+    for (ticket_id, day, number, status, outcome, _first_code, missing, issued_at, called_at,
          last_called_at, finished_at, service, counter, username, full_name, *rating) in rows:
         visit = _visit(office, day=day, number=number, service=service, status=status,
-                       outcome=outcome, dossiers=codes.get(ticket_id, []), issued_at=issued_at,
+                       outcome=outcome, dossiers=codes.get(ticket_id, []),
+                       missing=list(missing or []), issued_at=issued_at,
                        called_at=called_at, last_called_at=last_called_at,
                        finished_at=finished_at, counter=counter, username=username,
                        full_name=full_name)
@@ -65,7 +67,8 @@ def visit_json(office: Office, ticket: Ticket, service: Service, counter: Counte
     """One visit as the feed and the visit.finished event give it."""
     visit = _visit(office, day=ticket.day, number=ticket.number, service=service.code,
                    status=ticket.status, outcome=ticket.outcome, dossiers=dossiers,
-                   issued_at=ticket.issued_at, called_at=ticket.called_at,
+                   missing=list(ticket.missing_documents or []), issued_at=ticket.issued_at,
+                   called_at=ticket.called_at,
                    last_called_at=ticket.last_called_at, finished_at=ticket.finished_at,
                    counter=counter.number if counter else None,
                    username=officer.username if officer else None,
@@ -75,7 +78,7 @@ def visit_json(office: Office, ticket: Ticket, service: Service, counter: Counte
 
 
 def _visit(office: Office, *, day: date, number: str, service: str, status: TicketStatus,
-           outcome: str | None, dossiers: list[str], issued_at: datetime,
+           outcome: str | None, dossiers: list[str], missing: list[str], issued_at: datetime,
            called_at: datetime | None, last_called_at: datetime | None,
            finished_at: datetime | None, counter: int | None, username: str | None,
            full_name: str | None) -> dict:
@@ -85,6 +88,8 @@ def _visit(office: Office, *, day: date, number: str, service: str, status: Tick
         "office": office.slug, "day": day.isoformat(), "number": number,
         "service": service, "status": status.value, "outcome": outcome,
         "dossiers": dossiers,
+        # With the supplement outcome: the procedure's documents the citizen must still bring.
+        "missing": missing,
         "issued_at": iso_local(issued_at, zone),
         "called_at": iso_local(called_at, zone),
         "finished_at": iso_local(finished_at, zone),
@@ -123,6 +128,8 @@ def flat_row(visit: dict) -> list[object]:
     """One visit as a spreadsheet row, in COLUMNS order."""
     rating = visit["rating"] or {}
     values = {**visit, "dossiers": " ".join(visit["dossiers"]),
+              # Documents may hold commas and spaces: a bar between them.
+              "missing": " | ".join(visit["missing"]),
               "officer": visit["officer_name"], "rating": rating.get("rating"),
               "levels": rating.get("levels"), "form_version": rating.get("form_version"),
               "answers": "; ".join(f"{code}={level}"

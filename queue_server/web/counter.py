@@ -30,7 +30,9 @@ blueprint.after_request(secure_headers)
 # Keys the console answers to; the buttons show them. Function keys for the frequent actions
 # (and Enter for Call next), letters for the ones that open a dialog first.
 SHORTCUTS = {"call_next": "F1", "recall": "F2", "finish": "F3", "no_show": "F4",
-             "transfer": "C", "call_number": "S", "pause": "T", "dossier": "M"}
+             "transfer": "C", "call_number": "S", "pause": "T", "dossier": "M",
+             # Sent back to complete: tick the missing documents (giấy tờ), print them.
+             "missing": "G", "print_missing": "P"}
 # One digit per outcome of the visit, in the order of visits.outcomes.OUTCOMES.
 OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
@@ -163,5 +165,6 @@ def _console_config(office: Office, counter: Counter, language: str, t: dict) ->
         "require_outcome": office.require_outcome,
         "visit_api": "/api/v1/tickets/",
         "dossier_api": "/api/v1/dossiers/",
+        "missing_print_api": "/missing-slip",
         "texts": t,
     }

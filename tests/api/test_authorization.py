@@ -139,6 +139,11 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("login.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "common.css"}),
     ("kiosk.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "kiosk.js"}),
     ("display.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "display.js"}),
+    ("offline.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "offline.js"}),
+    ("offline.service_worker", "GET"): Entry(PUBLIC_PAGE),
+    # /healthz is for anyone; /metrics for this machine (the test client's address) or a token.
+    ("operations.healthz", "GET"): Entry(PUBLIC_PAGE),
+    ("operations.metrics", "GET"): Entry(PUBLIC_PAGE),
     ("fonts.font_stylesheet", "GET"): Entry(PUBLIC_PAGE),
     ("fonts.font_file", "GET"): Entry(PUBLIC_PAGE, args={"name": "BeVietnamPro-Bold.ttf"}),
     ("catalogue.catalogue", "GET"): Entry(PUBLIC, args={"language": "vi"}),

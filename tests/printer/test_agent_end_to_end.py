@@ -153,6 +153,7 @@ def test_the_agent_reconnects_by_itself_after_a_server_restart(desk, start_agent
     agent.wait_for_log("disconnected from")
     live_server.start()
     agent.wait_for_log("job(s) waiting", count=2, timeout=30)
+    agent.wait_for_log(" s without the server; 0 job(s) issued meanwhile")  # says what it missed
     ticket = desk.issue()
     wait_until((tickets / f"{ticket['number']}.png").exists,
                what="the ticket printed after the restart")

@@ -182,7 +182,8 @@ def test_the_report_has_a_table_per_procedure_when_tickets_name_one(manager, pag
     assert status == 201
     while staff_post(manager, "/counters/2/call-next")["code"] != ticket["code"]:
         pass
-    staff_post(manager, "/counters/2/finish")
+    staff_post(manager, "/counters/2/finish",
+               {"outcome": "supplement", "missing": ["Giấy chứng sinh"]})
     page.goto(manager.url + DASHBOARD)
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu").fill(MANAGER_PASSWORD)
@@ -192,3 +193,8 @@ def test_the_report_has_a_table_per_procedure_when_tickets_name_one(manager, pag
     expect(table.locator("tbody td").first).to_have_text("Đăng ký khai sinh")
     expect(table.locator("tbody td").nth(1)).to_have_text("1")
     expect(table.locator("tbody td").nth(2)).to_have_text("1")
+    # Sent back to complete: once, every time, for want of the birth certificate.
+    expect(table.locator("thead th").nth(4)).to_have_text("Yêu cầu bổ sung")
+    expect(table.locator("tbody td").nth(4)).to_have_text("1")
+    expect(table.locator("tbody td").nth(5)).to_have_text(re.compile(r"^100\s?%$"))
+    expect(table.locator("tbody td").nth(6)).to_have_text("Giấy chứng sinh (1)")

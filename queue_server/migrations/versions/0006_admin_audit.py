@@ -48,8 +48,10 @@ def upgrade() -> None:
     # Existing offices print their name at the top; existing services stay open.
     with op.batch_alter_table('offices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ticket_header', sa.String(length=200), nullable=False, server_default=''))
-    with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_closed', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN: in batch mode an expression default (false()) makes SQLite copy and
+    # drop `services`, which the foreign keys of existing tickets forbid.
+    op.add_column('services', sa.Column('is_closed', sa.Boolean(), nullable=False,
+                                        server_default=sa.false()))
 
 
 def downgrade() -> None:

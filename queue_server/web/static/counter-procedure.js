@@ -25,7 +25,8 @@ export async function showProcedure(ticket, config) {
     Object.assign(document.createElement("li"), { textContent: text })));
 }
 
-async function documentsOf(code, config) {
+/** The procedure's documents (null: not published now, or offline). */
+export async function documentsOf(code, config) {
   if (!documentsByCode.has(code)) {
     try {
       const url = `/api/v1/offices/${encodeURIComponent(config.office)}/procedures/${encodeURIComponent(code)}`;

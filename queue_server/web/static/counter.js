@@ -5,6 +5,7 @@
 
 import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
 import { showProcedure } from "./counter-procedure.js";
+import { SUPPLEMENT, missingDocuments } from "./counter-missing.js";
 
 const config = readConfig("console-config");
 const t = config.texts;
@@ -20,7 +21,8 @@ const KEYS = {
   ...Object.fromEntries(Object.entries(config.keys).map(([kind, key]) => [
     key.length === 1 ? key.toLowerCase() : key, kind])),
 };
-const NEEDS_CURRENT = new Set(["recall", "finish", "no_show", "transfer", "dossier"]);
+const NEEDS_CURRENT = new Set(["recall", "finish", "no_show", "transfer", "dossier", "missing",
+  "print_missing"]);
 // Digit -> outcome code, as the outcome buttons show them.
 const OUTCOME_KEYS = Object.fromEntries(config.outcomes.map((outcome) => [outcome.key, outcome.code]));
 const outcomeNames = Object.fromEntries(config.outcomes.map((outcome) => [outcome.code, outcome.label]));
@@ -240,15 +242,17 @@ function renderVisit() {
     return item;
   }));
   $("dossier-history").textContent = ticket ? visit.history : "";
+  if (missing) missing.render(ticket);
 }
 
 const visit = { saving: Promise.resolve(), history: "", code: null };
+let missing = null; // the missing documents box and dialog (counter-missing.js)
 
 // The visit is saved on the current ticket at once, so finish and call next find it there.
 function saveVisit(change) {
   const ticket = current();
   if (!ticket) return Promise.resolve(false);
-  const previous = { outcome: ticket.outcome, dossiers: ticket.dossiers || [] };
+  const previous = { outcome: ticket.outcome, dossiers: ticket.dossiers || [], missing: ticket.missing || [] };
   setCurrentVisit(change);
   const url = config.visit_api + encodeURIComponent(ticket.code) + "/visit";
   visit.saving = visit.saving.then(async () => {
@@ -282,8 +286,12 @@ function chooseOutcome(code) {
     showMessage(t.need_current, "warning");
     return;
   }
-  saveVisit({ outcome: code });
+  // Another outcome sends nothing back: the missing documents go with it.
+  const change = code !== SUPPLEMENT && (ticket.missing || []).length ? { outcome: code, missing: [] }
+    : { outcome: code };
+  saveVisit(change);
   showMessage(format(t.outcome_chosen, { number: ticket.number, outcome: outcomeNames[code] }), "info");
+  if (code === SUPPLEMENT && ticket.procedure) missing.open();
 }
 
 async function addDossier(typed) {
@@ -549,6 +557,12 @@ function trigger(kind) {
     case "dossier":
       $("dossier-input").focus();
       break;
+    case "missing":
+      missing.open();
+      break;
+    case "print_missing":
+      missing.print();
+      break;
     default:
       break;
   }
@@ -604,6 +618,8 @@ function openCallNumber() {
 // ---------------------------------------------------------------- wiring
 
 function isTyping(target) {
+  // A field of a dialog just closed may keep the focus until the close event: not typing.
+  if (target && target.closest && target.closest("dialog:not([open])")) return false;
   return Boolean(target && target.closest
     && target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']"));
 }
@@ -735,6 +751,9 @@ function start() {
     });
   }
   $("dossier-form").addEventListener("submit", (event) => event.preventDefault());
+  missing = missingDocuments(config, {
+    current, showMessage, saveVisit, anyDialogOpen, saving: () => visit.saving,
+  });
   document.addEventListener("keydown", onKeyDown);
   wireDialogs();
   render();

@@ -124,12 +124,24 @@ function render() {
   $("near-text").textContent = near ? strings.nearText(ticket.ahead) : "";
   $("called-banner").hidden = ticket.status !== "called";
   $("called-counter").textContent = ticket.counter ? strings.counterName(ticket.counter) : "";
+  renderMissing(ticket);
   // Not worth a message once the turn is near (as at the kiosk).
   notify?.render(page.language, ticket.status === "waiting" && !isNear(ticket));
   renderRating();
   $("updated").textContent = strings.updated(page.updatedAt.toLocaleTimeString(
     page.language === "vi" ? "vi-VN" : "en-GB", { hour: "2-digit", minute: "2-digit" }));
   $("connection").hidden = page.isOnline !== false;
+}
+
+// The documents the counter found missing, in large type (the catalogue's own words).
+function renderMissing(ticket) {
+  const missing = ticket.missing || [];
+  $("missing").hidden = missing.length === 0;
+  $("missing-documents").replaceChildren(...missing.map((text) => {
+    const item = document.createElement("li");
+    item.textContent = text;
+    return item;
+  }));
 }
 
 function statusText(strings, ticket) {
