@@ -114,6 +114,7 @@ def _housekeeping(app: Flask) -> None:
         except Exception:  # a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
+        _sweep_webhook(app)
         socketio.sleep(600)
 
 
@@ -134,6 +135,16 @@ def _forget_phone_numbers(app: Flask) -> None:
         forget_phone_numbers(app)
     except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
+
+
+def _sweep_webhook(app: Flask) -> None:
+    """Queue the webhook's events that a crash or the end-of-day close left without a row."""
+    from queue_server.realtime.webhooks import sweep
+
+    try:
+        sweep(app)
+    except Exception:  # retried at the next round
+        logging.getLogger(__name__).warning("webhook sweep failed", exc_info=True)
 
 
 def _async_mode() -> AsyncMode:

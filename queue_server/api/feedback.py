@@ -19,7 +19,7 @@ from queue_server.edge.callers import principal, require_staff_of
 from queue_server.edge.guard import public
 from queue_server.feedback import inbox, ratings
 from queue_server.models import DeviceKind, FeedbackSource, Ticket, VisitCount
-from queue_server.realtime import broadcasts
+from queue_server.realtime import broadcasts, webhooks
 from queue_server.security.tokens import Principal
 from queue_server.tickets.queue_state import find_ticket
 
@@ -103,6 +103,7 @@ def _submit(ticket: Ticket, fields: dict, *, source: FeedbackSource,
         raise Conflict("already_rated", number=ticket.number) from None
     if inbox.is_inbox_item(rating):
         broadcasts.feedback_received(ticket.office)
+    webhooks.rating_received(rating)
     return jsonify({"number": ticket.number, "rating": rating.rating, "reasons": rating.reasons,
                     "visits": rating.visits.value if rating.visits else None,
                     "answers": rating.answers, "form_version": rating.form_version,

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from queue_server.core.errors import SettingsError
 from queue_server.core.text_templates import template_problem
@@ -44,6 +45,14 @@ class Settings:
     zalo_access_token: str | None = None
     # Seconds before the second, third … attempt of a message on one channel.
     message_retry_delays_s: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+    # The push to the province's system (see docs/dossiers.md): every finished visit and every
+    # rating POSTed as signed JSON. No URL, no push; the secret signs each body (HMAC-SHA256).
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    # Seconds before the second, third … attempt of a webhook delivery: about 24 hours in all.
+    webhook_retry_delays_s: tuple[float, ...] = (
+        10.0, 30.0, 60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 10800.0, 14400.0, 21600.0,
+        21600.0, 21600.0)
     # GET /metrics from another machine needs `Authorization: Bearer <this>`; unset: localhost only.
     metrics_token: str | None = None
     testing: bool = False
@@ -67,6 +76,7 @@ class Settings:
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("log_level must be DEBUG, INFO, WARNING or ERROR")
         _check_sms(self)
+        _check_webhook(self)
         settings = replace(self, log_level=self.log_level.upper(),
                            public_url=self.public_url.rstrip("/") if self.public_url else None)
         if not settings.secret_key:
@@ -115,7 +125,7 @@ def _coerce(name: str, value: Any, where: str) -> object:
     kind = _FIELDS[name].type
     if name == "sms_gateway_headers":
         return _headers(value, where)
-    if name == "message_retry_delays_s":
+    if name in ("message_retry_delays_s", "webhook_retry_delays_s"):
         return _delays(value, where)
     if "int" in str(kind):
         try:
@@ -184,3 +194,17 @@ def _check_sms(settings: Settings) -> None:
         problem = template_problem(name, getattr(settings, name))
         if problem:
             raise SettingsError(problem)
+
+
+MIN_WEBHOOK_SECRET = 16
+
+
+def _check_webhook(settings: Settings) -> None:
+    url = settings.webhook_url
+    if url and (not url.startswith(("http://", "https://")) or not urlsplit(url).hostname):
+        raise SettingsError("webhook_url must start with http:// or https:// and name a host")
+    if url and not settings.webhook_secret:
+        raise SettingsError("webhook_secret is required when webhook_url is set"
+                            " (QUEUE_WEBHOOK_SECRET: the key that signs every delivery)")
+    if url and len(settings.webhook_secret or "") < MIN_WEBHOOK_SECRET:
+        raise SettingsError(f"webhook_secret must be at least {MIN_WEBHOOK_SECRET} characters")

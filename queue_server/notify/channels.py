@@ -79,7 +79,13 @@ def _render_zalo(kind: str, data: Mapping[str, Any], messages: OfficeMessages,
             "template_data": {key: str(value) for key, value in data.items()}}
 
 
-RENDERERS: dict[str, Renderer] = {"sms": _render_sms, "zalo": _render_zalo}
+def _render_webhook(_kind: str, data: Mapping[str, Any], _messages: OfficeMessages,
+                    _near_turn_text: str | None) -> Mapping[str, Any]:
+    return {"body": dict(data)}  # the event as queued (see notify/webhook.py)
+
+
+RENDERERS: dict[str, Renderer] = {"sms": _render_sms, "zalo": _render_zalo,
+                                  "webhook": _render_webhook}
 
 
 def render(channel: str, kind: str, data: Mapping[str, Any], messages: OfficeMessages,

@@ -1,5 +1,6 @@
 """The delivery log for managers: every outbox message with its state and the provider's
-reason, filtered and exported; and whether Zalo's access token was refused lately.
+reason, filtered and exported; whether Zalo's access token was refused lately; and what the
+webhook to the province's system still has to deliver or gave up.
 
 Phone numbers appear masked (the last three digits), and not at all once forgotten.
 """
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.models import MessageStatus, Office, OutboxMessage, Ticket
+from queue_server.notify.webhook import CHANNEL as WEBHOOK
 from queue_server.notify.zalo import TOKEN_ERRORS
 from queue_server.reports.safe_cells import csv_text
 
@@ -121,3 +123,27 @@ def zalo_token_problem(session: Session) -> TokenProblem | None:
     if latest is None or latest.error_code not in TOKEN_ERRORS:
         return None
     return TokenProblem(latest.claimed_at, latest.error_code, latest.last_error or "")
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The webhook's deliveries of the log's offices and days: still to go, and given up."""
+
+    pending: int
+    failed: int
+
+    def __bool__(self) -> bool:
+        return bool(self.pending or self.failed)
+
+
+def webhook_backlog(session: Session, wanted: LogFilter) -> Backlog:
+    """How many webhook deliveries in the filter's offices and days are waiting or sending,
+    and how many failed (whatever the filter's state, channel and kind)."""
+    query = (select(OutboxMessage.status, func.count()).where(
+        OutboxMessage.channel == WEBHOOK, OutboxMessage.created_at >= wanted.start,
+        OutboxMessage.created_at < wanted.end).group_by(OutboxMessage.status))
+    if wanted.office_ids is not None:
+        query = query.where(OutboxMessage.office_id.in_(wanted.office_ids))
+    counts: dict[MessageStatus, int] = {row[0]: row[1] for row in session.execute(query)}
+    return Backlog(counts.get(MessageStatus.QUEUED, 0) + counts.get(MessageStatus.SENDING, 0),
+                   counts.get(MessageStatus.FAILED, 0))

@@ -1,5 +1,6 @@
-"""The outbox: every message to a citizen (and, later, to another system) is a row first, then
-sent by a background worker. Plain functions over a session with an explicit `now`.
+"""The outbox: every message to a citizen (and each webhook delivery to the province's system)
+is a row first, then sent by a background worker. Plain functions over a session with an
+explicit `now`.
 
 - `enqueue` keeps one row per dedupe key: the same message asked twice is queued once.
 - `claim_due` takes due rows with a guarded UPDATE (status and attempt count unchanged since
@@ -12,7 +13,7 @@ sent by a background worker. Plain functions over a session with an explicit `no
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -85,32 +86,41 @@ def due_filter(now: datetime) -> Any:
 
 
 def claim_due(session: Session, now: datetime, *, per_minute: Callable[[int], int],
-              limit: int = 10) -> list[Claimed]:
-    """Take up to `limit` due messages for this process, each office within its rate."""
+              limit: int = 10, unmetered: Collection[str] = (),
+              where: Any = None) -> list[Claimed]:
+    """Take up to `limit` due messages (of those `where` selects) for this process, each
+    office within its rate (the office's rate counts messages to citizens; `unmetered`
+    channels, such as the webhook to another system, neither count nor wait for it)."""
     candidates = session.execute(
         select(OutboxMessage.id, OutboxMessage.office_id, OutboxMessage.status,
-               OutboxMessage.attempts)
-        .where(due_filter(now)).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+               OutboxMessage.attempts, OutboxMessage.channel)
+        .where(due_filter(now), *([] if where is None else [where]))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit * 4).with_for_update(skip_locked=True)).all()
     started: dict[int, int] = {}
     claimed: list[Claimed] = []
-    for message_id, office_id, status, attempts in candidates:
-        if office_id not in started:
-            started[office_id] = _started_lately(session, office_id, now)
-        if started[office_id] >= per_minute(office_id):
+    for message_id, office_id, status, attempts, channel in candidates:
+        metered = channel not in unmetered
+        if metered and office_id not in started:
+            started[office_id] = _started_lately(session, office_id, now, unmetered)
+        if metered and started[office_id] >= per_minute(office_id):
             continue  # over the office's rate: stays queued for a later round
         if _claim(session, message_id, status, attempts, now):
-            started[office_id] += 1
+            if metered:
+                started[office_id] += 1
             claimed.append(Claimed(message_id, attempts + 1))
             if len(claimed) == limit:
                 break
     return claimed
 
 
-def _started_lately(session: Session, office_id: int, now: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.office_id == office_id,
-        OutboxMessage.claimed_at > now - RATE_WINDOW)) or 0
+def _started_lately(session: Session, office_id: int, now: datetime,
+                    unmetered: Collection[str]) -> int:
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.office_id == office_id, OutboxMessage.claimed_at > now - RATE_WINDOW)
+    if unmetered:
+        query = query.where(OutboxMessage.channel.not_in(list(unmetered)))
+    return session.scalar(query) or 0
 
 
 def _claim(session: Session, message_id: int, status: MessageStatus, attempts: int,
@@ -180,10 +190,12 @@ def expire_overdue(session: Session, now: datetime) -> int:
         .execution_options(synchronize_session=False)))
 
 
-def next_due_at(session: Session) -> datetime | None:
-    """When the earliest queued message falls due (None: nothing queued)."""
-    return session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
-        OutboxMessage.status == MessageStatus.QUEUED))
+def next_due_at(session: Session, *, where: Any = None) -> datetime | None:
+    """When the earliest queued message (of those `where` selects) falls due (None: nothing
+    queued)."""
+    query = select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.status == MessageStatus.QUEUED)
+    return session.scalar(query if where is None else query.where(where))
 
 
 def _still_mine(claimed: Claimed) -> tuple[Any, ...]:

@@ -34,13 +34,13 @@ def worker() -> OutboxWorker:
 
 def is_on() -> bool:
     """Whether this server sends any message at all (a channel is configured)."""
-    return bool(worker().channels)
+    return bool(worker().offer.available)
 
 
 def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
     """Queue "your turn is near" for the near tickets and "called" for a called one."""
     sender = worker()
-    if not sender.channels:
+    if not sender.offer.available:
         return
     called_id = called.id if called is not None and called.status is TicketStatus.CALLED else None
     near = {ticket_id: near[ticket_id]
@@ -65,7 +65,7 @@ def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
 def ticket_finished(ticket: Ticket) -> None:
     """Queue the invitation to rate, with a link to the ticket's page that asks for it."""
     sender = worker()
-    if not sender.channels or ticket.status is not TicketStatus.DONE:
+    if not sender.offer.available or ticket.status is not TicketStatus.DONE:
         return
     if not citizen.still_due(db(), "rating", [ticket.id]):
         return

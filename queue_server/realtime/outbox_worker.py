@@ -1,6 +1,9 @@
 """The outbox worker: a Socket.IO background task in every server process that sends the due
 messages of the outbox, never inside a request.
 
+Two lanes, each its own loop: the messages to citizens, and the webhook to the province's
+system, so a receiver that hangs for its whole timeout never holds up "your turn is near".
+
 Each round is three short transactions per message: claim (guarded, see notify/outbox.py),
 then the HTTP call with no transaction open (under gevent a greenlet must never wait on the
 network while it holds SQLite's write lock), then the result. Several processes may run it
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from queue_server.core.extensions import socketio
@@ -27,10 +30,22 @@ from queue_server.notify.channels import Channel, Delivered, Outgoing, SendFailu
 from queue_server.notify.citizen import Offer
 from queue_server.notify.gateway import HttpSmsGateway
 from queue_server.notify.office_messages import office_messages
+from queue_server.notify.phones import PHONE_CHANNELS
+from queue_server.notify.webhook import CHANNEL as WEBHOOK
+from queue_server.notify.webhook import WebhookChannel
 from queue_server.notify.zalo import ZaloZns
 
 log = logging.getLogger(__name__)
 POLL_S = 2.0
+CITIZENS = "citizens"
+LANES = (CITIZENS, WEBHOOK)
+
+
+def lane_filter(lane: str) -> ColumnElement[bool]:
+    """The outbox rows of a lane: the webhook's, or every other channel's."""
+    if lane == WEBHOOK:
+        return OutboxMessage.channel == WEBHOOK
+    return OutboxMessage.channel != WEBHOOK
 
 
 def channels_from(settings: Settings) -> dict[str, Channel]:
@@ -41,6 +56,8 @@ def channels_from(settings: Settings) -> dict[str, Channel]:
     if settings.sms_gateway_url:
         channels["sms"] = HttpSmsGateway(settings.sms_gateway_url, settings.sms_gateway_headers,
                                          settings.sms_body_template)
+    if settings.webhook_url and settings.webhook_secret:
+        channels[WEBHOOK] = WebhookChannel(settings.webhook_url, settings.webhook_secret)
     return channels
 
 
@@ -53,66 +70,82 @@ class OutboxWorker:
     retry_delays_s: tuple[float, ...] = outbox.RETRY_DELAYS_S
     sms_near_turn_text: str | None = None
     poll_s: float = POLL_S
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _started: bool = False
+    # A channel's own waits between attempts (the webhook's span a day), else retry_delays_s.
+    channel_retry_delays_s: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    _wakes: dict[str, threading.Event] = field(default_factory=lambda: {
+        lane: threading.Event() for lane in LANES})
+    _started: set[str] = field(default_factory=set)
     _stopped: bool = False
 
     @property
     def offer(self) -> Offer:
-        """What the server can send, for the API and the pages."""
-        return Offer(frozenset(self.channels), self.sms_near_turn_text)
+        """What the server can send to citizens, for the API and the pages."""
+        return Offer(frozenset(name for name in self.channels if name in PHONE_CHANNELS),
+                     self.sms_near_turn_text)
+
+    @property
+    def webhook(self) -> WebhookChannel | None:
+        """The push to the province's system, when configured."""
+        channel = self.channels.get(WEBHOOK)
+        return channel if isinstance(channel, WebhookChannel) else None
 
     def start(self) -> None:
-        """Run the loop in a background task (once per process)."""
-        if not self._started and not self._stopped:
-            self._started = True
-            socketio.start_background_task(self._run)
+        """Run each lane's loop in a background task (once per process); the webhook's only
+        when it is configured."""
+        if self._stopped:
+            return
+        for lane in LANES:
+            if lane not in self._started and (lane == CITIZENS or lane in self.channels):
+                self._started.add(lane)
+                socketio.start_background_task(self._run, lane)
 
-    def wake(self) -> None:
+    def wake(self, lane: str = CITIZENS) -> None:
         """A message was queued: send it now rather than at the next poll."""
         self.start()
-        self._wake.set()
+        self._wakes[lane].set()
 
     def stop(self) -> None:
-        """End the loop after its current round (tests; the server runs it until exit)."""
+        """End the loops after their current round (tests; the server runs them until exit)."""
         self._stopped = True
-        self._wake.set()
+        for wake in self._wakes.values():
+            wake.set()
 
-    def _run(self) -> None:
+    def _run(self, lane: str) -> None:
         while not self._stopped:
             try:
-                busy = self.work_once()
+                busy = self.work_once(lane)
             except Exception:  # a database outage must not end the loop
                 log.warning("outbox round failed", exc_info=True)
                 busy = False
             if not busy:
-                self._wake.wait(self._pause())
-                self._wake.clear()
+                self._wakes[lane].wait(self._pause(lane))
+                self._wakes[lane].clear()
 
-    def _pause(self) -> float:
+    def _pause(self, lane: str) -> float:
         state = self.app.extensions["queue"]
         with state.sessions() as session:
             _read_only(session)
-            due = outbox.next_due_at(session)
+            due = outbox.next_due_at(session, where=lane_filter(lane))
         wait: float = (due - state.clock()).total_seconds() if due is not None else 0.0
         if wait <= 0:  # nothing queued, or due but held back by an office's rate
             return self.poll_s
         return min(self.poll_s, max(0.05, wait))
 
-    def work_once(self) -> bool:
-        """Claim the due messages and send them; whether there were any."""
+    def work_once(self, lane: str = CITIZENS) -> bool:
+        """Claim the lane's due messages and send them; whether there were any."""
         state = self.app.extensions["queue"]
+        in_lane = lane_filter(lane)
         with state.sessions() as session:
             _read_only(session)
             now = state.clock()
-            if not session.scalar(select(exists().where(outbox.due_filter(now)))):
+            if not session.scalar(select(exists().where(outbox.due_filter(now), in_lane))):
                 return False
         with state.sessions() as session:
             now = state.clock()
             outbox.expire_overdue(session, now)
             rates = _rates(session)
             claimed = outbox.claim_due(session, now, per_minute=lambda office: rates.get(
-                office, 60))
+                office, 60), unmetered=(WEBHOOK,), where=in_lane)
             attempts = [self._prepare(session, one) for one in claimed]
             session.commit()
         for one, prepared in zip(claimed, attempts, strict=True):
@@ -143,13 +176,15 @@ class OutboxWorker:
         result: Delivered | SendFailure = prepared if isinstance(prepared, SendFailure) else (
             self._send(prepared))
         state = self.app.extensions["queue"]
+        delays = self.channel_retry_delays_s.get(
+            prepared.channel if isinstance(prepared, Outgoing) else "", self.retry_delays_s)
         with state.sessions() as session:
             now = state.clock()
             if isinstance(result, Delivered):
                 outbox.record_sent(session, claimed, result, now=now)
             else:
                 outbox.record_failure(session, claimed, result, now=now,
-                                      retry_delays_s=self.retry_delays_s)
+                                      retry_delays_s=delays)
             session.commit()
         if isinstance(result, SendFailure):
             log.warning("message %s, attempt %d: %s", claimed.message_id, claimed.attempts,
@@ -182,7 +217,8 @@ def worker_of(app: Flask) -> OutboxWorker:
         settings = app.extensions["queue"].settings
         worker = app.extensions["outbox"] = OutboxWorker(
             app, channels_from(settings), settings.message_retry_delays_s,
-            settings.sms_message_template)
+            settings.sms_message_template,
+            channel_retry_delays_s={WEBHOOK: settings.webhook_retry_delays_s})
     return worker
 
 

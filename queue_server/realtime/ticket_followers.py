@@ -1,6 +1,6 @@
 """After each committed queue change: new positions to the phones that follow tickets, the
-finished ticket to its counter's rating tablet, and the citizen's messages that fell due
-(the turn is near, called, rate us), queued in the outbox.
+finished ticket to its counter's rating tablet, the citizen's messages that fell due
+(the turn is near, called, rate us) and the webhook's `visit.finished`, queued in the outbox.
 
 Called once by each broadcaster in broadcasts.py; it costs one replay of the queue and, when
 a message channel is set up, one small query for phone numbers, and never fails the action.
@@ -17,7 +17,7 @@ from queue_server.core.extensions import socketio
 from queue_server.core.request_context import now
 from queue_server.models import Office, Ticket
 from queue_server.notify import delivery
-from queue_server.realtime import citizen_messages, rating_tablets
+from queue_server.realtime import citizen_messages, rating_tablets, webhooks
 from queue_server.tickets.positions import forecast_all
 from queue_server.tickets.queue_state import QueueState
 
@@ -40,6 +40,7 @@ def room_is_empty(room: str) -> bool:
 def queue_moved(office: Office, state: QueueState, *, called: Ticket | None = None,
                 finished: Ticket | None = None) -> None:
     """Announce what a committed change means for waiting citizens; never raises."""
+    webhooks.visit_finished(finished)  # first: the push must not depend on the rest
     try:
         if finished is not None:
             rating_tablets.ticket_finished(finished, now())

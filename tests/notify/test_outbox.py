@@ -155,3 +155,20 @@ def test_a_message_not_sent_in_its_lifetime_fails_as_expired(session, office):
     [message] = messages(session)
     assert (message.status, message.error_code) == (MessageStatus.FAILED, "expired")
     assert outbox.claim_due(session, NOW + timedelta(hours=1), per_minute=NO_LIMIT) == []
+
+
+def test_the_webhook_neither_counts_towards_nor_waits_for_the_office_rate(session, office):
+    for number in range(3):
+        queue(session, office, key=f"near_turn:{number}")
+    for number in range(4):
+        queue(session, office, channels=("webhook",), kind="visit.finished",
+              key=f"webhook:visit.finished:{number}")
+    rate = {office.id: 2}
+    claimed = outbox.claim_due(session, NOW, per_minute=rate.__getitem__,
+                               unmetered=("webhook",))
+    session.commit()
+    channels = sorted(session.get(OutboxMessage, one.message_id).channel for one in claimed)
+    assert channels == ["webhook"] * 4 + ["zalo"] * 2
+    # The two messages to citizens used up the minute; the webhook took none of it.
+    assert outbox.claim_due(session, NOW + timedelta(seconds=30), per_minute=rate.__getitem__,
+                            unmetered=("webhook",)) == []

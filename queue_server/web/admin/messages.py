@@ -1,5 +1,6 @@
-"""/admin/messages: the delivery log of the messages to citizens (Zalo, SMS), filtered and
-exported as CSV, with a warning when Zalo refuses the access token."""
+"""/admin/messages: the delivery log of the messages to citizens (Zalo, SMS) and of the
+webhook's pushes to the province's system, filtered and exported as CSV, with a warning when
+Zalo refuses the access token."""
 
 from __future__ import annotations
 
@@ -15,14 +16,19 @@ from queue_server.notify.delivery_log import (
     LogFilter,
     log_csv,
     log_rows,
+    webhook_backlog,
     zalo_token_problem,
 )
 from queue_server.notify.office_messages import CHANNELS, MESSAGE_FIELDS
+from queue_server.notify.webhook import CHANNEL as WEBHOOK
+from queue_server.visits.events import RATING_RECEIVED, VISIT_FINISHED
 from queue_server.web.admin.audit import asked_days
 from queue_server.web.admin.pages import Visitor, admin_page, blueprint, offices_of, render
 
 PAGE_ROWS = 500
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+LOG_CHANNELS = (*CHANNELS, WEBHOOK)
+LOG_KINDS = (*MESSAGE_FIELDS, VISIT_FINISHED, RATING_RECEIVED)
 
 
 def _filters(visitor: Visitor) -> tuple[LogFilter, dict, dict, ZoneInfo]:
@@ -35,8 +41,8 @@ def _filters(visitor: Visitor) -> tuple[LogFilter, dict, dict, ZoneInfo]:
     zone = ZoneInfo(office.timezone if office else DEFAULT_ZONE)
     first, last, errors = asked_days(args, local_day(now(), zone.key))
     picked = {name: args.get(name) if args.get(name) in choices else None
-              for name, choices in (("status", STATUSES), ("channel", CHANNELS),
-                                    ("kind", tuple(MESSAGE_FIELDS)))}
+              for name, choices in (("status", STATUSES), ("channel", LOG_CHANNELS),
+                                    ("kind", LOG_KINDS))}
     ids = (office.id,) if office else (None if visitor.is_admin else ())
     wanted = LogFilter(office_ids=ids, start=_midnight(first, zone),
                        end=_midnight(last + timedelta(days=1), zone), **picked)
@@ -64,8 +70,9 @@ def messages(visitor: Visitor):
     rows, has_more = log_rows(db(), wanted, PAGE_ROWS)
     return render("admin.messages.html", visitor, section="messages", rows=rows,
                   has_more=has_more, limit=PAGE_ROWS, values=values, errors=errors,
-                  offices=offices_of(visitor), statuses=STATUSES, channels=CHANNELS,
-                  kinds=tuple(MESSAGE_FIELDS), zone=zone, token_problem=zalo_token_problem(db()))
+                  offices=offices_of(visitor), statuses=STATUSES, channels=LOG_CHANNELS,
+                  kinds=LOG_KINDS, zone=zone, token_problem=zalo_token_problem(db()),
+                  backlog=webhook_backlog(db(), wanted))
 
 
 @blueprint.get("/admin/messages.csv")
