@@ -123,7 +123,7 @@ def issue_ticket(
         kiosk_id=actor.device_id if channel is Channel.KIOSK else None,
         idempotency_key=idempotency_key, recall_count=0, is_transferred=False,
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
-        counter_id=None, officer_id=None, dossier_code=None, outcome=None,
+        counter_id=None, officer_id=None, dossier_code=None, outcome=None, missing_documents=None,
         procedure_id=procedure.id if procedure else None,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
