@@ -40,6 +40,19 @@ def install(app: Flask, trusted_proxies: int = 0) -> None:
     app.after_request(security_headers)
 
 
+def receive_body() -> None:
+    """Take a body within the size limit off the network now, without judging it.
+
+    Called before the first database read of a request: SQLite's write lock is taken at the
+    transaction's start, and no request may wait on a slow client's network while holding it.
+    """
+    if request.method in _BODILESS and not request.content_length:
+        return
+    limit = request.max_content_length
+    if limit is None or (request.content_length or 0) <= limit:
+        request.get_data(cache=True)
+
+
 def refuse_large_bodies() -> None:
     """413 before any view runs, even one that never reads its body; otherwise read it now.
 

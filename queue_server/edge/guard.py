@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from flask import current_app, request
 
+from queue_server.core.hardening import receive_body
 from queue_server.edge.callers import principal
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -37,4 +38,7 @@ def identify_caller() -> None:
         return  # pages have their own login; an unknown path is a 404 or 405 anyway
     if is_public(current_app.view_functions.get(request.endpoint)):
         return
+    # The lookup may open a transaction (SQLite's write lock): the body arrives first, but
+    # is read only after the caller is known.
+    receive_body()
     principal()
