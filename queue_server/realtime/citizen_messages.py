@@ -49,7 +49,7 @@ def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
         called_id = None
     if not near and called_id is None:
         return  # nothing new: no write at all
-    with _outbox_session() as session:
+    with outbox_session() as session:
         queued = 0
         if called_id is not None:
             queued = _queue_for(session, sender, called_id, "called", citizen.called_data)
@@ -70,7 +70,7 @@ def ticket_finished(ticket: Ticket) -> None:
     if not citizen.still_due(db(), "rating", [ticket.id]):
         return
     url = f"{public_url()}/t/{ticket.code}"
-    with _outbox_session() as session:
+    with outbox_session() as session:
         queued = _queue_for(session, sender, ticket.id, "rating",
                             lambda again: citizen.rating_data(again, url))
         session.commit()
@@ -79,7 +79,7 @@ def ticket_finished(ticket: Ticket) -> None:
 
 
 @contextmanager
-def _outbox_session() -> Iterator[Session]:
+def outbox_session() -> Iterator[Session]:
     """A session of its own for the outbox rows, after the request's transaction ended.
 
     The request's session may be reading in a deferred transaction (commit_then_read), which

@@ -100,8 +100,11 @@ def issue_ticket(
     channel: Channel = Channel.KIOSK,
     idempotency_key: str | None = None,
     procedure: Procedure | None = None,
+    booking_code: str | None = None,
+    booking_late: bool = False,
 ) -> Ticket:
-    """Issue the next number of a service for the office's local day (for a procedure of it)."""
+    """Issue the next number of a service for the office's local day (for a procedure of it,
+    or for a booking checked in: booking_late when it came after the booking's window)."""
     if idempotency_key is not None:
         earlier = session.scalar(select(Ticket).where(
             Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key))
@@ -125,6 +128,7 @@ def issue_ticket(
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
         counter_id=None, officer_id=None, dossier_code=None, outcome=None,
         procedure_id=procedure.id if procedure else None,
+        booking_code=booking_code, booking_late=booking_late,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
     # would cost more than the rest of issuing, and this runs on every ticket.
