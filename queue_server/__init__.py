@@ -114,6 +114,7 @@ def _housekeeping(app: Flask) -> None:
         except Exception:  # a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
+        _booking_round(app)
         socketio.sleep(600)
 
 
@@ -134,6 +135,16 @@ def _forget_phone_numbers(app: Flask) -> None:
         forget_phone_numbers(app)
     except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
+
+
+def _booking_round(app: Flask) -> None:
+    """No-shows, reminders and the phones of past bookings (docs/booking.md)."""
+    from queue_server.realtime.citizen_messages import booking_round
+
+    try:
+        booking_round(app)
+    except Exception:  # retried at the next round
+        logging.getLogger(__name__).warning("booking round failed", exc_info=True)
 
 
 def _async_mode() -> AsyncMode:

@@ -140,6 +140,21 @@ def mark_no_shows(session: Session, now: datetime) -> int:
     return marked
 
 
+def forget_phones(session: Session, now: datetime) -> int:
+    """Delete the phone of every booking over for longer than its office's retention."""
+    forgotten = 0
+    for booking in session.scalars(select(Booking).where(
+            Booking.phone.is_not(None), Booking.ends_at < now)):
+        over = booking.ends_at if booking.status is not BookingStatus.CANCELLED else (
+            booking.cancelled_at or booking.ends_at)
+        if over + timedelta(hours=booking.office.phone_retention_hours) <= now and (
+                booking.status is not BookingStatus.CONFIRMED):
+            booking.phone = None
+            forgotten += 1
+    session.flush()
+    return forgotten
+
+
 def _end_hold(booking: Booking, now: datetime) -> None:
     if booking.status is BookingStatus.PENDING:
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
@@ -193,4 +208,5 @@ def _lock_service(session: Session, service: Service) -> None:
     session.execute(select(Service.id).where(Service.id == service.id).with_for_update())
 
 
-__all__ = ["Held", "cancel", "confirm", "hold", "live_filter", "mark_no_shows"]
+__all__ = ["Held", "cancel", "confirm", "forget_phones", "hold", "live_filter",
+           "mark_no_shows"]

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from queue_server.booking import bookings
 from queue_server.core.request_context import db, now, public_url, state
 from queue_server.models import Ticket, TicketStatus
-from queue_server.notify import citizen, phones
+from queue_server.notify import booking_messages, citizen, phones
 from queue_server.realtime.outbox_worker import OutboxWorker, worker_of
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,22 @@ def _queue_for(session: Session, sender: OutboxWorker, ticket_id: int, kind: str
     message = citizen.queue_message(session, sender.offer, ticket, contact, kind,
                                     data_of(ticket), now=now())
     return int(message is not None)
+
+
+def booking_round(app: Flask) -> int:
+    """The bookings' housekeeping: no-shows marked, reminders queued, old phones forgotten;
+    how many reminders were queued."""
+    state = app.extensions["queue"]
+    sender = worker_of(app)
+    with state.sessions() as session:
+        moment = state.clock()
+        bookings.mark_no_shows(session, moment)
+        queued = booking_messages.queue_reminders(session, sender.offer, now=moment)
+        bookings.forget_phones(session, moment)
+        session.commit()
+    if queued:
+        sender.wake()
+    return queued
 
 
 def forget_phone_numbers(app: Flask) -> int:

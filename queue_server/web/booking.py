@@ -6,14 +6,15 @@ from __future__ import annotations
 import base64
 
 import qrcode
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from qrcode.image.svg import SvgPathFillImage
 
 from queue_server.booking import bookings
+from queue_server.booking.calendar import booking_ics
 from queue_server.booking.slots import bookable_days
 from queue_server.core.clock import local_time
 from queue_server.core.errors import NotFound
-from queue_server.core.request_context import db, now
+from queue_server.core.request_context import db, now, public_url
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.login import page_language, secure_headers, texts
 
@@ -51,6 +52,22 @@ def booking_detail(code: str):
     end = local_time(booking.ends_at, booking.office.timezone)
     return _page("booking.detail.html", booking=booking, office=booking.office,
                  when=f"{start:%H:%M}–{end:%H:%M} {start:%d/%m/%Y}", qr=_qr_data_uri(booking.code))
+
+
+@blueprint.get("/lich-hen/<code>/lich-hen.ics")
+def booking_calendar(code: str):
+    """The booking as an "add to calendar" file."""
+    try:
+        booking = bookings.by_code(db(), code)
+    except NotFound:
+        abort(404)
+    words = texts("booking", page_language())
+    service = booking.service.name
+    body = booking_ics(booking, summary=f"{words['detail_title']}: {service}",
+                       description=f"{words['code']}: {booking.code}. {words['how_to_check_in']}",
+                       url=f"{public_url()}/lich-hen/{booking.code}", now=now())
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="lich-hen-{booking.code}.ics"'})
 
 
 def _qr_data_uri(text: str) -> str:
