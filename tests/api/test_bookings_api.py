@@ -177,3 +177,6 @@ def test_check_in_at_the_kiosk(client, clock, accounts, bookable, gateway):
     assert ticket.get_json()["booking"] == booking["code"]
     assert ticket.get_json()["booking_late"] is False
     assert error_of(check_in(booking["code"])) == (409, "booking_checked_in")
+    counter = client.get(OFFICE + "/counters/1", headers=bearer(accounts["staff1"])).get_json()
+    assert [(row["number"], row["booked"]) for row in counter["waiting"]] == [
+        (ticket.get_json()["number"], True)]
