@@ -181,18 +181,9 @@ def create_check_in(slug: str):
 def _send(booking: Booking, kind: str, data: dict[str, object],
           dedupe_key: str | None = None) -> None:
     """Queue a message to the booking's phone after the commit; the demo logs it instead."""
-    sender = citizen_messages.worker()
-    with citizen_messages.outbox_session() as session:
-        again = session.get(Booking, booking.id)
-        assert again is not None  # committed a moment ago
-        message = booking_messages.queue_booking_message(session, sender.offer, again, kind,
-                                                         data, now=now(), dedupe_key=dedupe_key)
-        session.commit()
-    if message is not None:
-        sender.wake()
-    elif not sender.channels:
-        log.info("no message channel configured; SMS to …%s: %s", (booking.phone or "")[-3:],
-                 booking_messages.log_text(booking, kind, data))
+    prefix = dedupe_key.rsplit(":", 1)[0] if dedupe_key else None
+    citizen_messages.booking_messages_after_commit([booking.id], kind, lambda _again: data,
+                                                   prefix)
 
 
 _BOOKING = {"description": "the booking: code, office, service, start, end, status,"

@@ -22,6 +22,7 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "booking_otp": ("otp", "office", "minutes"),
     "booking": ("code", "office", "service", "start"),
     "booking_reminder": ("code", "office", "service", "start"),
+    "booking_cancelled": ("code", "office", "service", "start"),
 }
 # The SMS texts of the appointment messages when the office writes none: without them a
 # booking could never be confirmed. Plain letters, so that one SMS holds each.
@@ -29,6 +30,8 @@ DEFAULT_SMS_TEXTS: dict[str, str] = {
     "booking_otp": "Ma xac nhan dat lich tai $office: $otp (hieu luc $minutes phut).",
     "booking": "Da dat lich $service tai $office luc $start. Ma lich hen: $code.",
     "booking_reminder": "Nhac lich hen $service tai $office luc $start. Ma lich hen: $code.",
+    "booking_cancelled": ("$office nghi ngay nay: lich hen $service luc $start (ma $code) da bi"
+                          " huy. Xin dat lich ngay khac."),
 }
 CHANNELS = ("zalo", "sms")
 DEFAULT_PER_MINUTE = 60

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.booking import bookings
 from queue_server.core.request_context import db, now, public_url, state
-from queue_server.models import Ticket, TicketStatus
+from queue_server.models import Booking, Ticket, TicketStatus
 from queue_server.notify import booking_messages, citizen, phones
 from queue_server.realtime.outbox_worker import OutboxWorker, worker_of
 
@@ -101,6 +101,30 @@ def _queue_for(session: Session, sender: OutboxWorker, ticket_id: int, kind: str
     message = citizen.queue_message(session, sender.offer, ticket, contact, kind,
                                     data_of(ticket), now=now())
     return int(message is not None)
+
+
+def booking_messages_after_commit(booking_ids: list[int], kind: str,
+                                  data_of: Callable[[Booking], dict[str, object]],
+                                  dedupe_prefix: str | None = None) -> None:
+    """Queue one message to each booking's phone; the demo without a channel logs it."""
+    sender = worker()
+    queued = 0
+    with outbox_session() as session:
+        for booking_id in booking_ids:
+            booking = session.get(Booking, booking_id)
+            if booking is None:
+                continue
+            data = data_of(booking)
+            key = f"{dedupe_prefix}:{booking.id}" if dedupe_prefix else None
+            if booking_messages.queue_booking_message(session, sender.offer, booking, kind, data,
+                                                      now=now(), dedupe_key=key) is not None:
+                queued += 1
+            elif not sender.channels:
+                log.info("no message channel configured; SMS to …%s: %s",
+                         (booking.phone or "")[-3:], booking_messages.log_text(booking, kind, data))
+        session.commit()
+    if queued:
+        sender.wake()
 
 
 def booking_round(app: Flask) -> int:

@@ -244,6 +244,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("booking_pages.booking_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
     ("booking_pages.booking_calendar", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
     ("admin.procedures", "GET"): Entry(MANAGER_PAGE),
+    ("admin.bookings", "GET"): Entry(MANAGER_PAGE),
+    ("admin.close_booking_day", "POST"): Entry(MANAGER_PAGE, body={"day": "2026-12-25"}),
     ("admin.procedure_page", "GET"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
     ("admin.update_procedure_page", "POST"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
 }
@@ -469,6 +471,7 @@ PAGE_CHANGES: dict[tuple[str, str], Change] = {
         "name": "Đăng ký khai sinh lưu động", "field": "Hộ tịch", "service": "tu-phap",
         "documents": "Tờ khai", "processing_time": "", "fees": "", "forms": "",
         "legal_basis": "", "url": "", "state": "shown"}),
+    ("admin.close_booking_day", "POST"): Change("manager1", {"day": "2026-12-25"}),
 }
 
 
