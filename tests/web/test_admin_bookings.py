@@ -67,3 +67,17 @@ def test_closing_a_day_cancels_its_bookings_and_tells_each_phone(app, client, bo
                       ).get_json() == []
     assert "data-testid=\"day-closed\"" in browser.get(
         f"/admin/offices/test-office/bookings?day={DAY}").get_data(as_text=True)
+
+
+def test_a_manager_sets_a_services_bookings_per_slot(app, accounts):
+    browser = Browser(app, "manager1")
+    form = browser.get("/admin/offices/test-office/services/tu-phap").get_data(as_text=True)
+    assert 'name="booking_capacity"' in form
+    answer = browser.post("/admin/offices/test-office/services/tu-phap", {
+        "name": "Tư pháp – Hộ tịch", "name_en": "", "prefix": "2", "start_number": "1",
+        "daily_capacity": "", "booking_capacity": "3", "mean_service_minutes": "5",
+        "target_wait_minutes": "15", "sort_order": "1", "state": "open"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:500]
+    with app.extensions["queue"].sessions() as session:
+        assert session.scalar(select(Service.booking_capacity).where(
+            Service.code == "tu-phap")) == 3
