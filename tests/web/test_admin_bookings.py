@@ -81,3 +81,17 @@ def test_a_manager_sets_a_services_bookings_per_slot(app, accounts):
     with app.extensions["queue"].sessions() as session:
         assert session.scalar(select(Service.booking_capacity).where(
             Service.code == "tu-phap")) == 3
+
+
+def test_the_dashboard_shows_todays_bookings_per_slot(app, accounts):
+    with app.extensions["queue"].sessions() as session:
+        session.execute(update(Service).where(Service.code == "dat-dai")
+                        .values(booking_capacity=2))
+        office = find_office(session, "test-office")
+        held = bookings.hold(session, office, "dat-dai", local(2026, 11, 26, 10), "84912000001",
+                             now=THURSDAY_9AM)
+        bookings.confirm(session, held.booking.hold_id, held.otp, now=THURSDAY_9AM)
+        session.commit()
+    page = Browser(app, "manager1").get("/dashboard/test-office").get_data(as_text=True)
+    assert 'data-testid="today-bookings"' in page
+    assert "<td>10:00</td><td>1</td><td>0</td><td>0</td><td>0</td>" in page
