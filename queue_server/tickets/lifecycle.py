@@ -128,7 +128,7 @@ def issue_ticket(
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
         counter_id=None, officer_id=None, dossier_code=None, outcome=None,
         procedure_id=procedure.id if procedure else None,
-        booking_code=booking_code, booking_late=booking_late,
+        booking_code=booking_code, booking_late=booking_late, missing_documents=None,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
     # would cost more than the rest of issuing, and this runs on every ticket.
