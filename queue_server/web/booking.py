@@ -8,6 +8,7 @@ import base64
 import qrcode
 from flask import Blueprint, Response, abort, render_template, request
 from qrcode.image.svg import SvgPathFillImage
+from sqlalchemy import select
 
 from queue_server.booking import bookings
 from queue_server.booking.calendar import booking_ics
@@ -15,9 +16,12 @@ from queue_server.booking.slots import bookable_days
 from queue_server.core.clock import local_time
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, now, public_url
+from queue_server.models import Procedure
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.login import page_language, secure_headers, texts
 
+# A phone's list stays short enough to scroll; the catalogue page searches the rest.
+MAX_PROCEDURES = 300
 blueprint = Blueprint("booking_pages", __name__, template_folder="templates")
 blueprint.after_request(secure_headers)
 
@@ -37,7 +41,12 @@ def booking_page(slug: str):
         abort(404)
     services = [service for service in office.services
                 if service.is_active and not service.is_closed and service.booking_capacity > 0]
-    return _page("booking.page.html", office=office, services=services,
+    procedures = list(db().scalars(select(Procedure).where(
+        Procedure.office_id == office.id, Procedure.is_hidden.is_(False),
+        Procedure.service_id.in_([service.id for service in services]))
+        .order_by(Procedure.name).limit(MAX_PROCEDURES))) if services else []
+    return _page("booking.page.html", office=office, services=services, procedures=procedures,
+                 codes={service.id: service.code for service in services},
                  days=bookable_days(office, now()))
 
 

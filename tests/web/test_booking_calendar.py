@@ -11,6 +11,8 @@ from icalendar import Calendar
 from sqlalchemy import update
 
 from queue_server.models import Service
+from queue_server.procedures.importing import ProcedureSpec, apply_specs
+from queue_server.tickets.queue_state import find_office
 
 from ..support.gateway import FakeGateway
 
@@ -55,8 +57,18 @@ def test_the_booking_page_shows_the_code_its_qr_and_the_calendar_link(client, bo
     assert client.get("/lich-hen/ACDE3467/lich-hen.ics").status_code == 404
 
 
-def test_the_booking_form_lists_the_bookable_services_and_days(client, booking):
+def test_the_booking_form_lists_the_bookable_services_days_and_procedures(app, client,
+                                                                          booking, clock):
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        apply_specs(session, office, [
+            ProcedureSpec("1.1", "Cấp giấy chứng nhận quyền sử dụng đất", "Đất đai",
+                          office.services[0], ("Đơn",), "", "", "", "", ""),
+            ProcedureSpec("2.1", "Đăng ký khai sinh", "Hộ tịch", office.services[1], ("Tờ khai",),
+                          "", "", "", "", "")], now=clock())
+        session.commit()
     page = client.get("/dat-lich/test-office").get_data(as_text=True)
+    assert 'value="1.1" data-service="dat-dai"' in page and 'value="2.1"' not in page
     assert 'value="dat-dai"' in page and 'value="tu-phap"' not in page
     assert 'value="2026-11-26"' in page and 'value="2026-12-02"' in page
     assert client.get("/dat-lich/nowhere").status_code == 404

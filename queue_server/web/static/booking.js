@@ -59,6 +59,15 @@
       });
     }
     byId("service").addEventListener("change", loadSlots);
+    if (byId("procedure")) {
+      byId("procedure").addEventListener("change", function () {
+        var select = byId("procedure"), picked = select.options[select.selectedIndex];
+        if (picked && picked.dataset.service) {
+          byId("service").value = picked.dataset.service;
+          loadSlots();
+        }
+      });
+    }
     byId("day").addEventListener("change", loadSlots);
     byId("booking-form").addEventListener("submit", function (event) {
       event.preventDefault();
