@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from queue_server.models import Booking, BookingStatus, Office
+from queue_server.models import Booking, BookingStatus, Office, Ticket
 
 # What a slot's figures count; pending holds are not bookings yet.
 COUNTED = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.NO_SHOW,
@@ -58,3 +58,29 @@ def close_day(session: Session, office: Office, day: date, *, now: datetime) -> 
         booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     session.flush()
     return [booking for booking in cancelled if booking.confirmed_at is not None]
+
+
+@dataclass(frozen=True)
+class Waits:
+    """Mean wait from the ticket to the first call, booked tickets against walk-ins."""
+
+    booked_count: int
+    booked_mean_s: int | None
+    walk_in_count: int
+    walk_in_mean_s: int | None
+
+
+def waits_of_day(session: Session, office: Office, day: date) -> Waits:
+    """The day's called tickets: booked (checked in within the window) and walk-ins."""
+    rows = session.execute(select(Ticket.booking_code, Ticket.booking_late, Ticket.issued_at,
+                                  Ticket.called_at).where(
+        Ticket.office_id == office.id, Ticket.day == day, Ticket.called_at.is_not(None))).all()
+    booked = [(row.called_at - row.issued_at).total_seconds() for row in rows
+              if row.booking_code is not None and not row.booking_late]
+    walk_ins = [(row.called_at - row.issued_at).total_seconds() for row in rows
+                if row.booking_code is None or row.booking_late]
+    return Waits(len(booked), _mean(booked), len(walk_ins), _mean(walk_ins))
+
+
+def _mean(values: list[float]) -> int | None:
+    return round(sum(values) / len(values)) if values else None

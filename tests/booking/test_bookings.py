@@ -165,3 +165,18 @@ def test_bookings_not_checked_in_by_the_end_of_the_window_are_no_shows(session, 
     assert missed.status is BookingStatus.NO_SHOW and kept.status is BookingStatus.CONFIRMED
     ticket = check_in(session, office, missed.code, now=slot(9, 42), actor=Actor())
     assert ticket.booking_late
+
+
+def test_the_days_waits_compare_booked_tickets_with_walk_ins(session, office):
+    from queue_server.booking.days import waits_of_day
+
+    counter = office.counters[0]
+    lifecycle.issue_ticket(session, office, "dat-dai", now=slot(9, 30), actor=Actor())
+    booking = _book(session, office, slot(10))
+    check_in(session, office, booking.code, now=slot(9, 50), actor=Actor())
+    session.flush()
+    lifecycle.call_next(session, counter, now=slot(9, 52), actor=Actor())
+    lifecycle.call_next(session, counter, now=slot(10), actor=Actor())
+    waits = waits_of_day(session, office, THURSDAY_9AM.date())
+    assert (waits.booked_count, waits.booked_mean_s) == (1, 120)
+    assert (waits.walk_in_count, waits.walk_in_mean_s) == (1, 1800)

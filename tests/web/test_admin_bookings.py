@@ -47,6 +47,7 @@ def test_the_day_lists_bookings_and_figures_per_slot(app, booked):
     assert all(code in text for code in booked) and "84912000001" not in text and "…001" in text
     assert "<td>10:00</td><td>2</td><td>0</td><td>0</td><td>0</td>" in text
     assert "<td>14:00</td><td>0</td><td>0</td><td>0</td><td>1</td>" in text
+    assert 'data-testid="booking-waits"' in text
 
 
 def test_closing_a_day_cancels_its_bookings_and_tells_each_phone(app, client, booked):

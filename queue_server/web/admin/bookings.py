@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import redirect, request, url_for
 
-from queue_server.booking.days import bookings_of_day, close_day, figures_of_day
+from queue_server.booking.days import bookings_of_day, close_day, figures_of_day, waits_of_day
 from queue_server.core.clock import local_day, local_time
 from queue_server.core.request_context import db, now
 from queue_server.models import Office
@@ -32,6 +32,7 @@ def bookings(visitor: Visitor, office: Office):
     return render("admin.bookings.html", visitor, office=office, section="bookings", day=day,
                   listed=listed, figures=figures_of_day(listed),
                   is_closed=day.isoformat() in office.holidays,
+                  waits=waits_of_day(db(), office, day),
                   clock=lambda moment: local_time(moment, office.timezone).strftime("%H:%M"))
 
 
