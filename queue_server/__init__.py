@@ -115,6 +115,7 @@ def _housekeeping(app: Flask) -> None:
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
         _sweep_webhook(app)
+        _booking_round(app)
         socketio.sleep(600)
 
 
@@ -145,6 +146,16 @@ def _sweep_webhook(app: Flask) -> None:
         sweep(app)
     except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("webhook sweep failed", exc_info=True)
+
+
+def _booking_round(app: Flask) -> None:
+    """No-shows, reminders and the phones of past bookings (docs/booking.md)."""
+    from queue_server.realtime.citizen_messages import booking_round
+
+    try:
+        booking_round(app)
+    except Exception:  # retried at the next round
+        logging.getLogger(__name__).warning("booking round failed", exc_info=True)
 
 
 def _async_mode() -> AsyncMode:

@@ -172,6 +172,9 @@ class Office(Base):
     # [office.messages] of the office file: channels, Zalo template ids, SMS texts, rate.
     # None: SMS alone, "your turn is near" only (see notify/office_messages.py).
     messages: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # [office.booking] of the office file (slot length, days ahead, caps, check-in window);
+    # None: the defaults (see booking/rules.py).
+    booking: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
@@ -220,6 +223,8 @@ class Service(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Closed in /admin: no new tickets, but the ones waiting are still called.
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bookings taken per slot; 0: the service takes no bookings.
+    booking_capacity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     office: Mapped[Office] = relationship(back_populates="services")
     counters: Mapped[list[Counter]] = relationship(
@@ -407,6 +412,10 @@ class Ticket(Base):
     # With the supplement outcome: the procedure's documents that were missing, as the
     # catalogue words them; None when none were recorded.
     missing_documents: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    # The booking checked in for this ticket; None for a walk-in.
+    booking_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # Checked in after the booking's window: served as a walk-in.
+    booking_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
@@ -761,6 +770,49 @@ class Procedure(Base):
     # Missing from the latest import: kept for the tickets that name it, never offered.
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]
+
+    office: Mapped[Office] = relationship()
+    service: Mapped[Service] = relationship()
+
+
+class BookingStatus(enum.Enum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+    NO_SHOW = "no_show"
+
+
+class Booking(Base):
+    """An appointment: a slot of a service held for a phone, confirmed by a one-time code."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index("ix_bookings_slot", "service_id", "starts_at"),
+        Index("ix_bookings_office_day", "office_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the citizen types or scans at the kiosk (short, unambiguous letters and digits).
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    # The id the confirmation step names before the code is known (a secret of the phone).
+    hold_id: Mapped[str] = mapped_column(String(43), unique=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    day: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # International form without "+"; None once forgotten after the office's retention.
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus))
+    otp_hash: Mapped[str] = mapped_column(String(64))
+    otp_expires_at: Mapped[datetime]
+    otp_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship()

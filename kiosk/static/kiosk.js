@@ -1,6 +1,7 @@
 // The touch kiosk: pairing, the service buttons kept live, issuing, the ticket on screen.
 import { STRINGS, issuedText, waitText } from "./strings.js";
 import { NetworkError, issueTicket, newIdempotencyKey, requestJSON, sleep } from "./net.js";
+import { setUpBooking } from "./booking.js";
 import { setUpProcedures } from "./procedures.js";
 
 const page = document.body;
@@ -43,6 +44,7 @@ const kiosk = {
 };
 
 let procedures = null; // the procedure lookup (procedures.js), set up once paired
+let booking = null; // the check-in of a booking (booking.js), set up once paired
 
 const $ = (id) => document.getElementById(id);
 const texts = () => STRINGS[kiosk.language];
@@ -276,6 +278,8 @@ function renderStart() {
     + (categories.length > 3 ? ", …" : "");
   $("priority-banner").hidden = kiosk.priority === null;
   $("priority-chosen").textContent = kiosk.priority ? strings.priorityChosen(nameOf(kiosk.priority)) : "";
+  $("booking-button").hidden = services.length === 0
+    || !kiosk.services.some((service) => service.bookable);
   updateButtons();
 }
 
@@ -325,6 +329,7 @@ function updateButtons() {
     button.disabled = !enabled;
   }
   procedures?.updateButtons();
+  $("booking-button").disabled = !enabled;
 }
 
 // ---- the priority path ----
@@ -546,6 +551,7 @@ function backToStart() {
   $("sms-phone").textContent = ""; // not even a hidden copy stays on the kiosk
   $("ticket-qr").removeAttribute("src");
   procedures?.reset();
+  booking?.reset();
   if (kiosk.language !== "vi") {
     kiosk.language = "vi"; // the next person starts in Vietnamese
     applyLanguage();
@@ -626,6 +632,10 @@ async function start() {
     officeApi: OFFICE_API, show, showMessage, showUnpaired, takeNumber, backToStart, armIdle,
     isOnline, language: () => kiosk.language, token: () => kiosk.token,
     isBusy: () => kiosk.isBusy, screen: () => kiosk.screen,
+  });
+  booking = setUpBooking({
+    officeApi: OFFICE_API, show, showMessage, showTicket, showUnpaired, backToStart, armIdle,
+    language: () => kiosk.language, token: () => kiosk.token,
   });
   connectLive();
   await refresh();

@@ -2,6 +2,7 @@
 
 from queue_server.api import (
     auth,
+    bookings,
     counters,
     feedback,
     inbox,
@@ -20,6 +21,6 @@ from queue_server.api import (
 )
 from queue_server.api.blueprint import api
 
-__all__ = ["api", "auth", "counters", "feedback", "inbox", "kiosk", "near_turn", "offices",
-           "openapi", "operations", "printing", "procedures", "stats", "ticket_qr", "tickets",
-           "visits", "voice"]
+__all__ = ["api", "auth", "bookings", "counters", "feedback", "inbox", "kiosk", "near_turn",
+           "offices", "openapi", "operations", "printing", "procedures", "stats", "ticket_qr",
+           "tickets", "visits", "voice"]

@@ -53,6 +53,7 @@ def list_services(slug: str):
             "waiting": waiting.get(service.code, 0),
             "estimated_wait_s": forecast.estimated_wait_s,
             "counters": [c.number for c in service.counters if c.is_active],
+            "bookable": service.booking_capacity > 0,
         })
     return jsonify(result)
 

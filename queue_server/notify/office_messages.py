@@ -18,8 +18,20 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "near_turn": ("number", "ahead", "office", "service"),
     "called": ("number", "counter", "office", "service"),
     "rating": ("number", "office", "url"),
-    # Taken by the appointments feature when it lands (booking code, confirmation).
+    # Appointments (docs/booking.md): the one-time code, the confirmation, the reminders.
+    "booking_otp": ("otp", "office", "minutes"),
     "booking": ("code", "office", "service", "start"),
+    "booking_reminder": ("code", "office", "service", "start"),
+    "booking_cancelled": ("code", "office", "service", "start"),
+}
+# The SMS texts of the appointment messages when the office writes none: without them a
+# booking could never be confirmed. Plain letters, so that one SMS holds each.
+DEFAULT_SMS_TEXTS: dict[str, str] = {
+    "booking_otp": "Ma xac nhan dat lich tai $office: $otp (hieu luc $minutes phut).",
+    "booking": "Da dat lich $service tai $office luc $start. Ma lich hen: $code.",
+    "booking_reminder": "Nhac lich hen $service tai $office luc $start. Ma lich hen: $code.",
+    "booking_cancelled": ("$office nghi ngay nay: lich hen $service luc $start (ma $code) da bi"
+                          " huy. Xin dat lich ngay khac."),
 }
 CHANNELS = ("zalo", "sms")
 DEFAULT_PER_MINUTE = 60
@@ -46,7 +58,8 @@ class OfficeMessages:
         if channel == "zalo":
             return self.zalo.get(kind)
         if channel == "sms":
-            return self.sms.get(kind) or (sms_near_turn_text if kind == "near_turn" else None)
+            return (self.sms.get(kind) or DEFAULT_SMS_TEXTS.get(kind)
+                    or (sms_near_turn_text if kind == "near_turn" else None))
         return None
 
 

@@ -32,7 +32,8 @@ RETRY_DELAYS_S: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 LEASE = timedelta(minutes=2)
 # How long a message is worth sending; an unsent one then fails as "expired".
 LIFETIMES = {"near_turn": timedelta(hours=1), "called": timedelta(minutes=30),
-             "rating": timedelta(hours=24)}
+             "rating": timedelta(hours=24), "booking_otp": timedelta(minutes=5),
+             "booking_reminder": timedelta(hours=1)}
 DEFAULT_LIFETIME = timedelta(hours=24)
 RATE_WINDOW = timedelta(minutes=1)
 

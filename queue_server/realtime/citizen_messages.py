@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from queue_server.booking import bookings
 from queue_server.core.request_context import db, now, public_url, state
-from queue_server.models import Ticket, TicketStatus
-from queue_server.notify import citizen, phones
+from queue_server.models import Booking, Ticket, TicketStatus
+from queue_server.notify import booking_messages, citizen, phones
 from queue_server.realtime.outbox_worker import OutboxWorker, worker_of
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def queue_moved(near: Mapping[int, int], called: Ticket | None) -> None:
         called_id = None
     if not near and called_id is None:
         return  # nothing new: no write at all
-    with _outbox_session() as session:
+    with outbox_session() as session:
         queued = 0
         if called_id is not None:
             queued = _queue_for(session, sender, called_id, "called", citizen.called_data)
@@ -70,7 +71,7 @@ def ticket_finished(ticket: Ticket) -> None:
     if not citizen.still_due(db(), "rating", [ticket.id]):
         return
     url = f"{public_url()}/t/{ticket.code}"
-    with _outbox_session() as session:
+    with outbox_session() as session:
         queued = _queue_for(session, sender, ticket.id, "rating",
                             lambda again: citizen.rating_data(again, url))
         session.commit()
@@ -79,7 +80,7 @@ def ticket_finished(ticket: Ticket) -> None:
 
 
 @contextmanager
-def _outbox_session() -> Iterator[Session]:
+def outbox_session() -> Iterator[Session]:
     """A session of its own for the outbox rows, after the request's transaction ended.
 
     The request's session may be reading in a deferred transaction (commit_then_read), which
@@ -100,6 +101,46 @@ def _queue_for(session: Session, sender: OutboxWorker, ticket_id: int, kind: str
     message = citizen.queue_message(session, sender.offer, ticket, contact, kind,
                                     data_of(ticket), now=now())
     return int(message is not None)
+
+
+def booking_messages_after_commit(booking_ids: list[int], kind: str,
+                                  data_of: Callable[[Booking], dict[str, object]],
+                                  dedupe_prefix: str | None = None) -> None:
+    """Queue one message to each booking's phone; the demo without a channel logs it."""
+    sender = worker()
+    queued = 0
+    with outbox_session() as session:
+        for booking_id in booking_ids:
+            booking = session.get(Booking, booking_id)
+            if booking is None:
+                continue
+            data = data_of(booking)
+            key = f"{dedupe_prefix}:{booking.id}" if dedupe_prefix else None
+            if booking_messages.queue_booking_message(session, sender.offer, booking, kind, data,
+                                                      now=now(), dedupe_key=key) is not None:
+                queued += 1
+            elif not sender.channels:
+                log.info("no message channel configured; SMS to …%s: %s",
+                         (booking.phone or "")[-3:], booking_messages.log_text(booking, kind, data))
+        session.commit()
+    if queued:
+        sender.wake()
+
+
+def booking_round(app: Flask) -> int:
+    """The bookings' housekeeping: no-shows marked, reminders queued, old phones forgotten;
+    how many reminders were queued."""
+    state = app.extensions["queue"]
+    sender = worker_of(app)
+    with state.sessions() as session:
+        moment = state.clock()
+        bookings.mark_no_shows(session, moment)
+        queued = booking_messages.queue_reminders(session, sender.offer, now=moment)
+        bookings.forget_phones(session, moment)
+        session.commit()
+    if queued:
+        sender.wake()
+    return queued
 
 
 def forget_phone_numbers(app: Flask) -> int:

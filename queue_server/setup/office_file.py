@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from queue_server.booking.rules import rule_problems, rules_of
 from queue_server.feedback.forms import form_problems
 from queue_server.notify.office_messages import CHANNELS, MESSAGE_FIELDS, template_problem
 from queue_server.setup.names import (
@@ -46,6 +47,8 @@ class ServiceSpec:
     mean_service_s: int = 600
     target_wait_s: int = 900
     name_en: str = ""
+    # Bookings per slot; 0: the service takes no bookings.
+    booking_capacity: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class OfficeSpec:
     # [office.messages], checked, as plain JSON (notify/office_messages.py reads it); None:
     # SMS alone, "your turn is near" only.
     messages: dict[str, Any] | None = None
+    # [office.booking], checked (booking/rules.py reads it); None: the defaults.
+    booking: dict[str, int] | None = None
 
 
 @dataclass
@@ -200,6 +205,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     holidays = _read_holidays(reader)
     options = {**_read_office_options(reader), **_read_visit_options(reader)}
     options["messages"] = _read_messages(reader, place, problems)
+    options["booking"] = _read_booking(reader)
     service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
                 for i, t in enumerate(service_tables, 1)]
@@ -347,6 +353,17 @@ def _read_messages(reader: _Reader, place: str, problems: list[str]) -> dict[str
             "sms": sms}
 
 
+def _read_booking(reader: _Reader) -> dict[str, int] | None:
+    """[office.booking]: slot length, days ahead, caps per phone, the check-in window."""
+    table = reader.get("booking", dict, None)
+    if table is None:
+        return None
+    problems = rule_problems(table)
+    for key, reason in problems:
+        reader._problem(f"booking.{key}", reason)
+    return None if problems else rules_of(table).as_json()
+
+
 def _read_templates(reader: _Reader, key: str, check: Callable[[str], str | None]
                     ) -> dict[str, str]:
     table = reader.get(key, dict, {})
@@ -391,13 +408,16 @@ def _parse_service(table: dict, place: str, problems: list[str]) -> ServiceSpec 
                       check=lambda v: 0 < v <= 240, hint="more than 0, at most 240")
     target = reader.get("target_wait_minutes", (int, float), 15,
                         check=lambda v: 0 < v <= 480, hint="more than 0, at most 480")
+    booking_capacity = reader.get("booking_capacity", int, 0, check=lambda v: 0 <= v <= 1000,
+                                  hint="0 (no booking) to 1000")
     reader.reject_unknown()
     if len(problems) > before:
         return None
     assert name is not None and name_en is not None  # else a problem was recorded
     return ServiceSpec(code=code, name=name, prefix=prefix, start_number=start,
                        daily_capacity=capacity, mean_service_s=round(mean * 60),
-                       target_wait_s=round(target * 60), name_en=name_en)
+                       target_wait_s=round(target * 60), name_en=name_en,
+                       booking_capacity=booking_capacity)
 
 
 def _parse_counter(table: dict, place: str, problems: list[str]) -> CounterSpec | None:

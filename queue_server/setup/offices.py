@@ -80,14 +80,17 @@ SERVICE_RULES = (
     Rule("prefix", fields.prefix),
     Rule("start_number", fields.integer(0, 9000)),
     Rule("daily_capacity", fields.integer(1, 100_000, optional=True)),
+    Rule("booking_capacity", fields.integer(0, 1000)),
     Rule("mean_service_minutes", fields.minutes_as_seconds(0, 240)),
     Rule("target_wait_minutes", fields.minutes_as_seconds(0, 480)),
     Rule("sort_order", fields.integer(0, 999)),
     Rule("state", fields.choice(SERVICE_STATES)),
 )
 SERVICE_LOGGED = ("name", "name_en", "prefix", "start_number", "daily_capacity",
-                  "mean_service_s", "target_wait_s", "sort_order", "is_active", "is_closed")
+                  "booking_capacity", "mean_service_s", "target_wait_s", "sort_order",
+                  "is_active", "is_closed")
 NEW_SERVICE_DEFAULTS = {"name_en": "", "start_number": 1, "daily_capacity": None,
+                        "booking_capacity": 0,
                         "mean_service_minutes": 10,
                         "target_wait_minutes": 15, "state": "open"}
 

@@ -56,6 +56,7 @@ def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office.phone_retention_hours = spec.phone_retention_hours
     office.feedback_target_days = spec.feedback_target_days
     office.messages = spec.messages
+    office.booking = spec.booking
     office.number_reading, office.number_region = spec.number_reading, spec.number_region
     office.dossier_pattern, office.require_outcome = spec.dossier_pattern, spec.require_outcome
     office.outcome_labels = dict(spec.outcome_labels)
@@ -80,6 +81,7 @@ def _apply_services(session: Session, office: Office, spec: OfficeSpec) -> dict[
         service.name, service.name_en, service.prefix = item.name, item.name_en, item.prefix
         service.start_number, service.daily_capacity = item.start_number, item.daily_capacity
         service.mean_service_s, service.target_wait_s = item.mean_service_s, item.target_wait_s
+        service.booking_capacity = item.booking_capacity
         service.sort_order, service.is_active = position, True
         if service.recent_service_s is None:
             service.recent_service_s, service.service_time_samples = 0.0, 0

@@ -46,5 +46,6 @@ def waiting_list(state: QueueState, counter_id: int) -> dict:
     return {"waiting_count": count, "waiting": [
         {"number": listed.number, "service": codes.get(entry.service_id),
          "priority": listed.priority, "transferred": entry.is_transferred,
+         "booked": bool(entry.is_booked),
          "issued_at": iso_local(listed.issued_at, timezone)}
         for entry, listed in state.listed_rows(head)]}

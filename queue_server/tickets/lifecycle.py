@@ -100,8 +100,11 @@ def issue_ticket(
     channel: Channel = Channel.KIOSK,
     idempotency_key: str | None = None,
     procedure: Procedure | None = None,
+    booking_code: str | None = None,
+    booking_late: bool = False,
 ) -> Ticket:
-    """Issue the next number of a service for the office's local day (for a procedure of it)."""
+    """Issue the next number of a service for the office's local day (for a procedure of it,
+    or for a booking checked in: booking_late when it came after the booking's window)."""
     if idempotency_key is not None:
         earlier = session.scalar(select(Ticket).where(
             Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key))
@@ -123,8 +126,9 @@ def issue_ticket(
         kiosk_id=actor.device_id if channel is Channel.KIOSK else None,
         idempotency_key=idempotency_key, recall_count=0, is_transferred=False,
         target_counter_id=None, called_at=None, last_called_at=None, finished_at=None,
-        counter_id=None, officer_id=None, dossier_code=None, outcome=None, missing_documents=None,
+        counter_id=None, officer_id=None, dossier_code=None, outcome=None,
         procedure_id=procedure.id if procedure else None,
+        booking_code=booking_code, booking_late=booking_late, missing_documents=None,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
     # would cost more than the rest of issuing, and this runs on every ticket.

@@ -1,4 +1,5 @@
-"""Who is called next: transferred first, then priority by the office rule, then FIFO."""
+"""Who is called next: transferred first, then priority by the office rule, then FIFO, where a
+booking checked in within its window goes ahead of the walk-ins of its service."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class QueueEntry(NamedTuple):
     is_priority: bool
     is_transferred: bool
     target_counter_id: int | None = None
+    # Checked in for a booking within its window: ahead of the service's walk-ins.
+    is_booked: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Pool:
 
     def __init__(self, entries: Iterable[QueueEntry]) -> None:
         self._lanes: dict[tuple[str, int], deque[QueueEntry]] = {}
-        self._lanes_by_counter: dict[tuple, tuple[list, list, list]] = {}
+        self._lanes_by_counter: dict[tuple, tuple[list, list, list, list]] = {}
         for entry in sorted(entries, key=_age_key):
             self._lanes.setdefault(self._lane_of(entry), deque()).append(entry)
 
@@ -47,9 +50,12 @@ class Pool:
             return ("counter", entry.target_counter_id)
         if entry.is_transferred:
             return ("transferred", entry.service_id)
-        return ("priority" if entry.is_priority else "ordinary", entry.service_id)
+        if entry.is_priority:
+            return ("priority", entry.service_id)
+        return ("booked" if entry.is_booked else "ordinary", entry.service_id)
 
-    def _lanes_for(self, counter_id: int, service_ids: Iterable[int]) -> tuple[list, list, list]:
+    def _lanes_for(self, counter_id: int,
+                   service_ids: Iterable[int]) -> tuple[list, list, list, list]:
         key = (counter_id, tuple(service_ids))
         lanes = self._lanes_by_counter.get(key)
         if lanes is None:
@@ -58,6 +64,7 @@ class Pool:
                 [lane(("counter", counter_id), deque())]
                 + [lane(("transferred", s), deque()) for s in key[1]],
                 [lane(("priority", s), deque()) for s in key[1]],
+                [lane(("booked", s), deque()) for s in key[1]],
                 [lane(("ordinary", s), deque()) for s in key[1]],
             )
             self._lanes_by_counter[key] = lanes
@@ -67,12 +74,14 @@ class Pool:
         self, counter_id: int, service_ids: Iterable[int], streak: int, rule: PriorityRule
     ) -> QueueEntry | None:
         """The ticket this counter would call now, without taking it."""
-        first_lanes, priority_lanes, ordinary_lanes = self._lanes_for(counter_id, service_ids)
+        first_lanes, priority_lanes, booked_lanes, ordinary_lanes = self._lanes_for(
+            counter_id, service_ids)
         first = _oldest_head(first_lanes)
         if first is not None:
             return first
         priority = _oldest_head(priority_lanes)
-        ordinary = _oldest_head(ordinary_lanes)
+        # The priority rule compares with the first ordinary ticket, booked ones first.
+        ordinary = _oldest_head(booked_lanes) or _oldest_head(ordinary_lanes)
         if priority is None or ordinary is None:
             return priority or ordinary
         if _priority_goes_first(priority, ordinary, streak, rule):

@@ -40,7 +40,7 @@ def queue_entries(session: Session, office: Office, day: date) -> list[QueueEntr
     # on every issue and call, over every waiting ticket of the day.
     rows = session.connection().execute(
         select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id.is_not(None),
-               Ticket.is_transferred, Ticket.target_counter_id)
+               Ticket.is_transferred, Ticket.target_counter_id, _IS_BOOKED)
         .where(Ticket.office_id == office.id, Ticket.day == day,
                Ticket.status == TicketStatus.WAITING)
     )
@@ -110,7 +110,17 @@ def _age(entry: QueueEntry) -> tuple[datetime, int]:
 
 
 def _is_ordinary(entry: QueueEntry) -> bool:
-    return not (entry.is_priority or entry.is_transferred or entry.target_counter_id)
+    return not (entry.is_priority or entry.is_transferred or entry.target_counter_id
+                or entry.is_booked)
+
+
+def is_booked(ticket: Ticket) -> bool:
+    """Checked in for a booking within its window (served ahead of the walk-ins)."""
+    return ticket.booking_code is not None and not ticket.booking_late
+
+
+# The same, as a column of the queue reads.
+_IS_BOOKED = Ticket.booking_code.is_not(None) & Ticket.booking_late.is_(False)
 
 
 @dataclass(frozen=True)
@@ -218,7 +228,7 @@ class QueueState:
             state = load_queue(session, self.office, self.now)
             return state.forecast(ticket), state
         entry = QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
-                           ticket.priority_id is not None, False, None)
+                           ticket.priority_id is not None, False, None, is_booked(ticket))
         if _is_ordinary(entry):
             forecast = self.forecast_new(ticket.service_id)
         else:  # the replay sorts its entries itself
@@ -371,7 +381,7 @@ def _changed_queue(queue: OfficeQueue, tickets: list[Ticket],
         if ticket.status is TicketStatus.WAITING:
             entries.append(QueueEntry(ticket.id, ticket.service_id, ticket.queued_at,
                                       ticket.priority_id is not None, ticket.is_transferred,
-                                      ticket.target_counter_id))
+                                      ticket.target_counter_id, is_booked(ticket)))
             listed[ticket.id] = _listed(ticket)
             if ticket.service_id in waiting:
                 waiting[ticket.service_id] += 1
@@ -452,14 +462,14 @@ def _waiting_entries(session: Session, office: Office,
     """The day's waiting tickets in age order, and what screens show of each."""
     rows = session.connection().execute(
         select(Ticket.id, Ticket.service_id, Ticket.queued_at, Ticket.priority_id.is_not(None),
-               Ticket.is_transferred, Ticket.target_counter_id, Ticket.number,
+               Ticket.is_transferred, Ticket.target_counter_id, _IS_BOOKED, Ticket.number,
                PriorityCategory.code, Ticket.issued_at)
         .outerjoin(PriorityCategory, PriorityCategory.id == Ticket.priority_id)
         .where(Ticket.office_id == office.id, Ticket.day == day,
                Ticket.status == TicketStatus.WAITING)
     ).all()
-    entries = sorted((QueueEntry._make(row[:6]) for row in rows), key=_age)
-    return entries, {row[0]: Listed._make(row[6:]) for row in rows}
+    entries = sorted((QueueEntry._make(row[:7]) for row in rows), key=_age)
+    return entries, {row[0]: Listed._make(row[7:]) for row in rows}
 
 
 def _counter_rows(session: Session,

@@ -38,6 +38,9 @@ def ticket_json(ticket: Ticket, forecast: Forecast | None, public_url: str,
         if ticket.dossier_code else [],
         # With the supplement outcome: the procedure's documents the citizen must still bring.
         "missing": list(ticket.missing_documents or []),
+        # The booking checked in for this ticket (None: a walk-in), and whether it came late.
+        "booking": ticket.booking_code,
+        "booking_late": ticket.booking_late,
         "track_url": f"{public_url}/t/{ticket.code}",
     }
 

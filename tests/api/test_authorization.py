@@ -109,9 +109,19 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.create_feedback", "POST"): Entry(CITIZEN_OR_TABLET, body={"rating": 5}),
     ("api.register_notify", "POST"): Entry(PUBLIC, body={"phone": "0912345678",
                                                          "consent": True}),
+    ("api.list_slots", "GET"): Entry(PUBLIC, query={"service": "dat-dai",
+                                                     "date": "2026-11-26"}),
+    ("api.create_booking", "POST"): Entry(PUBLIC, body={
+        "service": "dat-dai", "start": "2026-11-26T10:00:00+07:00", "phone": "0912345678"}),
+    ("api.confirm_booking", "POST"): Entry(PUBLIC, args={"booking": "unknown-hold"},
+                                           body={"otp": "123456"}),
+    ("api.get_booking", "GET"): Entry(PUBLIC),
+    ("api.cancel_booking", "DELETE"): Entry(PUBLIC),
     # Devices.
     ("api.current_device", "GET"): Entry(ANY_DEVICE),
     ("api.issue_ticket", "POST"): Entry(KIOSK_OR_STAFF, body={"service": "dat-dai"}),
+    ("api.create_check_in", "POST"): Entry(KIOSK_OR_STAFF, body={"booking": "ACDE3467"}),
+    ("api.print_missing", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.report_printer_status", "POST"): Entry(PRINTER, body={"state": "ok"}),
     ("api.acknowledge_print_job", "POST"): Entry(PRINTER_OF_JOB, body={"status": "printed"}),
     ("api.register_sms", "POST"): Entry(KIOSK_OR_STAFF, body={"phone": "0912345678",
@@ -128,7 +138,6 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.resume", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.cancel_ticket", "POST"): Entry(STAFF_OF_OFFICE),
     ("api.reprint_ticket", "POST"): Entry(STAFF_OF_OFFICE, body={}),
-    ("api.print_missing", "POST"): Entry(STAFF_OF_OFFICE, body={}),
     ("api.list_printers", "GET"): Entry(STAFF_OF_OFFICE),
     ("api.record_visit", "PUT"): Entry(STAFF_OF_OFFICE, body={"outcome": "other"}),
     ("api.get_dossier", "GET"): Entry(STAFF_AND_UP, args={"dossier": "HS-001"}),
@@ -231,7 +240,12 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("procedure_pages.procedure_list", "GET"): Entry(PUBLIC_PAGE),
     ("procedure_pages.procedure_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
     ("procedure_pages.procedure_poster", "GET"): Entry(PUBLIC_PAGE, args={"code": "1.1"}),
+    ("booking_pages.booking_page", "GET"): Entry(PUBLIC_PAGE),
+    ("booking_pages.booking_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
+    ("booking_pages.booking_calendar", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
     ("admin.procedures", "GET"): Entry(MANAGER_PAGE),
+    ("admin.bookings", "GET"): Entry(MANAGER_PAGE),
+    ("admin.close_booking_day", "POST"): Entry(MANAGER_PAGE, body={"day": "2026-12-25"}),
     ("admin.procedure_page", "GET"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
     ("admin.update_procedure_page", "POST"): Entry(MANAGER_PAGE, args={"code": "1.1"}),
 }
@@ -457,6 +471,7 @@ PAGE_CHANGES: dict[tuple[str, str], Change] = {
         "name": "Đăng ký khai sinh lưu động", "field": "Hộ tịch", "service": "tu-phap",
         "documents": "Tờ khai", "processing_time": "", "fees": "", "forms": "",
         "legal_basis": "", "url": "", "state": "shown"}),
+    ("admin.close_booking_day", "POST"): Change("manager1", {"day": "2026-12-25"}),
 }
 
 

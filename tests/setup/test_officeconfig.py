@@ -116,3 +116,27 @@ def test_file_errors_name_the_file(tmp_path):
     assert str(broken) in str(refused.value) and "not valid TOML" in str(refused.value)
     with pytest.raises(OfficeConfigError, match="file not found"):
         load_office_file(tmp_path / "missing.toml")
+
+
+def test_booking_settings_and_capacities_are_read_and_checked():
+    from queue_server.setup.office_file import OfficeConfigError, parse_office_document
+
+    document = {"office": [{
+        "slug": "xa-a", "name": "Xã A", "opening_hours": "Mo-Fr 07:30-17:00",
+        "booking": {"slot_minutes": 20, "days_ahead": 3},
+        "service": [{"code": "dat-dai", "name": "Đất đai", "prefix": "1",
+                     "booking_capacity": 2}],
+        "counter": [{"number": 1, "name": "Quầy 1", "services": ["dat-dai"]}]}]}
+    spec = parse_office_document(document)[0]
+    assert spec.booking == {"slot_minutes": 20, "days_ahead": 3, "per_phone_per_day": 2,
+                            "per_phone_per_service": 1, "window_before_min": 15,
+                            "window_after_min": 10}
+    assert spec.services[0].booking_capacity == 2
+    document["office"][0]["booking"] = {"slot_minutes": 0, "per_phone": 1}
+    document["office"][0]["service"][0]["booking_capacity"] = -1
+    with pytest.raises(OfficeConfigError) as error:
+        parse_office_document(document)
+    text = str(error.value)
+    assert "booking.slot_minutes: must be a whole number from 5 to 240, got 0" in text
+    assert "booking.per_phone: unknown key" in text
+    assert "booking_capacity" in text

@@ -5,7 +5,8 @@ Pages are plain forms (POST with the session's CSRF token, then a redirect); eve
 shown next to its field with its code. Admins manage every office, a manager their own.
 """
 
-from queue_server.web.admin import audit, messages, offices, people, procedures, setup
+from queue_server.web.admin import audit, bookings, messages, offices, people, procedures, setup
 from queue_server.web.admin.pages import blueprint
 
-__all__ = ["audit", "blueprint", "messages", "offices", "people", "procedures", "setup"]
+__all__ = ["audit", "blueprint", "bookings", "messages", "offices", "people", "procedures",
+           "setup"]

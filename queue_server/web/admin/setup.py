@@ -79,6 +79,7 @@ def service_values(service: Service) -> dict[str, object]:
     """A service as its edit form shows it."""
     return {"name": service.name, "name_en": service.name_en, "prefix": service.prefix,
             "start_number": service.start_number, "daily_capacity": service.daily_capacity,
+            "booking_capacity": service.booking_capacity,
             "mean_service_minutes": _minutes(service.mean_service_s),
             "target_wait_minutes": _minutes(service.target_wait_s),
             "sort_order": service.sort_order, "state": office_setup.service_state(service)}

@@ -8,7 +8,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask import session as browser_session
 from sqlalchemy import select
 
-from queue_server.core.clock import local_day
+from queue_server.booking.days import bookings_of_day, figures_of_day
+from queue_server.core.clock import local_day, local_time
 from queue_server.core.errors import DomainError
 from queue_server.core.formats import BROWSER_LOCALES
 from queue_server.core.request_context import db, now, reading
@@ -84,7 +85,10 @@ def office_dashboard(slug: str):
     office, refusal = _checked_office(slug)
     if refusal is not None:
         return refusal
-    return _page("dashboard.html", office=office, config=_office_config(office))
+    listed = bookings_of_day(db(), office, local_day(now(), office.timezone))
+    return _page("dashboard.html", office=office, config=_office_config(office),
+                 booking_figures=figures_of_day(listed),
+                 clock=lambda moment: local_time(moment, office.timezone).strftime("%H:%M"))
 
 
 @blueprint.get("/dashboard/<slug>/officers")

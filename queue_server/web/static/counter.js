@@ -81,6 +81,10 @@ function renderCurrent() {
   const badges = $("current-badges");
   badges.replaceChildren();
   if (ticket && ticket.priority) badges.append(priorityBadge(ticket.priority));
+  if (ticket && ticket.booking) {
+    badges.append(element("span", "badge badge-booked",
+      `${ticket.booking_late ? t.booked_late : t.booked} · ${ticket.booking}`));
+  }
   $("current-recalls").textContent = ticket && ticket.recall_count
     ? `${t.recalls}: ${ticket.recall_count} ${t.times}` : "";
   $("current-timer-box").hidden = !(ticket && ticket.called_at);
@@ -186,6 +190,7 @@ function renderWaiting() {
     const badges = element("span", "badges");
     if (row.priority) badges.append(priorityBadge(row.priority));
     if (row.transferred) badges.append(element("span", "badge badge-transfer", t.transferred));
+    if (row.booked) badges.append(element("span", "badge badge-booked", t.booked));
     item.append(badges);
     const minutes = Math.max(0, Math.floor((now - Date.parse(row.issued_at)) / 60000));
     item.append(element("span", "waiting-time", minutes ? format(t.waited, { minutes }) : t.waited_now));
