@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Service, User
+from queue_server.reports.booking_figures import booking_figures
 from queue_server.reports.figures import Filters, Period, Scope, empty_figures, figures_by
 from queue_server.reports.visit_figures import (
     criteria_figures,
@@ -37,6 +38,7 @@ def office_report(session: Session, office: Office, period: Period, now: datetim
         **criteria_figures(session, scope),
         "criteria_targets": criteria_targets(office),
         "dossiers": dossier_figures(session, scope),
+        "bookings": booking_figures(session, scope),
     }
 
 
