@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import select, update
 
 from queue_server.booking import bookings
-from queue_server.models import Booking, BookingStatus, OutboxMessage, Service
+from queue_server.models import (
+    AdminAction,
+    AdminAuditEntry,
+    AdminObject,
+    Booking,
+    BookingStatus,
+    OutboxMessage,
+    Service,
+)
 from queue_server.tickets.queue_state import find_office
 
 from ..conftest import THURSDAY_9AM, local
@@ -64,6 +72,12 @@ def test_closing_a_day_cancels_its_bookings_and_tells_each_phone(app, client, bo
         statuses = {booking.status for booking in session.scalars(
             select(Booking).where(Booking.code.in_(booked)))}
         assert statuses == {BookingStatus.CANCELLED}
+        logged = session.scalars(select(AdminAuditEntry).where(
+            AdminAuditEntry.object_kind == AdminObject.OFFICE,
+            AdminAuditEntry.actor == "manager1")).all()
+        assert [(entry.actor, entry.action, DAY in entry.changes["holidays"][1],
+                 DAY in entry.changes["holidays"][0]) for entry in logged] == [
+            ("manager1", AdminAction.UPDATED, True, False)]
     assert client.get(f"/api/v1/offices/test-office/slots?service=dat-dai&date={DAY}"
                       ).get_json() == []
     assert "data-testid=\"day-closed\"" in browser.get(
