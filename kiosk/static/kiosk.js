@@ -450,7 +450,13 @@ const MOBILE_NUMBER = /^0[35789]\d{8}$/;
 async function loadNearTurn() {
   try {
     const answer = await requestJSON(`${OFFICE_API}/near-turn`, { language: kiosk.language });
-    if (answer.status === 200 && answer.body) kiosk.nearTurn = answer.body;
+    if (answer.status === 200 && answer.body) {
+      kiosk.nearTurn = answer.body;
+      // A ticket taken before the answer came (a fresh page, a slow network) gets its offer now.
+      if (kiosk.ticket && kiosk.screen === "ticket") {
+        $("sms-offer").hidden = !isSmsOffered(kiosk.ticket);
+      }
+    }
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error; // the next refresh asks again
   }

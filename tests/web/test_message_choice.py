@@ -2,8 +2,10 @@
 the citizen's ticket page, under the consent the server records; against a real server whose
 ZNS and SMS gateway are real listeners on 127.0.0.1."""
 
+import re
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import create_engine, text
 
 from ..support.gateway import FakeGateway, FakeZns
@@ -164,3 +166,24 @@ def test_the_number_screen_with_two_channels_fits_without_scrolling(server, page
     sizes = page.locator("main").evaluate(
         "main => [main.scrollHeight, main.clientHeight, main.scrollWidth, main.clientWidth]")
     assert sizes[0] <= sizes[1] + 1, sizes
+
+
+def test_a_ticket_taken_before_the_channels_are_known_still_offers_them(server, page: Page):
+    empty_the_queue(server)
+    for _ in range(5):
+        issue(server)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # Playwright takes Python functions, not built-ins
+        held.append(route)
+
+    # A slow network: the office's channels have not come when the citizen taps.
+    page.route(re.compile(r".*/near-turn(\?.*)?$"), hold)
+    page.goto(f"{server.url}/kiosk/thu-nghiem?token={server.tokens['kiosk']}")
+    page.locator('.service-button[data-service="dat-dai"]').click()
+    expect(page.locator("#ticket-number")).to_be_visible()
+    expect(page.locator("#sms-offer")).to_be_hidden()
+    assert held, "the kiosk never asked for the office's channels"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#sms-offer")).to_be_visible()
