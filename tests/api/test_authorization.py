@@ -117,6 +117,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
                                            body={"otp": "123456"}),
     ("api.get_booking", "GET"): Entry(PUBLIC),
     ("api.cancel_booking", "DELETE"): Entry(PUBLIC),
+    ("api.list_waits", "GET"): Entry(PUBLIC, query={"service": "dat-dai"}),
     # Devices.
     ("api.current_device", "GET"): Entry(ANY_DEVICE),
     ("api.issue_ticket", "POST"): Entry(KIOSK_OR_STAFF, body={"service": "dat-dai"}),
