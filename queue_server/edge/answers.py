@@ -9,28 +9,35 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+Answer = TypeVar("Answer")
 
 # Questions answered at once by one process; more keys share these locks.
 _TURNS = 64
+_NOTHING = object()
 
 
 class AnswerCache:
-    """Recent answers by key, each kept ttl_s seconds; at most max_entries of them."""
+    """Recent answers by key, each kept ttl_s seconds; at most max_entries of them.
+
+    Answers are shared by every request that asks: callers never change them.
+    """
 
     def __init__(self, ttl_s: float, max_entries: int = 1024) -> None:
         self.ttl_s, self.max_entries = ttl_s, max_entries
-        self._answers: dict[Hashable, tuple[float, bytes]] = {}
+        self._answers: dict[Hashable, tuple[float, Any]] = {}
         self._turns = [threading.Lock() for _ in range(_TURNS)]
 
-    def get(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+    def get(self, key: Hashable, build: Callable[[], Answer]) -> Answer:
         """The kept answer while fresh, else build's (an error raised by build is not kept)."""
         found = self._fresh(key)
-        if found is not None:
-            return found
+        if found is not _NOTHING:
+            return found  # type: ignore[no-any-return]  # what build gave for this key
         with self._turns[hash(key) % _TURNS]:
             found = self._fresh(key)  # built by another request while this one waited
-            if found is not None:
-                return found
+            if found is not _NOTHING:
+                return found  # type: ignore[no-any-return]
             answer = build()
             self._keep(key, answer)
             return answer
@@ -39,13 +46,13 @@ class AnswerCache:
         """Forget every answer."""
         self._answers.clear()
 
-    def _fresh(self, key: Hashable) -> bytes | None:
+    def _fresh(self, key: Hashable) -> Any:
         kept = self._answers.get(key)
         if kept is None or kept[0] <= time.monotonic():
-            return None
+            return _NOTHING
         return kept[1]
 
-    def _keep(self, key: Hashable, answer: bytes) -> None:
+    def _keep(self, key: Hashable, answer: object) -> None:
         if len(self._answers) >= self.max_entries:
             moment = time.monotonic()
             for stale in [k for k, (expires, _) in self._answers.items() if expires <= moment]:
