@@ -497,6 +497,7 @@ Demo office ready: {base}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
   Procedures (phones):    {base}/thu-tuc/{slug}
+  Where to go (phones):   {base}/province
   Rating tablet, counter 1: {base}/rate/{slug}/1?token={logins['rating_token']}
   Manager dashboard:      {base}/dashboard/{slug}
   Administration:         {base}/admin
