@@ -204,4 +204,27 @@ def test_the_counter_shows_a_shorter_wait_elsewhere_for_the_current_ticket(serve
     expect(offices.first).to_contain_text("Trung tâm Phục vụ hành chính công tỉnh")
     expect(offices.first).to_contain_text("0 người chờ · khoảng 0 phút · cách đây 4,4 km")
     expect(offices.first).to_contain_text("1 Trần Phú")
-    expect(page.get_by_test_id("referral-none")).to_be_hidden()
+
+
+def test_the_referral_keeps_open_shorter_waits_within_reach_nearest_first(server, page: Page):
+    page.goto(server.url + "/province")  # any page of the server: the module's origin
+    here = {"office": "here", "open_now": True, "estimated_wait_s": 1800,
+            "location": [12.0, 109.0]}
+    offices = [here,
+               {"office": "far", "open_now": True, "estimated_wait_s": 60,
+                "location": [12.5, 109.0]},          # 55 km: too far to send anyone
+               {"office": "closed", "open_now": False, "estimated_wait_s": None,
+                "location": [12.0, 109.01]},
+               {"office": "longer", "open_now": True, "estimated_wait_s": 2400,
+                "location": [12.0, 109.02]},
+               {"office": "unplaced", "open_now": True, "estimated_wait_s": 300,
+                "location": None},
+               {"office": "near", "open_now": True, "estimated_wait_s": 900,
+                "location": [12.01, 109.0]},
+               {"office": "nearer-but-slow", "open_now": True, "estimated_wait_s": 1700,
+                "location": [12.001, 109.0]}]
+    kept = page.evaluate("""async (offices) => {
+        const module = await import("/web-static/counter-referral.js");
+        return module.shorterElsewhere(offices, "here").map((office) => office.office);
+    }""", offices)
+    assert kept == ["nearer-but-slow", "near", "unplaced"]

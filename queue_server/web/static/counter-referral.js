@@ -66,10 +66,9 @@ function distanceKm(from, to) {
 
 function render(offices, config) {
   const t = config.texts;
-  const others = offices.filter((office) => office.office !== config.office);
-  $("referral").hidden = others.length === 0; // an office on its own: nothing to say
   const better = shorterElsewhere(offices, config.office).slice(0, SHOWN);
-  $("referral-none").hidden = better.length > 0;
+  // Nothing better (or an office on its own): the console stays as it was.
+  $("referral").hidden = better.length === 0;
   $("referral-list").replaceChildren(...better.map((office) => {
     const item = element("li", "referral-office");
     item.dataset.office = office.office;
