@@ -4,6 +4,7 @@ where to go now (its JavaScript asks GET /api/v1/waits and measures distances on
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -25,6 +26,9 @@ blueprint.after_request(secure_headers)
 OFFERS_TTL_S = 30
 _CACHE_KEY = "queue_server.province_offers"
 ZONE = "Asia/Ho_Chi_Minh"
+_OSM_DAYS = ("Su", "Mo", "Tu", "We", "Th", "Fr", "Sa")  # the order of t.weekdays
+_RULE = re.compile(r"^((?:Mo|Tu|We|Th|Fr|Sa|Su)(?:[-,](?:Mo|Tu|We|Th|Fr|Sa|Su))*)\s+"
+                   r"(\d\d:\d\d-\d\d:\d\d(?:,\d\d:\d\d-\d\d:\d\d)*)$")
 
 
 def _offers_cache() -> AnswerCache:
@@ -70,7 +74,9 @@ def office_page(slug: str):
     office = find_office(db(), slug)
     if office is None:
         abort(404)
+    words = texts("province", page_language())
     return _page("province.office.html", office=office, queues=_queues(office),
+                 hours=hours_text(office.opening_hours, words),
                  has_catalogue=db().scalar(select(Procedure.id).where(
                      Procedure.office_id == office.id, Procedure.is_hidden.is_(False))
                      .limit(1)) is not None)
@@ -91,3 +97,20 @@ def _queues(office: Office) -> list[dict]:
                      "wait_minutes": None if wait is None else (wait + 30) // 60,
                      "bookable": service.booking_capacity > 0 and not service.is_closed})
     return rows
+
+
+def hours_text(opening_hours: str, words: dict[str, str]) -> str:
+    """Opening hours as a citizen reads them ("Thứ Hai – Thứ Sáu: 07:30–11:30"); the
+    OpenStreetMap text itself when it says more than days and times."""
+    if opening_hours.strip() == "24/7":
+        return words["hours_always"]
+    names = dict(zip(_OSM_DAYS, words["weekdays"].split(","), strict=True))
+    rules = []
+    for rule in opening_hours.split(";"):
+        found = _RULE.match(rule.strip())
+        if found is None:
+            return opening_hours
+        days = re.sub(r"[A-Z][a-z]", lambda day: names[day.group(0)], found.group(1))
+        times = found.group(2).replace("-", "–").replace(",", ", ")
+        rules.append(f"{days.replace('-', ' – ').replace(',', ', ')}: {times}")
+    return "; ".join(rules)

@@ -71,3 +71,24 @@ def test_names_typed_by_managers_are_shown_as_text(app, client):
 
 def test_an_unknown_office_page_is_404(client):
     assert client.get("/province/nowhere").status_code == 404
+
+
+def test_opening_hours_are_written_as_a_citizen_reads_them():
+    from queue_server.core.i18n import page_texts
+    from queue_server.web.province import hours_text
+
+    vi, en = page_texts("province", "vi"), page_texts("province", "en")
+    assert hours_text("Mo-Fr 07:30-11:30,13:30-17:00", vi) == (
+        "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00")
+    assert hours_text("Mo-Fr 07:30-11:30; Sa 07:30-11:00", en) == (
+        "Monday – Friday: 07:30–11:30; Saturday: 07:30–11:00")
+    assert hours_text("Mo,We 08:00-11:00", vi) == "Thứ Hai, Thứ Tư: 08:00–11:00"
+    assert hours_text("24/7", vi) == "Cả ngày, mọi ngày"
+    # Anything richer stays as the office file wrote it.
+    assert hours_text("Mo-Fr 07:30-11:30; PH off", vi) == "Mo-Fr 07:30-11:30; PH off"
+
+
+def test_the_office_page_gives_its_hours_in_words(client):
+    page = client.get("/province/test-office").get_data(as_text=True)
+    assert ('<dd id="office-hours">Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00</dd>'
+            in page)
