@@ -92,3 +92,8 @@ def test_the_office_page_gives_its_hours_in_words(client):
     page = client.get("/province/test-office").get_data(as_text=True)
     assert ('<dd id="office-hours">Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00</dd>'
             in page)
+
+
+def test_the_start_page_leads_to_where_to_go_now(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<a href="/province">Nên đến đâu lúc này</a>' in page
