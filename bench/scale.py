@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fanout
-from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up
+from _server import _login, cli, fresh_database, office_toml, serving
 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16
@@ -48,17 +48,6 @@ SIDE_BY_SIDE_ROUNDS = 4
 FAN_OUT_OFFICE = "fanout"
 FAN_OUT_CLIENTS = 2000
 FAN_OUT_CALLS = 20
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-def fresh_database() -> str:
-    import psycopg
-
-    name = "bench_" + uuid.uuid4().hex[:10]
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
-                         autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES}/{name}"
 
 
 def wrk(script: str, urls: list[str], environment: dict | list[dict],
@@ -182,23 +171,11 @@ def installation(processes: int) -> Iterator[Installation]:
         for slug in [*OFFICES, FAN_OUT_OFFICE]:
             cli(environment, "user", "add", f"u-{slug}", "--role", "staff", "--office", slug,
                 "--password-stdin", stdin="bench-password-123\n")
-        ports = [free_port() for _ in range(processes)]
-        servers = [subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
-            env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for port in ports]
-        try:
-            for port in ports:
-                wait_until_up(f"http://127.0.0.1:{port}")
+        with serving(environment, processes) as (servers, ports):
             staff = [_login(f"http://127.0.0.1:{ports[0]}", f"u-{slug}", "bench-password-123")
                      for slug in [*OFFICES, FAN_OUT_OFFICE]]
             yield Installation(environment, servers, ports, kiosks, staff)
-        finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                server.wait(timeout=20)
-            time.sleep(1)
+        time.sleep(1)
 
 
 def issue_by_office(site: Installation, seconds: int = DURATION_S) -> tuple[list[str], Cpu]:
