@@ -50,6 +50,18 @@ def fresh_database() -> str:
     return f"{POSTGRES}/{name}"
 
 
+def scale_out_environment(folder: str, office_file: Path) -> dict:
+    """The environment of server processes sharing a fresh PostgreSQL database and the
+    machine's Redis (127.0.0.1:6379) on a channel of their own."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
+    environment.update({"QUEUE_DATABASE_URL": fresh_database(),
+                        "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
+                        "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
+                        "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
+                        "QUEUE_OFFICE_FILE": str(office_file), "QUEUE_LOG_LEVEL": "WARNING"})
+    return environment
+
+
 @contextmanager
 def serving(environment: dict, processes: int, log_folder: str | Path | None = None,
             ) -> Iterator[tuple[list[subprocess.Popen], list[int]]]:

@@ -43,7 +43,6 @@ import secrets
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -64,7 +63,7 @@ from _province import (
     province_offices,
     seconds_of,
 )
-from _server import cli, fresh_database, serving
+from _server import cli, scale_out_environment, serving
 from fanout import percentile
 
 PROCESSES = 2
@@ -80,6 +79,7 @@ IDLE_CHECK_S = 0.25  # wall: how often an idle officer looks at the board
 IDLE_TRY_S = 30.0  # of the day: an idle officer presses call-next anyway this often
 KEEPALIVE_S = 4.0  # wall: reopen a connection idle longer (gunicorn closes it at 5 s)
 SETTLE_S = 3.0
+QUIET_S = 5.0  # before the day: how busy the machine is without the day's load
 TARGETS = {"errors": 0, "call_screen_p99_ms": 250.0, "issue_p99_ms": 150.0}
 
 
@@ -436,6 +436,34 @@ def seed_people(database_url: str, offices: list[OfficePlan]
     return kiosks, officers
 
 
+def processes_cpu() -> dict[int, tuple[str, float]]:
+    """Every process's CPU seconds so far, named by command and working folder."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+            name += f" in {os.readlink(entry / 'cwd')}" if name.startswith("python") else ""
+            found[int(entry.name)] = (name, fanout.cpu_seconds(int(entry.name)))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
+def others_busiest(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]],
+                   mine: set[int], wall: float) -> str:
+    """The other processes that took the most CPU over the day (processes that ended
+    meanwhile are not seen)."""
+    spent: Counter = Counter()
+    for pid, (name, seconds) in after.items():
+        if pid not in mine and not name.startswith("postgres"):
+            spent[name] += seconds - before.get(pid, (name, 0.0))[1]
+    cores = os.cpu_count() or 1
+    return ", ".join(f"{name} {seconds / wall / cores:.0%}"
+                     for name, seconds in spent.most_common(4) if seconds > 0.01 * wall)
+
+
 # ---------------------------------------------------------------- the run
 
 async def replay(day: Day, arrivals: list[Arrival], swarm: DaySwarm,
@@ -508,12 +536,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "province.toml"
         config.write_text(office_file(offices, network_keys=has_network_keys))
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
-        environment.update({"QUEUE_DATABASE_URL": fresh_database(),
-                            "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
-                            "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
-                            "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
-                            "QUEUE_OFFICE_FILE": str(config), "QUEUE_LOG_LEVEL": "WARNING"})
+        environment = scale_out_environment(folder, config)
         cli(environment, "init")
         kiosks, officers = seed_people(environment["QUEUE_DATABASE_URL"], offices)
         log(f"office file ({'with' if has_network_keys else 'without'} the network keys), "
@@ -529,15 +552,26 @@ def main() -> int:
             phone_rng = random.Random(arguments.seed)
             swarm.connect(displays, [phone_rng.choice(ports) for _ in range(PHONES)],
                           time.monotonic() + 180)
-            log(f"{swarm.ready} WebSockets connected; the day starts")
+            log(f"{swarm.ready} WebSockets connected")
+            idle = scale.cpu_now([])
+            quiet_until = time.monotonic() + QUIET_S
+            while time.monotonic() < quiet_until:  # the WebSockets answer pings, nothing else
+                swarm.pump(0.1)
+            idle = scale.cpu_now([]) - idle
+            log(f"the machine before the day starts: {idle.machine / QUIET_S / os.cpu_count():.0%} "
+                f"busy (other processes, PostgreSQL, idle WebSockets); the day starts")
             pids = [server.pid for server in servers]
-            before = resource.getrusage(resource.RUSAGE_SELF)
+            before, everyone_before = resource.getrusage(resource.RUSAGE_SELF), processes_cpu()
             samples = asyncio.run(replay(day, arrivals, swarm, pids))
             after = resource.getrusage(resource.RUSAGE_SELF)
+            mine = {os.getpid(), *pids, *(fanout.worker_pid(pid) for pid in pids)}
+            others = others_busiest(everyone_before, processes_cpu(), mine,
+                                    (end_s - start_s) / arguments.speed)
             memory = [fanout.memory_mb(fanout.worker_pid(pid)) for pid in pids]
             swarm.close()
             load_s = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
             report(day, samples, load_s, memory, calibration)
+            print(f"other processes on the machine meanwhile: {others or 'none busy'}")
         logged = [line for path in sorted(Path(folder).glob("server-*.log"))
                   for line in path.read_text().splitlines()]
     errors = [index for index, line in enumerate(logged) if " ERROR " in line]

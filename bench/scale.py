@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fanout
-from _server import _login, cli, fresh_database, office_toml, serving
+from _server import _login, cli, office_toml, scale_out_environment, serving
 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16
@@ -159,12 +158,7 @@ def installation(processes: int) -> Iterator[Installation]:
         config = Path(folder) / "offices.toml"
         # The fan-out office takes no load from wrk, so its calls are the tickets just issued.
         config.write_text("\n".join(office_toml(slug) for slug in [*OFFICES, FAN_OUT_OFFICE]))
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
-        environment.update({"QUEUE_DATABASE_URL": fresh_database(),
-                            "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
-                            "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
-                            "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
-                            "QUEUE_OFFICE_FILE": str(config), "QUEUE_LOG_LEVEL": "WARNING"})
+        environment = scale_out_environment(folder, config)
         cli(environment, "init")
         kiosks = [cli(environment, "device", "add", f"k-{slug}", "--kind", "kiosk",
                       "--office", slug) for slug in [*OFFICES, FAN_OUT_OFFICE]]
