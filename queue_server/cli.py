@@ -39,7 +39,8 @@ from queue_server.setup.accounts import (
 from queue_server.setup.audit_log import Changer
 from queue_server.setup.demo_logins import demo_logins
 from queue_server.setup.names import PERSON_NAME_MAX
-from queue_server.setup.office_file import OfficeConfigError, load_office_file
+from queue_server.setup.network import apply_province, procedure_name_warnings
+from queue_server.setup.office_file import OfficeConfigError, load_network_file
 from queue_server.setup.seeding import apply_office_specs
 from queue_server.tickets.daily import close_previous_days
 
@@ -198,15 +199,17 @@ def _operator(command: str) -> Changer:
 def _init(arguments: argparse.Namespace) -> int:
     settings = load_settings()
     path = arguments.config or settings.office_file
-    specs = load_office_file(path)  # validate before touching the database
+    network = load_network_file(path)  # validate before touching the database
     engine, sessions = _sessions(settings)
     try:
         upgrade_database(engine)
         with sessions() as session:
-            offices = apply_office_specs(session, specs, by=_operator("init"))
+            apply_province(session, network.province)
+            offices = apply_office_specs(session, network.offices, by=_operator("init"))
             for office in offices:
                 close_previous_days(session, office, utc_now())
             session.commit()
+            _warn([*network.warnings(), *procedure_name_warnings(session)])
             for office in offices:
                 print(f"office {office.slug}: {len(office.services)} services, "
                       f"{len(office.counters)} counters, {len(office.priorities)} priorities")
@@ -214,6 +217,18 @@ def _init(arguments: argparse.Namespace) -> int:
         engine.dispose()
     print(f"database ready: {_safe_url(settings.database_url)}")
     return 0
+
+
+# A province's catalogues may disagree on hundreds of codes: the first ones say enough.
+MAX_WARNINGS = 20
+
+
+def _warn(warnings: list[str]) -> None:
+    """Print what init accepted but a person should look at, on standard error."""
+    for warning in warnings[:MAX_WARNINGS]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(warnings) > MAX_WARNINGS:
+        print(f"warning: … and {len(warnings) - MAX_WARNINGS} more", file=sys.stderr)
 
 
 def _safe_url(url: str) -> str:
@@ -482,6 +497,7 @@ Demo office ready: {base}
   Waiting-room display:   {base}/display/{slug}
   Counter console:        {base}/counter/{slug}/1
   Procedures (phones):    {base}/thu-tuc/{slug}
+  Where to go (phones):   {base}/province
   Rating tablet, counter 1: {base}/rate/{slug}/1?token={logins['rating_token']}
   Manager dashboard:      {base}/dashboard/{slug}
   Administration:         {base}/admin

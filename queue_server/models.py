@@ -175,6 +175,15 @@ class Office(Base):
     # [office.booking] of the office file (slot length, days ahead, caps, check-in window);
     # None: the defaults (see booking/rules.py).
     booking: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Its place in the province's network (Decree 118/2025): centre, branch or commune;
+    # None: not said (an office on its own).
+    kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The commune, ward or area it serves, and its street address, as the province writes them.
+    area: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    # Where it is (WGS 84 degrees), for "where to go now"; None: not given.
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
@@ -191,6 +200,13 @@ class Office(Base):
     priorities: Mapped[list[PriorityCategory]] = relationship(
         back_populates="office", order_by="PriorityCategory.sort_order"
     )
+
+    @property
+    def location(self) -> list[float] | None:
+        """[latitude, longitude], or None when the file gives none."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return [self.latitude, self.longitude]
 
 
 counter_services = Table(
@@ -816,3 +832,13 @@ class Booking(Base):
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship()
+
+
+class Province(Base):
+    """The province the installation serves ([province] of the office file); one row at most."""
+
+    __tablename__ = "provinces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))

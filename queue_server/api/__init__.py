@@ -18,9 +18,10 @@ from queue_server.api import (
     tickets,
     visits,
     voice,
+    waits,
 )
 from queue_server.api.blueprint import api
 
 __all__ = ["api", "auth", "bookings", "counters", "feedback", "inbox", "kiosk", "near_turn",
            "offices", "openapi", "operations", "printing", "procedures", "stats", "ticket_qr",
-           "tickets", "visits", "voice"]
+           "tickets", "visits", "voice", "waits"]

@@ -44,7 +44,8 @@ def booking_json(booking: Booking) -> dict:
     """The contract's Booking object."""
     zone = booking.office.timezone
     return {"code": booking.code, "office": booking.office.slug,
-            "office_name": booking.office.name, "service": booking.service.code,
+            "office_name": booking.office.name, "office_address": booking.office.address,
+            "service": booking.service.code,
             "service_name": booking.service.name, "start": iso_local(booking.starts_at, zone),
             "end": iso_local(booking.ends_at, zone), "status": booking.status.value,
             "manage_url": f"{public_url()}/lich-hen/{booking.code}"}

@@ -25,7 +25,10 @@ def booking_ics(booking: Booking, *, summary: str, description: str, url: str,
     event.add("dtend", booking.ends_at)
     event.add("summary", summary)
     event.add("description", description)
-    event.add("location", booking.office.name)
+    office = booking.office
+    event.add("location", f"{office.name}, {office.address}" if office.address else office.name)
+    if office.location is not None:
+        event.add("geo", tuple(office.location))
     event.add("url", url)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

@@ -25,8 +25,10 @@ def otp_data(booking: Booking, otp: str) -> dict[str, object]:
 def booking_data(booking: Booking) -> dict[str, object]:
     """The fields of the confirmation and the reminders."""
     start = local_time(booking.starts_at, booking.office.timezone).strftime("%H:%M %d/%m/%Y")
-    return {"code": booking.code, "office": booking.office.name,
-            "service": booking.service.name, "start": start}
+    office = booking.office
+    return {"code": booking.code, "office": office.name, "service": booking.service.name,
+            "start": start, "address": office.address,
+            "place": f"{office.name}, {office.address}" if office.address else office.name}
 
 
 def queue_booking_message(session: Session, offer: Offer, booking: Booking, kind: str,

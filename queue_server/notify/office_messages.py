@@ -20,16 +20,18 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "rating": ("number", "office", "url"),
     # Appointments (docs/booking.md): the one-time code, the confirmation, the reminders.
     "booking_otp": ("otp", "office", "minutes"),
-    "booking": ("code", "office", "service", "start"),
-    "booking_reminder": ("code", "office", "service", "start"),
-    "booking_cancelled": ("code", "office", "service", "start"),
+    # $address is the office's street address (may be empty); $place is the office's name
+    # followed by its address when it has one: where the citizen must go.
+    "booking": ("code", "office", "service", "start", "address", "place"),
+    "booking_reminder": ("code", "office", "service", "start", "address", "place"),
+    "booking_cancelled": ("code", "office", "service", "start", "address", "place"),
 }
 # The SMS texts of the appointment messages when the office writes none: without them a
 # booking could never be confirmed. Plain letters, so that one SMS holds each.
 DEFAULT_SMS_TEXTS: dict[str, str] = {
     "booking_otp": "Ma xac nhan dat lich tai $office: $otp (hieu luc $minutes phut).",
-    "booking": "Da dat lich $service tai $office luc $start. Ma lich hen: $code.",
-    "booking_reminder": "Nhac lich hen $service tai $office luc $start. Ma lich hen: $code.",
+    "booking": "Da dat lich $service tai $place luc $start. Ma lich hen: $code.",
+    "booking_reminder": "Nhac lich hen $service tai $place luc $start. Ma lich hen: $code.",
     "booking_cancelled": ("$office nghi ngay nay: lich hen $service luc $start (ma $code) da bi"
                           " huy. Xin dat lich ngay khac."),
 }

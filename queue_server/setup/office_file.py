@@ -26,6 +26,10 @@ from queue_server.visits.outcomes import MAX_LABEL_LENGTH, OUTCOMES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]{0,3}$")
+# An office's place in the province's network since Decree 118/2025: the province's Public
+# Administration Service Centre, one of its branches, or a commune's (ward's) centre.
+OFFICE_KINDS = ("centre", "branch", "commune")
+AREA_MAX, ADDRESS_MAX = 200, 300
 
 
 class OfficeConfigError(ValueError):
@@ -100,6 +104,30 @@ class OfficeSpec:
     messages: dict[str, Any] | None = None
     # [office.booking], checked (booking/rules.py reads it); None: the defaults.
     booking: dict[str, int] | None = None
+    # One of OFFICE_KINDS; None: not said (an office on its own).
+    kind: str | None = None
+    area: str = ""
+    address: str = ""
+    # (latitude, longitude) in degrees; None: not given.
+    location: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class ProvinceSpec:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """A whole office file: the province (None when not given) and its offices."""
+
+    province: ProvinceSpec | None
+    offices: list[OfficeSpec]
+
+    def warnings(self) -> list[str]:
+        """What init should point out without refusing the file."""
+        return name_warnings(self.offices)
 
 
 @dataclass
@@ -164,6 +192,11 @@ def _kind_name(kind: type | tuple) -> str:
 
 def load_office_file(path: str | Path) -> list[OfficeSpec]:
     """Read and validate an office file; raise OfficeConfigError listing every mistake."""
+    return load_network_file(path).offices
+
+
+def load_network_file(path: str | Path) -> NetworkSpec:
+    """The office file with its [province]; raise OfficeConfigError listing every mistake."""
     path = str(path)
     try:
         with open(path, "rb") as handle:
@@ -172,14 +205,21 @@ def load_office_file(path: str | Path) -> list[OfficeSpec]:
         raise OfficeConfigError(path, ["file not found"]) from None
     except tomllib.TOMLDecodeError as error:
         raise OfficeConfigError(path, [f"not valid TOML: {error}"]) from None
-    return parse_office_document(document, path)
+    return parse_network_document(document, path)
 
 
 def parse_office_document(document: dict, path: str = "<config>") -> list[OfficeSpec]:
     """Validate a parsed TOML document; raise OfficeConfigError listing every mistake."""
+    return parse_network_document(document, path).offices
+
+
+def parse_network_document(document: dict, path: str = "<config>") -> NetworkSpec:
+    """Validate a parsed TOML document with its [province]; raise OfficeConfigError."""
     problems: list[str] = []
-    unknown = set(document) - {"office"}
-    problems += [f"{key}: unknown top-level key (expected [[office]])" for key in sorted(unknown)]
+    unknown = set(document) - {"office", "province"}
+    problems += [f"{key}: unknown top-level key (expected [[office]] or [province])"
+                 for key in sorted(unknown)]
+    province = _parse_province(document, problems)
     tables = document.get("office")
     if not isinstance(tables, list) or not tables:
         problems.append("no [[office]] table found")
@@ -188,7 +228,36 @@ def parse_office_document(document: dict, path: str = "<config>") -> list[Office
     _check_unique([o.slug for o in offices if o], "office", "slug", problems)
     if problems:
         raise OfficeConfigError(path, problems)
-    return [office for office in offices if office]
+    return NetworkSpec(province, [office for office in offices if office])
+
+
+def _parse_province(document: dict, problems: list[str]) -> ProvinceSpec | None:
+    """[province]: the slug and name of the province the offices belong to."""
+    if "province" not in document:
+        return None
+    table = document["province"]
+    if not isinstance(table, dict):
+        problems.append("province: must be written as a [province] table")
+        return None
+    reader = _Reader(table, "province", problems)
+    before = len(problems)
+    slug = reader.get("slug", str, check=SLUG_PATTERN.match, hint="lowercase letters, digits, -")
+    name = _read_name(reader, "name", OFFICE_NAME_MAX)
+    reader.reject_unknown()
+    if len(problems) > before or name is None:
+        return None
+    return ProvinceSpec(slug=slug, name=name)
+
+
+def name_warnings(offices: list[OfficeSpec]) -> list[str]:
+    """Service codes that offices name differently: one code should mean one service."""
+    names: dict[str, dict[str, str]] = {}
+    for office in offices:
+        for service in office.services:
+            names.setdefault(service.code, {})[office.slug] = service.name
+    return [f"service code {code!r} has different names: "
+            + "; ".join(f"{slug}: {name!r}" for slug, name in by_office.items())
+            for code, by_office in names.items() if len(set(by_office.values())) > 1]
 
 
 def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | None:
@@ -206,6 +275,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     options = {**_read_office_options(reader), **_read_visit_options(reader)}
     options["messages"] = _read_messages(reader, place, problems)
     options["booking"] = _read_booking(reader)
+    options.update(_read_place(reader))
     service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
                 for i, t in enumerate(service_tables, 1)]
@@ -225,6 +295,33 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
                       holidays=tuple(holidays), services=tuple(s for s in services if s),
                       counters=tuple(c for c in counters if c),
                       priorities=tuple(p for p in priorities if p), **options)
+
+
+def _read_place(reader: _Reader) -> dict:
+    """kind, area, address and location: where the office stands in the province."""
+    area = _read_name(reader, "area", AREA_MAX, required=False)
+    address = _read_name(reader, "address", ADDRESS_MAX, required=False)
+    return {"kind": reader.get("kind", str, None, check=OFFICE_KINDS.__contains__,
+                               hint=", ".join(OFFICE_KINDS)),
+            "area": area or "", "address": address or "",
+            "location": _read_location(reader)}
+
+
+def _read_location(reader: _Reader) -> tuple[float, float] | None:
+    value = reader.get("location", list, None)
+    if value is None:
+        return None
+    numbers = [item for item in value if isinstance(item, int | float)
+               and not isinstance(item, bool)]
+    if len(value) != 2 or len(numbers) != 2:
+        reader._problem("location", f"must be [latitude, longitude], two numbers, got {value!r}")
+        return None
+    latitude, longitude = (float(number) for number in numbers)
+    if not -90 <= latitude <= 90 or not -180 <= longitude <= 180:
+        reader._problem("location", f"{value!r} is out of range: latitude -90 to 90, longitude"
+                                    " -180 to 180, in that order (Hà Nội is [21.03, 105.85])")
+        return None
+    return latitude, longitude
 
 
 def _read_opening_hours(reader: _Reader) -> str | None:

@@ -62,6 +62,8 @@ def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office.outcome_labels = dict(spec.outcome_labels)
     office.rating_form = spec.rating_form
     office.satisfaction_targets = list(spec.satisfaction_targets)
+    office.kind, office.area, office.address = spec.kind, spec.area, spec.address
+    office.latitude, office.longitude = spec.location or (None, None)
     office.is_active = True
     session.flush()
     forms.remember_form(session, office, now=now)

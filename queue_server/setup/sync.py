@@ -146,6 +146,8 @@ def prepare(session: Session, spec: OfficeSpec) -> FileSync:
     office_values: dict[str, Any] = {name: pick(f"office.{name}") for name in _OFFICE_FIELDS}
     office_values["holidays"] = tuple(date.fromisoformat(day)
                                       for day in office_values["holidays"] or ())
+    location = office_values["location"]
+    office_values["location"] = tuple(location) if location else None
     retired_edits: dict[str, object] = {}
     items: dict[str, Any] = {
         attribute: _merged_items(attribute, current, now_in_file, pick, retired_edits)

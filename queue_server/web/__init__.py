@@ -17,7 +17,8 @@ def register_pages(app: Flask) -> None:
     app.add_template_filter(formats.day, "day")
 
     for name in ("fonts", "catalogue", "login", "start", "kiosk", "display", "counter",
-                 "ticket_page", "rating", "dashboard", "admin", "procedures", "offline", "booking"):
+                 "ticket_page", "rating", "dashboard", "admin", "procedures", "offline", "booking",
+                 "province"):
         try:
             module = import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as error:

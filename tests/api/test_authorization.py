@@ -117,6 +117,7 @@ ROUTES: dict[tuple[str, str], Entry] = {
                                            body={"otp": "123456"}),
     ("api.get_booking", "GET"): Entry(PUBLIC),
     ("api.cancel_booking", "DELETE"): Entry(PUBLIC),
+    ("api.list_waits", "GET"): Entry(PUBLIC, query={"service": "dat-dai"}),
     # Devices.
     ("api.current_device", "GET"): Entry(ANY_DEVICE),
     ("api.issue_ticket", "POST"): Entry(KIOSK_OR_STAFF, body={"service": "dat-dai"}),
@@ -243,6 +244,8 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("booking_pages.booking_page", "GET"): Entry(PUBLIC_PAGE),
     ("booking_pages.booking_detail", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
     ("booking_pages.booking_calendar", "GET"): Entry(PUBLIC_PAGE, args={"code": "ACDE3467"}),
+    ("province_pages.province_page", "GET"): Entry(PUBLIC_PAGE),
+    ("province_pages.office_page", "GET"): Entry(PUBLIC_PAGE),
     ("admin.procedures", "GET"): Entry(MANAGER_PAGE),
     ("admin.bookings", "GET"): Entry(MANAGER_PAGE),
     ("admin.close_booking_day", "POST"): Entry(MANAGER_PAGE, body={"day": "2026-12-25"}),

@@ -180,3 +180,30 @@ def test_check_in_at_the_kiosk(client, clock, accounts, bookable, gateway):
     counter = client.get(OFFICE + "/counters/1", headers=bearer(accounts["staff1"])).get_json()
     assert [(row["number"], row["booked"]) for row in counter["waiting"]] == [
         (ticket.get_json()["number"], True)]
+
+
+def test_the_confirmation_tells_where_the_office_is(app, client, bookable, gateway):
+    from icalendar import Calendar
+
+    from queue_server.tickets.queue_state import find_office
+
+    with app.extensions["queue"].sessions() as session:
+        office = find_office(session, "test-office")
+        office.address, office.latitude, office.longitude = "12 Lê Lợi, Cam Lâm", 12.1, 109.1
+        session.commit()
+    booking = confirmed(client, gateway)
+    assert booking["office_address"] == "12 Lê Lợi, Cam Lâm"
+    confirmation = json.loads(gateway.wait_for(2)[1].body)["message"]
+    assert "tai Bộ phận Một cửa – Xã Thử, 12 Lê Lợi, Cam Lâm luc 10:00" in confirmation
+    page = client.get(f"/lich-hen/{booking['code']}").get_data(as_text=True)
+    assert '<span id="booking-address">12 Lê Lợi, Cam Lâm</span>' in page
+    event = Calendar.from_ical(client.get(f"/lich-hen/{booking['code']}/lich-hen.ics").data
+                               ).walk("VEVENT")[0]
+    assert str(event["location"]) == "Bộ phận Một cửa – Xã Thử, 12 Lê Lợi, Cam Lâm"
+    assert (event["geo"].latitude, event["geo"].longitude) == (12.1, 109.1)
+
+
+def test_without_an_address_the_confirmation_names_the_office_alone(client, bookable, gateway):
+    confirmed(client, gateway)
+    confirmation = json.loads(gateway.wait_for(2)[1].body)["message"]
+    assert "tai Bộ phận Một cửa – Xã Thử luc 10:00" in confirmation

@@ -5,6 +5,7 @@
 
 import { element, format, randomKey, readConfig, request, sleep } from "./common.js";
 import { showProcedure } from "./counter-procedure.js";
+import { showReferral } from "./counter-referral.js";
 import { SUPPLEMENT, missingDocuments } from "./counter-missing.js";
 
 const config = readConfig("console-config");
@@ -89,6 +90,7 @@ function renderCurrent() {
     ? `${t.recalls}: ${ticket.recall_count} ${t.times}` : "";
   $("current-timer-box").hidden = !(ticket && ticket.called_at);
   showProcedure(ticket, config);
+  showReferral(ticket, config);
   renderTimer();
   document.title = `${ticket ? ticket.number + " · " : ""}${config.counter_name}`;
 }
