@@ -77,7 +77,7 @@ WALK_TO_COUNTER_S = 60.0  # of the day: how long an officer waits after a recall
 NO_SHOW_SHARE = 0.05
 PHASE_S = 1800  # of the day: the figures are also printed per half-hour
 IDLE_CHECK_S = 0.25  # wall: how often an idle officer looks at the board
-IDLE_TRY_S = 30.0  # of the day: an idle officer presses call-next anyway this often
+IDLE_TRY_S = 600.0  # of the day: an idle officer presses call-next anyway this often
 KEEPALIVE_S = 4.0  # wall: reopen a connection idle longer (gunicorn closes it at 5 s)
 SETTLE_S = 3.0
 QUIET_S = 5.0  # before the day: how busy the machine is without the day's load
@@ -157,6 +157,7 @@ class DaySwarm(fanout.Swarm):
         self.displays: dict[int, str] = {}  # descriptor -> office slug
         self.following: dict[int, str] = {}  # phone descriptor -> ticket code
         self.free_phones: list[fanout.Client] = []
+        self.leaving: list[int] = []  # phones whose ticket was just called
 
     def connect(self, displays: list[tuple[int, str]], phones: list[int],
                 deadline: float) -> None:
@@ -182,12 +183,28 @@ class DaySwarm(fanout.Swarm):
 
     def follow(self, code: str) -> None:
         """A free phone opens this ticket's page (none free: nobody follows it)."""
-        if not self.free_phones:
-            return
-        phone = self.free_phones.pop()
-        self.following[phone.sock.fileno()] = code
-        phone.sock.sendall(fanout.client_frame(
-            '42["subscribe",' + json.dumps({"channel": "ticket", "code": code}) + "]"))
+        # The newest phones may still be connecting: take the latest one that is ready.
+        for position in range(len(self.free_phones) - 1, -1, -1):
+            phone = self.free_phones[position]
+            if phone.stage == "ready":
+                del self.free_phones[position]
+                self.following[phone.sock.fileno()] = code
+                phone.sock.sendall(fanout.client_frame(
+                    '42["subscribe",' + json.dumps({"channel": "ticket", "code": code}) + "]"))
+                return
+
+    def pump(self, timeout: float) -> None:
+        super().pump(timeout)
+        for descriptor in self.leaving:
+            self.next_citizen(descriptor)
+        self.leaving.clear()
+
+    def next_citizen(self, descriptor: int) -> None:
+        """The citizen was called and closes the page; another phone comes in its place."""
+        del self.following[descriptor]
+        self.poller.unregister(descriptor)
+        self.clients.pop(descriptor).sock.close()
+        self.free_phones.append(self._open(self.day.rng.choice(self.ports), b""))
 
     def _on_event(self, descriptor: int, packet: bytes, kernel_ns: int, user_ns: int) -> None:
         name, payload = json.loads(packet[2:])[:2]
@@ -200,8 +217,7 @@ class DaySwarm(fanout.Swarm):
         elif name == "ticket_updated" and payload.get("status") == "called":
             self.day.phone_seen.setdefault(payload["code"], kernel_ns)
             if self.following.get(descriptor) == payload["code"]:
-                del self.following[descriptor]
-                self.free_phones.append(self.clients[descriptor])
+                self.leaving.append(descriptor)  # after this read: its buffer may hold more
 
     def _read(self, descriptor: int, client: fanout.Client) -> None:
         try:
