@@ -205,6 +205,7 @@ class DaySwarm(fanout.Swarm):
         self.poller.unregister(descriptor)
         self.clients.pop(descriptor).sock.close()
         self.free_phones.append(self._open(self.day.rng.choice(self.ports), b""))
+        self.day.phones_opened += 1
 
     def _on_event(self, descriptor: int, packet: bytes, kernel_ns: int, user_ns: int) -> None:
         name, payload = json.loads(packet[2:])[:2]
@@ -266,6 +267,7 @@ class Day:
     waits_absent: int = 0
     finished: int = 0
     no_shows: int = 0
+    phones_opened: int = 0  # ticket pages opened during the day (a WebSocket each)
     behind_s: float = 0.0  # how late the latest kiosk press was against its moment
     loop_lag_ms: list[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
@@ -659,10 +661,18 @@ def report(day: Day, samples: list[tuple[str, scale.Cpu]], load_s: float,
     print(f"errors     {errors}" + (": " + ", ".join(
         f"{what} x{count}" for what, count in day.errors.most_common()) if day.errors else "")
         + (f", screens missed x{missed}" if missed else ""))
+    actions = day.finished + day.no_shows * 2
+    requests = len(issues) + len(calls) + actions + len(day.polls) + day.waits_absent
+    print(f"requests per second: issue {len(issues) / wall:.1f}, call-next {len(calls) / wall:.1f}"
+          f" ({(len(calls) - len(day.calls)) / wall:.1f} of them answered 204), finish, recall "
+          f"and no-show {actions / wall:.1f}, waits "
+          f"{(len(day.polls) + day.waits_absent) / wall:.1f}, ticket pages opened (WebSocket "
+          f"and subscription) {day.phones_opened / wall:.1f}; HTTP all told "
+          f"{requests / wall:.0f}")
     print(f"CPU over the day, share of {cores} cores: machine busy "
           f"{total.machine / wall / cores:.0%}; servers {total.servers / wall / cores:.0%} "
-          f"(per ticket issued {total.servers / max(1, len(issues)) * 1000:.1f} ms, "
-          f"everything included), PostgreSQL {total.postgres / wall / cores:.0%}, this load "
+          f"({total.servers / max(1, requests) * 1000:.1f} ms per HTTP request, the "
+          f"WebSockets' share included), PostgreSQL {total.postgres / wall / cores:.0%}, this load "
           f"generator {load_s / wall / cores:.0%}, the rest (Redis, kernel, other processes) "
           f"{(total.machine - total.servers - total.postgres - load_s) / wall / cores:.0%}")
     print("memory: " + ", ".join(f"worker {index + 1} RSS {rss:.0f} MB (peak {peak:.0f})"
