@@ -267,6 +267,7 @@ class Day:
     waits_absent: int = 0
     finished: int = 0
     no_shows: int = 0
+    offered_tickets: int = 0  # the window's arrivals
     phones_opened: int = 0  # ticket pages opened during the day (a WebSocket each)
     behind_s: float = 0.0  # how late the latest kiosk press was against its moment
     loop_lag_ms: list[float] = field(default_factory=list)
@@ -564,7 +565,7 @@ def main() -> int:
             day = Day(offices, kiosks, officers, ports, start_s, end_s, arguments.speed,
                       arguments.poll_every)
             swarm = DaySwarm(day, ports)
-            day.swarm = swarm
+            day.swarm, day.offered_tickets = swarm, len(arrivals)
             displays = [(day.port_of(index), office.slug)
                         for index, office in enumerate(offices)
                         for _ in range(DISPLAYS_PER_OFFICE)]
@@ -689,9 +690,18 @@ def report(day: Day, samples: list[tuple[str, scale.Cpu]], load_s: float,
         busiest = max(itertools.pairwise(samples),
                       key=lambda pair: (pair[1][1] - pair[0][1]).machine)
         (start, first), (end, last) = busiest
-        wall = (seconds_of(end) - seconds_of(start)) / day.speed
+        phase_wall = (seconds_of(end) - seconds_of(start)) / day.speed
         print(f"what limits it: the busiest half-hour ({start}-{end}) kept the machine "
-              f"{(last - first).machine / wall / cores:.0%} busy")
+              f"{(last - first).machine / phase_wall / cores:.0%} busy")
+        # What the replay asked for: each ticket issued, called and finished, and every
+        # phone's look at its moment; at the cost per request the servers showed.
+        looks = WAITS_PHONES * (day.end_s - day.start_s) / day.poll_every_s
+        offered = (3 * day.offered_tickets + looks) / wall
+        print(f"  the replay asked for {day.offered_tickets:,} tickets ({len(issues):,} issued) "
+              f"and {looks:,.0f} looks at the waits ({len(day.polls) + day.waits_absent:,} "
+              f"made): about {offered:.0f} HTTP requests/s; at "
+              f"{total.servers / max(1, requests) * 1000:.1f} ms each the servers alone would "
+              f"need {offered * total.servers / max(1, requests):.1f} of the {cores} cores")
 
 
 if __name__ == "__main__":
