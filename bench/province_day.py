@@ -78,7 +78,7 @@ NO_SHOW_SHARE = 0.05
 PHASE_S = 1800  # of the day: the figures are also printed per half-hour
 IDLE_CHECK_S = 0.25  # wall: how often an idle officer looks at the board
 IDLE_TRY_S = 600.0  # of the day: an idle officer presses call-next anyway this often
-KEEPALIVE_S = 4.0  # wall: reopen a connection idle longer (gunicorn closes it at 5 s)
+KEEPALIVE_S = 3.0  # wall: reopen a connection idle longer (gunicorn closes it at 5 s)
 SETTLE_S = 3.0
 QUIET_S = 5.0  # before the day: how busy the machine is without the day's load
 TARGETS = {"errors": 0, "call_screen_p99_ms": 250.0, "issue_p99_ms": 150.0}
@@ -101,7 +101,21 @@ class Http:
 
     async def request(self, method: str, path: str, token: str | None = None,
                       body: dict | None = None) -> tuple[int, object]:
-        """Status and decoded JSON (None when empty); network faults raise OSError/EOFError."""
+        """Status and decoded JSON (None when empty); network faults raise OSError/EOFError.
+
+        A GET on a kept-alive connection that the server closed meanwhile is sent again on a
+        new one, as browsers do; a POST is not (it might have been done).
+        """
+        is_reused = self.writer is not None
+        try:
+            return await self._request(method, path, token, body)
+        except (ConnectionError, EOFError):
+            if method != "GET" or not is_reused:
+                raise
+            return await self._request(method, path, token, body)
+
+    async def _request(self, method: str, path: str, token: str | None,
+                       body: dict | None) -> tuple[int, object]:
         if self.writer is None or time.monotonic() - self.used > KEEPALIVE_S:
             self.close()
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
