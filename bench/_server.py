@@ -62,6 +62,15 @@ def scale_out_environment(folder: str, office_file: Path) -> dict:
     return environment
 
 
+def drop_database(url: str) -> None:
+    """Drop a database made by fresh_database (its connections must be closed)."""
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 @contextmanager
 def serving(environment: dict, processes: int, log_folder: str | Path | None = None,
             ) -> Iterator[tuple[list[subprocess.Popen], list[int]]]:

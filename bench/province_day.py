@@ -64,7 +64,7 @@ from _province import (
     province_offices,
     seconds_of,
 )
-from _server import cli, scale_out_environment, serving
+from _server import cli, drop_database, scale_out_environment, serving
 from fanout import percentile
 
 PROCESSES = 2
@@ -608,6 +608,7 @@ def main() -> int:
             print(f"other processes on the machine meanwhile: {others or 'none busy'}")
         logged = [line for path in sorted(Path(folder).glob("server-*.log"))
                   for line in path.read_text().splitlines()]
+        drop_database(environment["QUEUE_DATABASE_URL"])
     errors = [index for index, line in enumerate(logged) if " ERROR " in line]
     if errors:
         # The logged line and the exception that ends its traceback.
