@@ -10,10 +10,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
 def office_toml(slug: str, services: int = 4, counters: int = 6) -> str:
@@ -34,6 +37,66 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def fresh_database() -> str:
+    """A new empty database on the machine's PostgreSQL (127.0.0.1:5432); its URL."""
+    import psycopg
+
+    name = "bench_" + uuid.uuid4().hex[:10]
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES}/{name}"
+
+
+def scale_out_environment(folder: str, office_file: Path) -> dict:
+    """The environment of server processes sharing a fresh PostgreSQL database and the
+    machine's Redis (127.0.0.1:6379) on a channel of their own."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
+    environment.update({"QUEUE_DATABASE_URL": fresh_database(),
+                        "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
+                        "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
+                        "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
+                        "QUEUE_OFFICE_FILE": str(office_file), "QUEUE_LOG_LEVEL": "WARNING"})
+    return environment
+
+
+def drop_database(url: str) -> None:
+    """Drop a database made by fresh_database (its connections must be closed)."""
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@contextmanager
+def serving(environment: dict, processes: int, log_folder: str | Path | None = None,
+            ) -> Iterator[tuple[list[subprocess.Popen], list[int]]]:
+    """Start `processes` `queue-server serve` on free ports; yield them and their ports.
+
+    With log_folder, each process's output goes to server-PORT.log there (else nowhere).
+    """
+    ports = [free_port() for _ in range(processes)]
+    logs = [open(Path(log_folder) / f"server-{port}.log", "w")  # noqa: SIM115 - closed below
+            if log_folder else subprocess.DEVNULL for port in ports]
+    servers = [subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
+        env=environment, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        for port, log in zip(ports, logs, strict=True)]
+    try:
+        for port in ports:
+            wait_until_up(f"http://127.0.0.1:{port}")
+        yield servers, ports
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+        for log in logs:
+            if log is not subprocess.DEVNULL:
+                log.close()
 
 
 def cli(environment: dict, *arguments: str, stdin: str = "", root: Path = ROOT) -> str:

@@ -114,6 +114,7 @@ class Client:
     stage: str = "connecting"  # connecting, upgrading, opening, joining, subscribing, ready
     buffer: bytearray = field(default_factory=bytearray)
     inflater: object | None = None  # when the server accepted permessage-deflate
+    subscribe: bytes = b""  # the frame sent once connected; none: ready on connecting
 
 
 @dataclass
@@ -167,16 +168,22 @@ class Swarm:
                 self._open()
             self.pump(0.05)
 
-    def _open(self) -> None:
+    def _open(self, port: int | None = None, subscribe: bytes | None = None) -> Client:
+        """Start connecting one client (to the next port in turn, unless given); it sends
+        `subscribe` (the swarm's board subscription unless given) once connected."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         sock.setblocking(False)
-        code = sock.connect_ex((self.host, self.ports[len(self.clients) % len(self.ports)]))
+        if port is None:
+            port = self.ports[len(self.clients) % len(self.ports)]
+        code = sock.connect_ex((self.host, port))
         if code not in (0, errno.EINPROGRESS):
             raise OSError(code, os.strerror(code))
-        self.clients[sock.fileno()] = Client(sock)
+        client = Client(sock, subscribe=self.subscribe if subscribe is None else subscribe)
+        self.clients[sock.fileno()] = client
         self.poller.register(sock.fileno(), select.EPOLLOUT | select.EPOLLIN)
+        return client
 
     def pump(self, timeout: float) -> None:
         """Read whatever arrived within the timeout and react to it."""
@@ -237,8 +244,9 @@ class Swarm:
             client.sock.sendall(client_frame("40"))
             client.stage = "joining"
         elif client.stage == "joining" and packet.startswith(b"40"):
-            client.sock.sendall(self.subscribe)
-            client.stage = "subscribing"
+            if client.subscribe:
+                client.sock.sendall(client.subscribe)
+            client.stage = "subscribing" if client.subscribe else "ready"
         elif client.stage == "subscribing" and packet.startswith(b"430"):
             if b'"error"' in packet[:40]:
                 raise ConnectionError(packet[:200].decode(errors="replace"))

@@ -107,12 +107,19 @@ def minimal_server():
             server.wait(timeout=20)
 
 
-def main() -> None:
+def calibrate() -> float:
+    """Print the calibration row (the smallest Flask + SQLite insert, 8 clients); its rate."""
     with minimal_server() as base:
         def poster(_index: int):
             client = Client(base, "none")
             return lambda: client.post("/tickets")
-        report("minimal Flask+SQLite insert, 8", *load(8, poster))
+        count, elapsed, latencies, errors = load(8, poster)
+        report("minimal Flask+SQLite insert, 8", count, elapsed, latencies, errors)
+    return count / elapsed
+
+
+def main() -> None:
+    calibrate()
     with running_server(OFFICES) as (base, kiosks, staff, _pid):
         print(f"queue-server serve (gunicorn, 1 gevent worker) on SQLite; {len(OFFICES)} offices,"
               f" {DURATION_S:.0f} s per row")

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fanout
-from _server import ROOT, _login, cli, free_port, office_toml, wait_until_up
+from _server import _login, cli, office_toml, scale_out_environment, serving
 
 OFFICES = [f"office-{index:02d}" for index in range(16)]
 CONNECTIONS = 16
@@ -48,17 +47,6 @@ SIDE_BY_SIDE_ROUNDS = 4
 FAN_OUT_OFFICE = "fanout"
 FAN_OUT_CLIENTS = 2000
 FAN_OUT_CALLS = 20
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
-
-
-def fresh_database() -> str:
-    import psycopg
-
-    name = "bench_" + uuid.uuid4().hex[:10]
-    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
-                         autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"{POSTGRES}/{name}"
 
 
 def wrk(script: str, urls: list[str], environment: dict | list[dict],
@@ -170,35 +158,18 @@ def installation(processes: int) -> Iterator[Installation]:
         config = Path(folder) / "offices.toml"
         # The fan-out office takes no load from wrk, so its calls are the tickets just issued.
         config.write_text("\n".join(office_toml(slug) for slug in [*OFFICES, FAN_OUT_OFFICE]))
-        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUEUE_")}
-        environment.update({"QUEUE_DATABASE_URL": fresh_database(),
-                            "QUEUE_REDIS_URL": "redis://127.0.0.1:6379/0",
-                            "QUEUE_REDIS_CHANNEL": "bench-" + uuid.uuid4().hex[:8],
-                            "QUEUE_VAR_DIR": folder, "QUEUE_SECRET_KEY": "bench",
-                            "QUEUE_OFFICE_FILE": str(config), "QUEUE_LOG_LEVEL": "WARNING"})
+        environment = scale_out_environment(folder, config)
         cli(environment, "init")
         kiosks = [cli(environment, "device", "add", f"k-{slug}", "--kind", "kiosk",
                       "--office", slug) for slug in [*OFFICES, FAN_OUT_OFFICE]]
         for slug in [*OFFICES, FAN_OUT_OFFICE]:
             cli(environment, "user", "add", f"u-{slug}", "--role", "staff", "--office", slug,
                 "--password-stdin", stdin="bench-password-123\n")
-        ports = [free_port() for _ in range(processes)]
-        servers = [subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
-            env=environment, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for port in ports]
-        try:
-            for port in ports:
-                wait_until_up(f"http://127.0.0.1:{port}")
+        with serving(environment, processes) as (servers, ports):
             staff = [_login(f"http://127.0.0.1:{ports[0]}", f"u-{slug}", "bench-password-123")
                      for slug in [*OFFICES, FAN_OUT_OFFICE]]
             yield Installation(environment, servers, ports, kiosks, staff)
-        finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                server.wait(timeout=20)
-            time.sleep(1)
+        time.sleep(1)
 
 
 def issue_by_office(site: Installation, seconds: int = DURATION_S) -> tuple[list[str], Cpu]:
