@@ -43,6 +43,7 @@ USER_LOGGED = ("full_name", "role", "office_id", "is_active")
 # Which field a refusal from queue_server.security.tokens belongs to.
 _AUTH_FIELDS = {"invalid_username": "username", "user_exists": "username",
                 "weak_password": "password", "office_required": "office",
+                "staff_office_required": "office",
                 "invalid_device_name": "name", "device_exists": "name",
                 "unknown_kiosk": "kiosk"}
 
