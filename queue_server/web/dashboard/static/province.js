@@ -147,6 +147,7 @@ function renderAttention(offices) {
 }
 
 function renderLive(snapshot) {
+  const started = performance.now();
   const { total } = snapshot;
   $("province-alerts").textContent = `${count(total.alerts)}/${count(total.offices)}`;
   $("tile-alerts").classList.toggle("is-alert", total.alerts > 0);
@@ -159,6 +160,7 @@ function renderLive(snapshot) {
   liveTable.show(snapshot.offices, null);
   $("province-updated").textContent = format(t.updated, { time: (snapshot.generated_at || "").slice(11, 16) });
   document.body.dataset.liveServed = String(total.served_today);
+  document.body.dataset.liveRenderMs = String(Math.round(performance.now() - started));
 }
 
 const live = { timer: null, last: 0, epoch: 0, fetches: 0 };
