@@ -2,7 +2,8 @@
 
 A fixed set of grouped queries whatever the number of offices (a province runs a hundred or
 more), never one query per office. An office is in alert when a ticket waiting now has waited
-longer than its service's target wait.
+longer than its service's target wait. A counter is open when its office is open (hours and
+holidays) and the counter is not paused.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ from sqlalchemy.orm import Session
 from queue_server.core.clock import local_day
 from queue_server.models import Counter, Feedback, Office, Service, Ticket, TicketStatus
 from queue_server.reports.figures import SATISFIED_FROM, on_five_levels, share
+from queue_server.tickets.lifecycle import schedule_of
 
 
 def province_monitor(session: Session, now: datetime) -> dict:
     """Each active office's waiting, longest wait, counters, today's tickets and ratings."""
-    offices = session.execute(select(Office.id, Office.slug, Office.name, Office.timezone)
-                              .where(Office.is_active).order_by(Office.name)).all()
+    offices = session.scalars(select(Office).where(Office.is_active)
+                              .order_by(Office.name)).all()
     days = {office.id: local_day(now, office.timezone) for office in offices}
     today = set(days.values())
     queues = _queues(session, days, today, now)
     tickets = _today_tickets(session, days, today)
     counters = _counters(session, days, today)
     ratings = _today_ratings(session, days, today)
-    rows = [_office_row(office, queues[office.id], tickets.get(office.id, (0, 0)),
-                        counters.get(office.id, (0, 0, 0)), ratings.get(office.id, (0, 0)))
+    rows = [_office_row(office, schedule_of(office).is_open(now), queues[office.id],
+                        tickets.get(office.id, (0, 0)), counters.get(office.id, (0, 0, 0)),
+                        ratings.get(office.id, (0, 0)))
             for office in offices]
     return {"offices": rows, "total": _total(rows)}
 
@@ -111,7 +114,7 @@ def _today_ratings(session: Session, days: dict[int, date],
             for office_id, day, count, satisfied in rows if days.get(office_id) == day}
 
 
-def _office_row(office, queues: list[dict], tickets: tuple[int, int],
+def _office_row(office: Office, is_open: bool, queues: list[dict], tickets: tuple[int, int],
                 counters: tuple[int, int, int], ratings: tuple[int, int]) -> dict:
     over = sorted((q for q in queues if q["is_over_target"]),
                   key=lambda q: q["target_wait_s"] - q["longest_wait_s"])
@@ -119,13 +122,14 @@ def _office_row(office, queues: list[dict], tickets: tuple[int, int],
     active, open_now, serving = counters
     responses, satisfied = ratings
     return {
-        "office": office.slug, "name": office.name,
+        "office": office.slug, "name": office.name, "is_open": is_open,
         "waiting": sum(q["waiting"] for q in queues), "longest_wait_s": longest,
         "is_alert": bool(over),
         "over_target": [{key: q[key] for key in ("service", "name", "waiting",
                                                   "longest_wait_s", "target_wait_s")}
                         for q in over],
-        "counters": {"active": active, "open": open_now, "serving": serving},
+        "counters": {"active": active, "open": open_now if is_open else 0,
+                     "serving": serving},
         "issued_today": tickets[0], "served_today": tickets[1],
         "satisfaction": {"responses": responses, "satisfied": satisfied,
                          "satisfied_share": share(satisfied, responses)},

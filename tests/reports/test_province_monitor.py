@@ -16,7 +16,7 @@ from queue_server.tickets.queue_state import find_counter_by_number
 from ..conftest import office_spec
 from ..support.reports_day import at, script_day
 
-EVENING = at(17, 0)
+AFTERNOON = at(16, 0)  # the office is open 13:30-17:00
 
 
 @pytest.fixture
@@ -31,14 +31,14 @@ def province(session, make_office):
     return office, other
 
 
-def rows_of(session, now=EVENING):
+def rows_of(session, now=AFTERNOON):
     return {row["office"]: row for row in province_monitor(session, now)["offices"]}
 
 
 def test_each_office_shows_what_its_own_monitor_shows(session, province):
     rows = rows_of(session)
     for office in province:
-        own = live_monitor(session, office, EVENING)
+        own = live_monitor(session, office, AFTERNOON)
         row = rows[office.slug]
         assert row["waiting"] == own["waiting"]
         assert row["longest_wait_s"] == own["longest_wait_s"]
@@ -57,12 +57,19 @@ def test_the_scripted_day_in_figures(session, province):
     rows = rows_of(session)
     busy, quiet = rows["test-office"], rows["other-office"]
     # T7 has waited since 10:30; T1, T2, T4, T5, T8 were served; ratings 5, 2, 3, 5.
-    assert (busy["waiting"], busy["longest_wait_s"]) == (1, 6 * 3600 + 30 * 60)
+    assert (busy["waiting"], busy["longest_wait_s"]) == (1, 5 * 3600 + 30 * 60)
     assert (busy["issued_today"], busy["served_today"]) == (8, 5)
     assert busy["satisfaction"] == {"responses": 4, "satisfied": 2, "satisfied_share": 0.5}
     assert quiet["waiting"] == 0 and quiet["longest_wait_s"] is None
     assert quiet["counters"] == {"active": 4, "open": 3, "serving": 0}
     assert quiet["satisfaction"]["satisfied_share"] is None
+
+
+def test_a_closed_office_has_no_open_counter(session, province):
+    evening = rows_of(session, at(17, 30))["other-office"]
+    assert evening["is_open"] is False
+    assert evening["counters"] == {"active": 4, "open": 0, "serving": 0}
+    assert rows_of(session)["other-office"]["is_open"] is True
 
 
 def test_an_office_is_in_alert_once_a_waiting_ticket_passes_its_service_target(session,
@@ -77,7 +84,7 @@ def test_an_office_is_in_alert_once_a_waiting_ticket_passes_its_service_target(s
 
 
 def test_the_total_adds_up_the_offices(session, province):
-    found = province_monitor(session, EVENING)
+    found = province_monitor(session, AFTERNOON)
     total = found["total"]
     assert total["offices"] == 2 and total["alerts"] == 1
     assert total["waiting"] == 1 and total["served_today"] == 5
@@ -115,7 +122,7 @@ def _many_offices(session, count: int) -> list:
 
 def test_a_hundred_and_fifty_offices_take_the_same_few_queries_as_two(session, engine, province):
     statements = _counting(engine)
-    province_monitor(session, EVENING)
+    province_monitor(session, AFTERNOON)
     for_two = len(statements)
     _many_offices(session, 148)
     statements.clear()

@@ -108,9 +108,9 @@ def test_every_office_is_shown_live_and_drawn_quickly(province, monitor: Page):
     print(f"province monitor in Chromium, {OFFICES} offices: drawn in {render_ms} ms")
     assert render_ms < 500
     home = live_row(monitor, "thu-nghiem")
-    waiting = int(cell(home, 2).inner_text())
+    waiting = int(cell(home, 1).inner_text())
     issue(province)
-    expect(cell(home, 2)).to_have_text(str(waiting + 1), timeout=10000)  # over Socket.IO
+    expect(cell(home, 1)).to_have_text(str(waiting + 1), timeout=10000)  # over Socket.IO
 
 
 def test_an_office_past_its_target_wait_jumps_to_the_top(province, monitor: Page):
@@ -120,19 +120,19 @@ def test_an_office_past_its_target_wait_jumps_to_the_top(province, monitor: Page
     first = monitor.locator("#province-live tbody tr").first
     expect(first).to_have_attribute("data-office", "phuong-nhanh", timeout=10000)
     expect(first).to_have_class(re.compile("is-alert-row"))
-    expect(cell(first, 0)).to_contain_text("Đất đai: chờ")
+    expect(cell(first, 7)).to_contain_text("Đất đai: chờ")
     expect(monitor.get_by_test_id("province-attention")).to_contain_text(FAST_NAME)
     expect(monitor.get_by_test_id("province-alerts")).to_have_text(f"1/{OFFICES}")
 
 
 def test_a_burst_of_events_brings_few_refetches(province, monitor: Page):
     home = live_row(monitor, "thu-nghiem")
-    waiting = int(cell(home, 2).inner_text())
+    waiting = int(cell(home, 1).inner_text())
     monitor.wait_for_timeout(5500)  # the page's own first fetches have settled
     before = int(monitor.locator("body").get_attribute("data-live-fetches"))
     for _ in range(12):
         issue(province)
-    expect(cell(home, 2)).to_have_text(str(waiting + 12), timeout=12000)
+    expect(cell(home, 1)).to_have_text(str(waiting + 12), timeout=12000)
     after = int(monitor.locator("body").get_attribute("data-live-fetches"))
     assert 1 <= after - before <= 2, (before, after)
 
@@ -145,8 +145,11 @@ def test_columns_sort_on_a_click(province, monitor: Page):
     expect(monitor.locator("#province-live tbody tr").first).to_have_attribute(
         "data-office", "thu-nghiem", timeout=10000)
     monitor.locator('#province-live button[data-sort="name"]').click()
-    names = monitor.locator("#province-live tbody tr td:nth-child(2)").all_inner_texts()
+    names = monitor.locator("#province-live tbody tr td:nth-child(1)").all_inner_texts()
     assert names[0] == "Bộ phận Một cửa – Xã Thử Nghiệm" and len(names) == OFFICES
+    # The office that never opens shows as closed, not as counters left open.
+    closed = live_row(monitor, "dong-cua")
+    expect(cell(closed, 3)).to_have_text("Đóng cửa")
 
 
 def serve(province, rating: int) -> None:
@@ -169,7 +172,7 @@ def test_the_league_table_ranks_flags_exports_and_drills_down(province, page: Pa
         serve(province, rating)
     monitor = log_in(page, province, "giamdoc")
     home = live_row(monitor, "thu-nghiem")
-    expect(cell(home, 7)).to_have_text("66,7% (3)")  # the locale's decimal comma
+    expect(cell(home, 6)).to_have_text("66,7% (3)")  # the locale's decimal comma
     monitor.get_by_test_id("show-league").click()
     league = monitor.locator('#offices-table tr[data-office="thu-nghiem"]')
     expect(cell(league, 0)).to_have_text("1")

@@ -111,14 +111,12 @@ const name = { key: "name", label: t.offices, value: (row) => row.name,
   cell: (row) => (row.office ? officeLink(row) : row.name) };
 
 const liveTable = sortableTable($("province-live"), [
-  { key: "alert", label: t.province_alert, numeric: true, value: excess, bad: (row) => row.is_alert,
-    cell: (row) => (row.is_alert ? `⚠ ${row.over_target.map(overText).join("; ")}` : "") },
   name,
   { key: "waiting", label: t.waiting_now, numeric: true, value: (row) => row.waiting, cell: (row) => count(row.waiting) },
   { key: "longest", label: t.longest_wait, numeric: true, value: (row) => row.longest_wait_s,
     cell: (row) => minutes(row.longest_wait_s), bad: (row) => row.is_alert },
   { key: "counters", label: t.province_open_counters, numeric: true, value: (row) => row.counters.open,
-    cell: (row) => `${count(row.counters.open)}/${count(row.counters.active)}`,
+    cell: (row) => (row.is_open ? `${count(row.counters.open)}/${count(row.counters.active)}` : t.province_closed),
     bad: (row) => row.waiting > 0 && row.counters.open === 0 },
   { key: "serving", label: t.province_serving, numeric: true, value: (row) => row.counters.serving,
     cell: (row) => count(row.counters.serving) },
@@ -126,6 +124,8 @@ const liveTable = sortableTable($("province-live"), [
     cell: (row) => count(row.served_today) },
   { key: "satisfied", label: t.satisfied_today, numeric: true, value: (row) => row.satisfaction.satisfied_share,
     cell: (row) => (row.satisfaction.responses ? `${percent(row.satisfaction.satisfied_share)} (${count(row.satisfaction.responses)})` : t.none) },
+  { key: "alert", label: t.province_alert, numeric: true, value: excess, bad: (row) => row.is_alert,
+    cell: (row) => (row.is_alert ? `⚠ ${row.over_target.map(overText).join("; ")}` : "") },
 ], { key: "alert", descending: true });
 
 function renderAttention(offices) {
@@ -237,7 +237,8 @@ function renderLeagueAttention(offices) {
   const worst = ranked.filter((row) => row.league.flags.length).slice(0, 5);
   const line = $("league-attention");
   if (!worst.length) {
-    line.replaceChildren(element("span", "attention-ok", ranked.length ? t.league_no_flag : t.no_data));
+    line.replaceChildren(element("span", ranked.length ? "attention-ok" : "muted",
+      ranked.length ? t.league_no_flag : t.no_data));
     return;
   }
   const parts = [element("strong", "", `${t.league_attention}: `)];
