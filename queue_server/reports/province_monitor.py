@@ -9,9 +9,10 @@ holidays) and the counter is not paused.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.core.clock import local_day
@@ -37,7 +38,7 @@ def province_monitor(session: Session, now: datetime) -> dict:
     return {"offices": rows, "total": _total(rows)}
 
 
-def _in_today(today: set[date]):
+def _in_today(today: set[date]) -> ColumnElement[bool]:
     """The grouped rows' filter: tickets of any office's today (usually one day)."""
     return Ticket.day.in_(sorted(today)) if len(today) > 1 else Ticket.day == next(iter(today))
 
@@ -137,7 +138,7 @@ def _office_row(office: Office, is_open: bool, queues: list[dict], tickets: tupl
 
 
 def _total(rows: list[dict]) -> dict:
-    def add(read) -> int:
+    def add(read: Callable[[dict], int]) -> int:
         return sum(read(row) for row in rows)
 
     responses = add(lambda row: row["satisfaction"]["responses"])
@@ -147,7 +148,7 @@ def _total(rows: list[dict]) -> dict:
         "waiting": add(lambda row: row["waiting"]),
         "longest_wait_s": max((row["longest_wait_s"] for row in rows
                                if row["longest_wait_s"] is not None), default=None),
-        "counters": {key: add(lambda row, key=key: row["counters"][key])
+        "counters": {key: sum(row["counters"][key] for row in rows)
                      for key in ("active", "open", "serving")},
         "issued_today": add(lambda row: row["issued_today"]),
         "served_today": add(lambda row: row["served_today"]),

@@ -74,7 +74,8 @@ def test_an_office_manager_still_reads_only_their_own_office(client, tokens):
             assert (refused.status_code, code_of(refused)) == (403, "province_only"), who
 
 
-def test_the_province_manager_changes_nothing(client, tokens, day):
+@pytest.mark.usefixtures("day")
+def test_the_province_manager_changes_nothing(client, tokens):
     inbox = get(client, OFFICE + "/inbox", tokens["tinh"]).get_json()["items"]
     item = inbox[0]["id"]
     for action, body in (("assign", {"assignee": "manager1"}), ("answer", {"answer": "Dạ"}),
@@ -88,7 +89,8 @@ def test_the_province_manager_changes_nothing(client, tokens, day):
         assert client.post(path, json=body, headers=bearer(tokens["tinh"])).status_code == 403
 
 
-def test_the_live_monitor_has_every_office_and_the_alerts(client, tokens, day, clock):
+@pytest.mark.usefixtures("day")
+def test_the_live_monitor_has_every_office_and_the_alerts(client, tokens, clock):
     # T7 (dat-dai, 15-minute target) has waited since 10:30; the clock says 16:00.
     answer = get(client, "/api/v1/monitor", tokens["tinh"])
     assert answer.status_code == 200
@@ -103,7 +105,8 @@ def test_the_live_monitor_has_every_office_and_the_alerts(client, tokens, day, c
     assert get(client, "/api/v1/monitor?office=x", tokens["tinh"]).status_code == 400
 
 
-def test_the_league_table_places_offices_and_exports_them(client, tokens, day):
+@pytest.mark.usefixtures("day")
+def test_the_league_table_places_offices_and_exports_them(client, tokens):
     report = get(client, f"/api/v1/stats?{THURSDAY}", tokens["tinh"]).get_json()
     rows = {row["office"]: row for row in report["offices"]}
     assert rows["test-office"]["league"]["place"] == 1
@@ -127,7 +130,8 @@ def test_the_league_table_places_offices_and_exports_them(client, tokens, day):
     assert values[0][-2] == "Xếp hạng" and values[1][0] == "test-office" and values[1][-2] == 1
 
 
-def test_decimal_commas_in_the_league_csv(client, tokens, day, clock):
+@pytest.mark.usefixtures("day")
+def test_decimal_commas_in_the_league_csv(client, tokens, clock):
     text = get(client, f"/api/v1/stats.csv?{THURSDAY}", tokens["tinh"]).get_data(as_text=True)
     table = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     first = dict(zip(table[0], table[1], strict=True))
@@ -168,7 +172,8 @@ def test_the_province_manager_follows_any_offices_dashboard_channel(app, client,
     assert counter["error"]["code"] == "wrong_office"
 
 
-def test_the_clock_moves_the_longest_wait(client, tokens, day, clock):
+@pytest.mark.usefixtures("day")
+def test_the_clock_moves_the_longest_wait(client, tokens, clock):
     clock.now = at(16, 10)
     row = next(row for row in get(client, "/api/v1/monitor", tokens["tinh"]).get_json()[
         "offices"] if row["office"] == "test-office")
