@@ -137,3 +137,33 @@ def test_a_hundred_and_fifty_offices_take_the_same_few_queries_as_two(session, e
     # Test-sized: SQLite in a file, 150 offices and 300 tickets today, on a shared machine.
     assert elapsed < 1.0, f"{elapsed:.3f} s"
     print(f"province monitor, 150 offices: {elapsed * 1000:.1f} ms, {len(statements)} queries")
+
+
+@pytest.mark.services
+def test_postgresql_gives_the_same_monitor_and_league(session, province):
+    from sqlalchemy.orm import Session
+
+    from queue_server.reports.figures import Period
+    from queue_server.reports.period_reports import province_report
+
+    from ..support.migrations import migrate, postgres_engine
+
+    thursday = Period(AFTERNOON.date(), AFTERNOON.date())
+    expected = province_monitor(session, AFTERNOON), province_report(session, thursday)
+    with postgres_engine("test_province_monitor") as engine:
+        migrate(engine, "head")
+        with Session(engine) as pg_session:
+            office, other = apply_office_specs(pg_session, [
+                office_spec(), office_spec(slug="other-office", name="Phường Khác")])
+            script_day(pg_session, office)
+            find_counter_by_number(pg_session, other, 2).is_paused = True
+            pg_session.commit()
+            assert (province_monitor(pg_session, AFTERNOON),
+                    province_report(pg_session, thursday)) == expected
+            _many_offices(pg_session, 148)
+            started = time.perf_counter()
+            found = province_monitor(pg_session, at(8, 30))
+            elapsed = time.perf_counter() - started
+    assert len(found["offices"]) == 150 and found["total"]["alerts"] == 148
+    assert elapsed < 1.0, f"{elapsed:.3f} s"
+    print(f"province monitor on PostgreSQL, 150 offices: {elapsed * 1000:.1f} ms")
