@@ -194,6 +194,10 @@ def test_the_league_table_ranks_flags_exports_and_drills_down(province, page: Pa
     expect(monitor).to_have_url(province.url + "/dashboard/thu-nghiem")
     expect(monitor.get_by_test_id("connection")).to_have_text("Trực tiếp")
     expect(monitor.get_by_test_id("back-to-province")).to_be_visible()
+    # The rating of 2 is in the office's inbox: the province manager reads it, without the
+    # buttons that assign, answer and close (the office's own work).
+    expect(monitor.locator("#inbox-list .inbox-item")).to_have_count(1)
+    expect(monitor.locator("#inbox-list .inbox-actions")).to_have_count(0)
     monitor.get_by_test_id("back-to-province").click()
     expect(monitor).to_have_url(province.url + "/dashboard")
 
@@ -209,6 +213,7 @@ def test_an_office_manager_still_sees_only_their_own_office(province, page: Page
     log_in(page, province, "truongxa")
     expect(page).to_have_url(province.url + "/dashboard/thu-nghiem")
     expect(page.get_by_test_id("back-to-province")).to_have_count(0)
+    expect(page.locator("#inbox-list .inbox-actions")).to_have_count(1)  # theirs to answer
     assert page.goto(province.url + "/dashboard/phuong-nhanh").status == 403
     assert page.request.get(province.url + "/api/v1/monitor").status == 403
     assert page.request.get(province.url + "/api/v1/stats").status == 403

@@ -98,6 +98,11 @@ def _oversees_province() -> bool:
     return user is not None and user.oversees_province
 
 
+def _is_province_manager() -> bool:
+    user = logged_in_user()
+    return user is not None and user.is_province_manager
+
+
 @blueprint.get("/dashboard/<slug>/officers")
 def officers_page(slug: str):
     """The monthly officer report as a printable page (?month=YYYY-MM)."""
@@ -143,6 +148,8 @@ def _office_config(office: Office) -> dict:
         "people": [{"username": u.username, "name": u.full_name or u.username,
                     "role": u.role.value} for u in people],
         "target_working_days": office.feedback_target_days,
+        # A province manager reads; answering the office's citizens is the office's work.
+        "read_only": _is_province_manager(),
         "labels": _labels(office), "texts": texts("dashboard", language),
         "definitions": [{"term": term, "text": vi if language == "vi" else en}
                         for term, vi, en in DEFINITIONS],
