@@ -103,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     user_add = user.add_parser("add", help="add a user; the password comes from stdin")
     user_add.add_argument("username")
     user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    user_add.add_argument("--office", help="office slug (required for staff and managers)")
+    user_add.add_argument("--office", help="office slug (required for staff; a manager "
+                          "without it is a province manager: reads every office)")
     user_add.add_argument("--full-name", default="")
     user_add.add_argument("--password-stdin", action="store_true", required=True)
     user_add.set_defaults(handler=_user_add)

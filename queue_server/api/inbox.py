@@ -9,7 +9,7 @@ from flask import jsonify, request
 from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields, refuse_unknown_parameters
-from queue_server.api.stats import require_manager_of
+from queue_server.api.stats import require_manager_of, require_office_manager_of
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, now
 from queue_server.edge.guard import public
@@ -22,7 +22,7 @@ MAX_CODE_LENGTH = 64
 
 def _item_request(slug: str, item_id: int):
     office = office_or_404(slug)
-    caller = require_manager_of(office)
+    caller = require_office_manager_of(office)
     return office, caller, inbox.find_item(db(), office, item_id)
 
 

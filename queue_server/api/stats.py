@@ -1,5 +1,6 @@
 """Reports for managers: stats, the live monitor, the monthly officer report, the province,
-and their XLSX and CSV exports. Manager of the office or admin (the province: admin only).
+and their XLSX and CSV exports. Manager of the office, a province manager (a manager without
+an office) or admin; the province's monitor and league table: province manager or admin.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from queue_server.api import openapi
 from queue_server.api.blueprint import api
 from queue_server.api.common import office_or_404, refuse_unknown_parameters
-from queue_server.core.clock import local_day, local_time
+from queue_server.core.clock import iso_local, local_day, local_time
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.request_context import db, now, reading
 from queue_server.edge.callers import principal
@@ -22,6 +23,7 @@ from queue_server.reports import officers, spreadsheets
 from queue_server.reports.figures import Filters, Period, Scope
 from queue_server.reports.monitor import live_monitor
 from queue_server.reports.period_reports import office_report, province_report
+from queue_server.reports.province_monitor import province_monitor
 from queue_server.reports.ticket_export import tickets_table
 from queue_server.security.tokens import Principal
 
@@ -33,11 +35,12 @@ REPORT_PARAMETERS = {"from", "to", "service", "counter", "staff"}
 
 
 def require_manager_of(office: Office) -> Principal:
-    """A manager of this office, or an admin; 401 anonymous, 403 anyone else."""
+    """Who may read this office's reports: its manager, a province manager, or an admin;
+    401 anonymous, 403 anyone else."""
     caller = principal()
     if not caller.is_user:
         raise Forbidden("forbidden")
-    if caller.role is Role.ADMIN:
+    if caller.oversees_province:
         return caller
     if caller.role is not Role.MANAGER:
         raise Forbidden("manager_only")
@@ -46,10 +49,20 @@ def require_manager_of(office: Office) -> Principal:
     return caller
 
 
-def _require_admin() -> Principal:
+def require_office_manager_of(office: Office) -> Principal:
+    """Who may act for this office (answer its feedback): its manager or an admin; a
+    province manager reads only."""
+    caller = require_manager_of(office)
+    if caller.is_province_manager:
+        raise Forbidden("province_read_only")
+    return caller
+
+
+def require_province_reader() -> Principal:
+    """An admin or a province manager: every office's figures side by side."""
     caller = principal()
-    if not caller.is_user or caller.role is not Role.ADMIN:
-        raise Forbidden("admin_only")
+    if not caller.oversees_province:
+        raise Forbidden("province_only")
     return caller
 
 
@@ -235,7 +248,7 @@ def officer_report_csv(slug: str):
 
 
 def _province() -> tuple[Period, dict]:
-    _require_admin()
+    require_province_reader()
     refuse_unknown_parameters({"from", "to"})
     timezone = db().scalar(select(Office.timezone).where(Office.is_active).limit(1))
     period = read_period(timezone or "Asia/Ho_Chi_Minh")
@@ -245,13 +258,26 @@ def _province() -> tuple[Period, dict]:
 
 @api.get("/stats")
 def province_stats():
-    """Every office side by side on the same figures, and the province's total (admin)."""
+    """The league table: every office on the same figures, its place, and the province's
+    total (province manager, admin)."""
     return jsonify(_province()[1])
+
+
+@api.get("/monitor")
+def province_live():
+    """Every office now: waiting, longest wait, counters, today's ratings, alerts."""
+    require_province_reader()
+    refuse_unknown_parameters(set())
+    reading()
+    timezone = db().scalar(select(Office.timezone).where(Office.is_active).limit(1))
+    moment = now()
+    return jsonify({"generated_at": iso_local(moment, timezone or "Asia/Ho_Chi_Minh"),
+                    **province_monitor(db(), moment)})
 
 
 @api.get("/stats.xlsx")
 def province_stats_xlsx():
-    """The province view as a workbook (admin)."""
+    """The league table as a workbook (province manager, admin)."""
     period, report = _province()
     body = spreadsheets.xlsx_bytes([spreadsheets.province_table(report),
                                     spreadsheets.definitions_table()])
@@ -260,7 +286,7 @@ def province_stats_xlsx():
 
 @api.get("/stats.csv")
 def province_stats_csv():
-    """The province view as CSV (admin)."""
+    """The league table as CSV (province manager, admin)."""
     period, report = _province()
     return download(spreadsheets.table_csv(spreadsheets.province_table(report)),
                     spreadsheets.CSV_TYPE, _name("bao-cao", "toan-tinh", period, "csv"))
@@ -312,10 +338,21 @@ def _document() -> None:
                                            office + month),
         base + "/officer-report.csv": get("Monthly officer report as CSV", "CSV file",
                                           office + month),
-        "/api/v1/stats": get("Every office side by side and the province total (admin)",
-                             "offices, total", period),
-        "/api/v1/stats.xlsx": get("The province view as XLSX (admin)", "XLSX file", period),
-        "/api/v1/stats.csv": get("The province view as CSV (admin)", "CSV file", period),
+        "/api/v1/stats": get(
+            "The province's league table (province manager, admin): every office on the "
+            "office report's figures plus first_contact_share, open_feedback and league "
+            "{place, score, ranks {wait_p90, satisfaction, first_contact}, flags [wait, "
+            "satisfaction]}; and the province total", "offices, total", period),
+        "/api/v1/stats.xlsx": get("The league table as XLSX (province manager, admin)",
+                                  "XLSX file", period),
+        "/api/v1/stats.csv": get("The league table as CSV (province manager, admin)",
+                                 "CSV file", period),
+        "/api/v1/monitor": get(
+            "The province's live monitor (province manager, admin): per office waiting, "
+            "longest_wait_s, is_alert and over_target (services whose longest wait passed "
+            "their target), counters {active, open, serving}, issued_today, served_today, "
+            "satisfaction {responses, satisfied, satisfied_share} of today's tickets; and "
+            "the total", "offices, total", []),
     })
 
 

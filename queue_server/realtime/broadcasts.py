@@ -66,6 +66,10 @@ def dashboard_room(office: Office) -> str:
     return f"dashboard:{office.slug}"
 
 
+# The province's monitors (province managers, admins): told which office moved, nothing more.
+PROVINCE_ROOM = "province"
+
+
 def register(server: SocketIO) -> None:
     """Install the connection and subscribe handlers."""
     server.on_event("connect", _on_connect)
@@ -126,8 +130,10 @@ def _on_subscribe(data: object) -> dict:
             return _subscribe_rating(data)
         if channel == "dashboard":
             return _subscribe_dashboard(data)
+        if channel == "province":
+            return _subscribe_province()
         raise _bad("invalid_field", field="channel",
-                   reason="board, counter, ticket, printer, rating or dashboard")
+                   reason="board, counter, ticket, printer, rating, dashboard or province")
     except DomainError as error:
         text = message(error.message_key, **error.params)  # type: ignore[arg-type]  # no `language`
         return {"error": {"code": error.code, "message": text}}
@@ -200,6 +206,14 @@ def _subscribe_dashboard(data: dict) -> dict:
     return {"office": office.slug}
 
 
+def _subscribe_province() -> dict:
+    """The province's monitor: told when any office's queue or ratings change."""
+    if not _user_of_connection().oversees_province:
+        raise Forbidden("forbidden")
+    join_room(PROVINCE_ROOM)
+    return {"channel": "province"}
+
+
 def _subscribe_rating(data: dict) -> dict:
     """A counter's rating tablet: the ticket it should ask about now (see rating_desk)."""
     return rating_tablets.subscribe(data, _principals.get(_sid()))
@@ -237,6 +251,7 @@ def ticket_issued(ticket: Ticket, state: QueueState) -> None:
     _emit("ticket_issued", {"office": office.slug, "number": ticket.number,
                             "service": ticket.service.code, "waiting": state.waiting()},
           board_room(office))
+    _office_moved(office)
     waiting_moved(office, state, None, ticket)
     if ticket.priority_id is not None:
         # An ordinary ticket joins at the back and moves no one; a priority one may.
@@ -260,6 +275,7 @@ def _emit_board_change(office: Office, state: QueueState) -> None:
     _emit("queue_changed", {"office": office.slug, "waiting": state.waiting(),
                             "now_serving": now_serving_of(state),
                             "counters": counters_shown(office)}, board_room(office))
+    _office_moved(office)
 
 
 def ticket_updated(ticket: Ticket, state: QueueState) -> None:
@@ -283,6 +299,7 @@ def counter_changed(counter: Counter, state: QueueState, *, called: Ticket | Non
         if ticket is not None:
             _emit("ticket_called", _call_payload(ticket, counter, is_recall, state),
                   board_room(office))
+            _office_moved(office)
     for ticket in (called, recalled, finished, transferred):
         if ticket is not None:
             ticket_updated(ticket, state)
@@ -328,6 +345,12 @@ def feedback_received(office: Office) -> None:
     """A rating reached the office's inbox: open dashboards fetch their live figures again."""
     # No content: the dashboard reads it through the API, as its manager.
     _emit("feedback_received", {"office": office.slug}, dashboard_room(office))
+    _office_moved(office)
+
+
+def _office_moved(office: Office) -> None:
+    # Only the office's name: the monitor refetches its snapshot, at most every few seconds.
+    _emit("office_moved", {"office": office.slug}, PROVINCE_ROOM)
 
 
 def office_changed(office: Office) -> None:

@@ -230,7 +230,7 @@ def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
                case((Ticket.called_at.is_not(None),
                      _whole_seconds(dialect, Ticket.called_at, Ticket.issued_at))),
                case((served, _whole_seconds(dialect, Ticket.finished_at, Ticket.last_called_at))),
-               Service.target_wait_s, _on_five_levels(Feedback.rating, Feedback.levels),
+               Service.target_wait_s, on_five_levels(Feedback.rating, Feedback.levels),
                case((Feedback.comment.is_not(None), 1), else_=0),
                case((Ticket.dossier_code.is_not(None), 1), else_=0), repeat,
                cast(Ticket.status, String), cast(Feedback.reasons, Text),
@@ -244,7 +244,8 @@ def _facts(session: Session, scope: Scope, with_hour: bool) -> Select:
         .where(*scope.conditions()))
 
 
-def _on_five_levels(rating: Any, levels: Any) -> ColumnElement:
+def on_five_levels(rating: Any, levels: Any) -> ColumnElement:
+    """A rating on the five-level scale, whatever the form it was given on."""
     # A three-level form's Không hài lòng, Bình thường, Hài lòng count as the five-level
     # form's 2, 3 and 4: its one satisfied level stays satisfied, the others stay not.
     return case((levels == 3, rating + 1), else_=rating)

@@ -11,10 +11,13 @@ from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Service, User
 from queue_server.reports.booking_figures import booking_figures
 from queue_server.reports.figures import Filters, Period, Scope, empty_figures, figures_by
+from queue_server.reports.league import league_places
 from queue_server.reports.visit_figures import (
     criteria_figures,
     criteria_targets,
     dossier_figures,
+    first_contact_by_office,
+    first_contact_share,
 )
 
 
@@ -74,17 +77,24 @@ def _by_staff(session: Session, groups: dict) -> list[dict]:
 
 
 def province_report(session: Session, period: Period) -> dict:
-    """Every active office side by side on the same figures, and the whole province."""
+    """Every active office side by side on the same figures, its first-contact share and its
+    place in the province's league, and the whole province."""
     offices = session.scalars(select(Office).where(Office.is_active).order_by(Office.name)).all()
     if not offices:
         return {"from": period.first.isoformat(), "to": period.last.isoformat(),
-                "total": empty_figures(), "offices": []}
+                "total": {**empty_figures(), "first_contact_share": None}, "offices": []}
     scope = Scope(tuple(o.id for o in offices), period, offices[0].timezone)
     found = figures_by(session, scope, ("all", "office"))
     groups, total = found["office"], found["all"].get(0) or empty_figures()
     open_items = inbox.open_counts(session, [o.id for o in offices])
+    first_contact = first_contact_by_office(session, scope)
+    rows = [{"office": o.slug, "name": o.name, **(groups.get(o.id) or empty_figures()),
+             "open_feedback": open_items.get(o.id, 0),
+             "first_contact_share": first_contact.get(o.id),
+             "satisfaction_minimum": criteria_targets(o)["minimum"]} for o in offices]
+    places = league_places(rows)
     return {
-        "from": period.first.isoformat(), "to": period.last.isoformat(), "total": total,
-        "offices": [{"office": o.slug, "name": o.name, **(groups.get(o.id) or empty_figures()),
-                     "open_feedback": open_items.get(o.id, 0)} for o in offices],
+        "from": period.first.isoformat(), "to": period.last.isoformat(),
+        "total": {**total, "first_contact_share": first_contact_share(session, scope)},
+        "offices": [{**row, "league": places[row["office"]]} for row in rows],
     }

@@ -238,11 +238,22 @@ def officer_table(report: dict) -> Table:
     return Table(f"Cán bộ {first:%m-%Y}", headers, rows)
 
 
+LEAGUE_FLAGS = {"wait": "Chờ quá mục tiêu", "satisfaction": "Hài lòng dưới mức tối thiểu"}
+
+
 def province_table(report: dict) -> Table:
-    """Every office side by side, then the province's total."""
-    rows = [[row["office"], row["name"], row["open_feedback"], *figure_values(row)]
-            for row in report["offices"]]
+    """The league table: every office in league order, then the province's total."""
+    def place(row: dict) -> tuple:
+        found = row["league"]["place"]
+        return (found is None, found or 0, row["name"].casefold())
+
+    rows = [[row["office"], row["name"], row["open_feedback"], *figure_values(row),
+             percent(row["first_contact_share"]), row["league"]["place"],
+             ", ".join(LEAGUE_FLAGS[flag] for flag in row["league"]["flags"])]
+            for row in sorted(report["offices"], key=place)]
     rows.append(["", "Toàn tỉnh", sum(r["open_feedback"] for r in report["offices"]),
-                 *figure_values(report["total"])])
+                 *figure_values(report["total"]),
+                 percent(report["total"]["first_contact_share"]), None, ""])
     return Table("Các điểm tiếp nhận", ["Mã điểm", "Điểm tiếp nhận", "Phản hồi còn mở",
-                                        *FIGURE_HEADERS], rows)
+                                        *FIGURE_HEADERS, "Tiếp nhận ngay lần đầu (%)",
+                                        "Xếp hạng", "Cần chú ý"], rows)

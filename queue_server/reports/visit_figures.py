@@ -144,6 +144,38 @@ def _first_contact_share(session: Session, finished: list) -> float | None:
     return share(sum(1 for at, first_at in rows if at == first_at), len(rows))
 
 
+def first_contact_share(session: Session, scope: Scope) -> float | None:
+    """The scope's first_contact_share alone (see dossier_figures)."""
+    return _first_contact_share(session, [*scope.conditions(),
+                                          Ticket.status == TicketStatus.DONE])
+
+
+def first_contact_by_office(session: Session, scope: Scope) -> dict[int, float | None]:
+    """{office id: first_contact_share} of the scope's offices, in one query.
+
+    As in dossier_figures, per office: among dossiers the office received in the period, the
+    share whose first finished visit, at any office, was that reception.
+    """
+    finished = [*scope.conditions(), Ticket.status == TicketStatus.DONE]
+    received = (select(Ticket.office_id, TicketDossier.normalised,
+                       func.min(Ticket.finished_at).label("at"))
+                .join(Ticket, Ticket.id == TicketDossier.ticket_id)
+                .where(*finished, Ticket.outcome == "received")
+                .group_by(Ticket.office_id, TicketDossier.normalised).subquery())
+    first = (select(TicketDossier.normalised, func.min(Ticket.finished_at).label("first_at"))
+             .join(Ticket, Ticket.id == TicketDossier.ticket_id)
+             .where(Ticket.status == TicketStatus.DONE,
+                    TicketDossier.normalised.in_(select(received.c.normalised)))
+             .group_by(TicketDossier.normalised).subquery())
+    rows = session.execute(
+        select(received.c.office_id, func.count(),
+               func.sum(case((received.c.at == first.c.first_at, 1), else_=0)))
+        .join(first, first.c.normalised == received.c.normalised)
+        .group_by(received.c.office_id))
+    return {office_id: share(int(at_first or 0), int(count))
+            for office_id, count, at_first in rows}
+
+
 def _sent_back_by_service(session: Session, finished: list) -> list[dict]:
     rows = session.execute(
         select(Service.code, Service.name, func.count(),

@@ -43,8 +43,9 @@ def add_user(session: Session, username: str, password: str, role: Role, office:
         raise InvalidInput("invalid_username")
     if session.scalar(select(User).where(User.username == username)):
         raise Conflict("user_exists", username=username)
-    if role is not Role.ADMIN and office is None:
-        raise InvalidInput("office_required")
+    # A manager without an office is the province's: they read every office's figures.
+    if role is Role.STAFF and office is None:
+        raise InvalidInput("staff_office_required")
     check_password_strength(password, username)
     user = User(username=username, role=role, office_id=office.id if office else None,
                 password_hash=hash_password(password), created_at=now, full_name=full_name)
@@ -142,10 +143,20 @@ class Principal:
     def is_device(self) -> bool:
         return self.device_id is not None
 
+    @property
+    def is_province_manager(self) -> bool:
+        """A manager bound to no office: reads every office, changes nothing."""
+        return self.is_user and self.role is Role.MANAGER and self.office_id is None
+
+    @property
+    def oversees_province(self) -> bool:
+        """An admin or a province manager: the province's monitor and league table."""
+        return self.is_user and (self.role is Role.ADMIN or self.is_province_manager)
+
     def manages(self, office_id: int) -> bool:
-        """An admin, or a manager of this office (the dashboard's people)."""
-        return self.role is Role.ADMIN or (self.role is Role.MANAGER
-                                           and self.office_id == office_id)
+        """Reads this office's dashboard: its manager, a province manager, or an admin."""
+        return self.oversees_province or (self.role is Role.MANAGER
+                                          and self.office_id == office_id)
 
 
 def authenticate(session: Session, token: str, *, now: datetime,

@@ -1,7 +1,8 @@
 """Administration of people and devices: accounts, roles, passwords, device tokens, pairing.
 
 Admins manage every account; a manager manages the staff and manager accounts of their own
-office. Nobody disables or demotes the account they are using. Each change is logged.
+office (a province manager, of no office, manages none). Nobody disables or demotes the
+account they are using. Each change is logged.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ USER_LOGGED = ("full_name", "role", "office_id", "is_active")
 # Which field a refusal from queue_server.security.tokens belongs to.
 _AUTH_FIELDS = {"invalid_username": "username", "user_exists": "username",
                 "weak_password": "password", "office_required": "office",
+                "staff_office_required": "office",
                 "invalid_device_name": "name", "device_exists": "name",
                 "unknown_kiosk": "kiosk"}
 
@@ -94,7 +96,7 @@ def update_user(session: Session, user: User, raw: Mapping[str, object], *,
     values = fields.read(raw, USER_RULES, partial=True)
     role = Role(values.get("role", user.role.value))
     office_id = None if role is Role.ADMIN else (office.id if office else user.office_id)
-    if role is not Role.ADMIN and office_id is None:
+    if role is Role.STAFF and office_id is None:  # a manager of no office is the province's
         raise refuse("office", "office_required")
     _check_allowed(by, user, role, office_id)
     if user.id == by.user_id and (role is not user.role or values.get("state") == "disabled"):

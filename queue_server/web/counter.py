@@ -74,6 +74,8 @@ def choose_office():
     home = db().get(Office, user.office_id) if user.office_id is not None else None
     if home is not None and home.is_active:
         return redirect(url_for("counter.choose_counter", slug=home.slug))
+    if user.is_province_manager:  # no counter of their own: their page is the province's
+        return redirect(url_for("dashboard.home"))
     if user.role is not Role.ADMIN:
         return _error_page("forbidden_title", "forbidden", 403)
     offices = db().scalars(select(Office).where(Office.is_active).order_by(Office.name)).all()

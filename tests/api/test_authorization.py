@@ -6,10 +6,11 @@ checks that everyone else is refused. A line is `(endpoint, METHOD): Entry(ACCES
 
 The callers: anonymous; a kiosk, a display, a printer and a rating tablet of the office, and a
 kiosk, a printer and a rating tablet of another office; staff, manager and admin of the office
-(an admin belongs to no office); staff and manager of another office. Each ACCESS below says
-by name whether another office's manager (`othermanager`) gets in: only public routes and
-the pages that show them their own office (/counter, /logout, /admin, the audit, /dashboard)
-admit them.
+(an admin belongs to no office); staff and manager of another office; a province manager (a
+manager of no office), who reads every office's dashboard and reports and changes nothing.
+Each ACCESS below says by name whether another office's manager (`othermanager`) gets in:
+only public routes and the pages that show them their own office (/counter, /logout, /admin,
+the audit, /dashboard) admit them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from queue_server.tickets.queue_state import find_office
 from ..conftest import bearer
 from ..support.callers import PASSWORD, every_caller
 
-USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager")
+USERS = ("staff1", "manager1", "admin1", "otherstaff", "othermanager", "provincemanager")
 DEVICES = ("kiosk", "other_kiosk", "display", "printer", "other_printer", "rating",
            "other_rating", "integration", "other_integration")
 CALLERS = ("anonymous", *DEVICES, *USERS)
@@ -56,11 +57,14 @@ ANY_DEVICE = _access("any device", *DEVICES)
 KIOSK_OR_STAFF = _access("kiosk of the office, or staff of the office",
                          "kiosk", "staff1", "manager1", "admin1")
 STAFF_OF_OFFICE = _access("staff of the office", "staff1", "manager1", "admin1")
-MANAGER_OF_OFFICE = _access("manager of the office, not another office's manager",
-                            "manager1", "admin1")
+MANAGER_OF_OFFICE = _access("manager of the office or of the province, not another "
+                            "office's manager", "manager1", "admin1", "provincemanager")
+ACTING_MANAGER_OF_OFFICE = _access("manager of the office, not the province's, who only reads",
+                                   "manager1", "admin1")
+PROVINCE_READER = _access("province manager or admin", "provincemanager", "admin1")
 STAFF_AND_UP = _access("any staff, manager or admin, of any office", *USERS)
-FEED_READER = _access("manager of the office, admin, or the office's integration token",
-                      "manager1", "admin1", "integration")
+FEED_READER = _access("manager of the office or of the province, admin, or the office's "
+                      "integration token", "manager1", "admin1", "provincemanager", "integration")
 ADMIN = _access("admin", "admin1")
 PRINTER = _access("any printer", "printer", "other_printer")
 PRINTER_OF_JOB = _access("the job's printer", "printer")
@@ -71,8 +75,12 @@ LOGGED_IN_PAGE = _access("logged-in page", *USERS, page=True)
 STAFF_PAGE = _access("page for staff of the office", "staff1", "manager1", "admin1", page=True)
 MANAGER_PAGE = _access("page for managers of the office, not another office's manager",
                        "manager1", "admin1", page=True)
-OWN_OFFICE_MANAGER_PAGE = _access("page for any manager, showing their own office only",
+OWN_OFFICE_MANAGER_PAGE = _access("page for any office's manager, showing their own office only",
                                   "manager1", "othermanager", "admin1", page=True)
+DASHBOARD_PAGE = _access("dashboard page of the office: its managers, the province's, admins",
+                         "manager1", "provincemanager", "admin1", page=True)
+DASHBOARD_HOME = _access("/dashboard: any manager's own office, or the province",
+                         "manager1", "othermanager", "provincemanager", "admin1", page=True)
 ADMIN_PAGE = _access("page for admins", "admin1", page=True)
 
 
@@ -218,19 +226,20 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("api.officer_report", "GET"): Entry(MANAGER_OF_OFFICE),
     ("api.officer_report_xlsx", "GET"): Entry(MANAGER_OF_OFFICE),
     ("api.officer_report_csv", "GET"): Entry(MANAGER_OF_OFFICE),
-    ("api.province_stats", "GET"): Entry(ADMIN),
-    ("api.province_stats_xlsx", "GET"): Entry(ADMIN),
-    ("api.province_stats_csv", "GET"): Entry(ADMIN),
+    ("api.province_stats", "GET"): Entry(PROVINCE_READER),
+    ("api.province_stats_xlsx", "GET"): Entry(PROVINCE_READER),
+    ("api.province_stats_csv", "GET"): Entry(PROVINCE_READER),
+    ("api.province_live", "GET"): Entry(PROVINCE_READER),
     ("api.list_inbox", "GET"): Entry(MANAGER_OF_OFFICE),
-    ("api.assign_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1},
+    ("api.assign_inbox_item", "POST"): Entry(ACTING_MANAGER_OF_OFFICE, args={"item": 1},
                                              body={"assignee": "manager1"}),
-    ("api.answer_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1},
+    ("api.answer_inbox_item", "POST"): Entry(ACTING_MANAGER_OF_OFFICE, args={"item": 1},
                                              body={"answer": "Cảm ơn ông/bà."}),
-    ("api.close_inbox_item", "POST"): Entry(MANAGER_OF_OFFICE, args={"item": 1}, body={}),
+    ("api.close_inbox_item", "POST"): Entry(ACTING_MANAGER_OF_OFFICE, args={"item": 1}, body={}),
     ("api.ticket_reply", "GET"): Entry(PUBLIC),
-    ("dashboard.home", "GET"): Entry(OWN_OFFICE_MANAGER_PAGE),
-    ("dashboard.office_dashboard", "GET"): Entry(MANAGER_PAGE),
-    ("dashboard.officers_page", "GET"): Entry(MANAGER_PAGE),
+    ("dashboard.home", "GET"): Entry(DASHBOARD_HOME),
+    ("dashboard.office_dashboard", "GET"): Entry(DASHBOARD_PAGE),
+    ("dashboard.officers_page", "GET"): Entry(DASHBOARD_PAGE),
     ("dashboard.static", "GET"): Entry(PUBLIC_PAGE, args={"filename": "dashboard.js"}),
     # The procedure catalogue (issue #20); the world has one procedure, 1.1.
     ("api.list_procedures", "GET"): Entry(PUBLIC),
@@ -264,6 +273,7 @@ CHANNELS: dict[str, tuple[Access, dict]] = {
     "rating": (_access("the office's rating tablet", "rating"),
                {"office": "test-office", "counter": 1}),
     "dashboard": (MANAGER_OF_OFFICE, {"office": "test-office"}),
+    "province": (PROVINCE_READER, {}),
 }
 REFUSALS = {"missing_token", "bad_token", "forbidden", "wrong_office", "not_a_printer",
             "not_a_rating_tablet"}

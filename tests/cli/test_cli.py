@@ -89,13 +89,26 @@ def test_user_add_reads_the_password_from_stdin(environment):
     assert response_hash == 1
 
 
+def test_a_manager_added_without_an_office_is_the_provinces(environment):
+    run(environment, "init")
+    added = run(environment, "user", "add", "lanhdaotinh", "--role", "manager",
+                "--password-stdin", stdin="mot-mat-khau-dai\n")
+    assert added.returncode == 0, added.stderr
+    engine = create_engine(environment["QUEUE_DATABASE_URL"])
+    with engine.connect() as connection:
+        row = connection.execute(text(
+            "SELECT role, office_id FROM users WHERE username = 'lanhdaotinh'")).one()
+    engine.dispose()
+    assert tuple(row) == ("manager", None)
+
+
 @pytest.mark.parametrize("arguments, stdin, message", [
     (["nguyenvana", "--role", "staff", "--office", "cam-lam"], "another-long-one\n",
      "already exists"),
     (["tranthib", "--role", "staff", "--office", "cam-lam"], "short\n", "too weak"),
     (["tranthib", "--role", "staff", "--office", "nowhere"], "another-long-one\n",
      "unknown office 'nowhere'"),
-    (["tranthib", "--role", "manager"], "another-long-one\n", "need an office"),
+    (["tranthib", "--role", "staff"], "another-long-one\n", "must belong to an office"),
     (["tranthib", "--role", "staff", "--office", "cam-lam"], "", "no password"),
     (["tranthib", "--role", "staff", "--office", "cam-lam", "--full-name", "Trần " * 64],
      "another-long-one\n", "--full-name is too long: at most 100 characters"),

@@ -15,8 +15,10 @@ EXTRA_DEVICES = [("printer", DeviceKind.PRINTER, "test-office"),
                  ("other_integration", DeviceKind.INTEGRATION, "other-office")]
 # And users: (username, role, office). `accounts` has staff1, manager1 and admin1 of
 # test-office and otherstaff of other-office; a manager of other-office proves that the
-# manager's pages and reports refuse another office's manager, not only its staff.
-EXTRA_USERS = [("othermanager", Role.MANAGER, "other-office")]
+# manager's pages and reports refuse another office's manager, not only its staff; a manager
+# of no office is the province's, who reads every office and changes none.
+EXTRA_USERS = [("othermanager", Role.MANAGER, "other-office"),
+               ("provincemanager", Role.MANAGER, None)]
 
 
 def every_caller(app, clock, accounts: dict[str, str]) -> dict[str, str]:
@@ -29,8 +31,8 @@ def every_caller(app, clock, accounts: dict[str, str]) -> dict[str, str]:
             tokens[name] = add_device(session, f"{name}-1", kind, find_office(session, slug),
                                       now=clock())[1]
         for username, role, slug in EXTRA_USERS:
-            add_user(session, username, PASSWORD, role, find_office(session, slug),
-                     now=clock())
+            add_user(session, username, PASSWORD, role,
+                     find_office(session, slug) if slug else None, now=clock())
         session.commit()
     client = app.test_client()
     for username, _role, _slug in EXTRA_USERS:

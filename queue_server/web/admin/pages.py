@@ -65,7 +65,9 @@ def admin_page(*, admins_only: bool = False) -> Callable:
             user = logged_in_user()
             if user is None or not user.is_user:
                 return login_redirect()
-            if user.role is Role.STAFF or (admins_only and user.role is not Role.ADMIN):
+            # A province manager reads every office's figures and changes none of them.
+            if (user.role is Role.STAFF or user.is_province_manager
+                    or (admins_only and user.role is not Role.ADMIN)):
                 return error_page("forbidden_title", "forbidden", 403)
             if "slug" in kwargs:
                 office = find_office(db(), kwargs.pop("slug"))

@@ -75,13 +75,14 @@ def _without_passwords() -> dict:
 @blueprint.get("/admin/admins")
 @admin_page(admins_only=True)
 def admins(visitor: Visitor):
-    """The administrators' accounts, with a form to add one."""
+    """The administrators' and province managers' accounts, with a form to add an admin."""
     return _admin_list(visitor, {}, {})
 
 
 def _admin_list(visitor: Visitor, values, errors: dict, status: int = 200):
-    accounts = db().scalars(select(User).where(User.role == Role.ADMIN)
-                            .order_by(User.is_active.desc(), User.username))
+    # The accounts of no office: admins, and the province's managers (added with the CLI).
+    accounts = db().scalars(select(User).where(User.office_id.is_(None))
+                            .order_by(User.is_active.desc(), User.role, User.username))
     return render("admin.admins.html", visitor, status, users=list(accounts), values=values,
                   errors=errors)
 

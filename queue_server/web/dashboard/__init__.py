@@ -1,5 +1,6 @@
 """The manager's dashboard: live monitor, reports with charts, feedback inbox, the monthly
-officer report (printable), and the province view for admins. Data comes from the JSON API.
+officer report (printable), and the province's monitor and league table for province managers
+(managers without an office) and admins. Data comes from the JSON API.
 """
 
 from __future__ import annotations
@@ -67,11 +68,11 @@ def _checked_office(slug: str):
 
 @blueprint.get("/dashboard")
 def home():
-    """Managers go to their office; admins see every office side by side."""
+    """Managers go to their office; province managers and admins see the province."""
     user = logged_in_user()
     if user is None:
         return login_redirect()
-    if user.role is Role.ADMIN:
+    if user.oversees_province:
         return _page("dashboard.province.html", config=_province_config())
     office = db().get(Office, user.office_id) if user.office_id else None
     if user.role is Role.MANAGER and office is not None and office.is_active:
@@ -88,7 +89,18 @@ def office_dashboard(slug: str):
     listed = bookings_of_day(db(), office, local_day(now(), office.timezone))
     return _page("dashboard.html", office=office, config=_office_config(office),
                  booking_figures=figures_of_day(listed),
+                 province_link=_oversees_province(),
                  clock=lambda moment: local_time(moment, office.timezone).strftime("%H:%M"))
+
+
+def _oversees_province() -> bool:
+    user = logged_in_user()
+    return user is not None and user.oversees_province
+
+
+def _is_province_manager() -> bool:
+    user = logged_in_user()
+    return user is not None and user.is_province_manager
 
 
 @blueprint.get("/dashboard/<slug>/officers")
@@ -136,6 +148,8 @@ def _office_config(office: Office) -> dict:
         "people": [{"username": u.username, "name": u.full_name or u.username,
                     "role": u.role.value} for u in people],
         "target_working_days": office.feedback_target_days,
+        # A province manager reads; answering the office's citizens is the office's work.
+        "read_only": _is_province_manager(),
         "labels": _labels(office), "texts": texts("dashboard", language),
         "definitions": [{"term": term, "text": vi if language == "vi" else en}
                         for term, vi, en in DEFINITIONS],
@@ -147,6 +161,6 @@ def _province_config() -> dict:
     first = db().scalar(select(Office).where(Office.is_active).order_by(Office.name))
     today = local_day(now(), first.timezone if first else "Asia/Ho_Chi_Minh").isoformat()
     return {"language": language, "locale": BROWSER_LOCALES[language], "today": today,
-            "api": "/api/v1/stats",
+            "api": "/api/v1/stats", "monitor": "/api/v1/monitor",
             "login": url_for("login.login_page", next="/dashboard"),
             "texts": texts("dashboard", language)}

@@ -218,7 +218,8 @@ function inboxItem(item) {
   }
   if (item.visits) node.append(element("div", "muted", `${t.visit}: ${config.labels.visits[item.visits]?.[config.language] || item.visits}`));
   if (item.comment) node.append(element("p", "inbox-comment", item.comment));
-  node.append(item.state === "closed" ? closedDetails(item) : inboxActions(item));
+  // A province manager reads the inbox; the office's own managers act on it.
+  node.append(item.state === "closed" || config.read_only ? closedDetails(item) : inboxActions(item));
   return node;
 }
 
