@@ -75,6 +75,11 @@ function applyLanguage() {
     const value = strings[element.dataset.text];
     if (typeof value === "string") element.textContent = value;
   }
+  // Texts the server composed for this office (the privacy notice), not catalogue keys.
+  for (const element of document.querySelectorAll("[data-page-text]")) {
+    const value = strings[element.dataset.pageText];
+    if (typeof value === "string") element.textContent = value;
+  }
   const switcher = $("language");
   switcher.textContent = strings.languageSwitch;
   switcher.lang = kiosk.language === "vi" ? "en" : "vi";

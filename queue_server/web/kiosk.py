@@ -23,4 +23,4 @@ def kiosk_page(slug: str):
     notices = privacy_notices(office)
     texts = {language: {**page_texts("kiosk", language), "privacyNotice": notices[language]}
              for language in LANGUAGES}
-    return render_template("kiosk.page.html", office=office, texts=texts)
+    return render_template("kiosk.page.html", office=office, texts=texts, notice=notices["vi"])
