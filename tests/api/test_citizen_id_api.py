@@ -154,3 +154,13 @@ def test_the_audit_log_never_names_the_card(app, client, accounts, elderly_offic
         texts = [str(entry.changes) + entry.object_key
                  for entry in session.scalars(select(AdminAuditEntry))]
     assert not any(ID_NUMBER in text for text in texts)
+
+
+def test_the_stats_count_people_by_card_and_who_came_again(client, accounts, elderly_office):
+    for _ in range(2):
+        issue(client, accounts["kiosk"], card_text())
+    issue(client, accounts["kiosk"], card_text(id_number="001099000111"))
+    client.post(OFFICE + "/tickets", headers=bearer(accounts["kiosk"]), json={"service": "dat-dai"})
+    stats = client.get(OFFICE + "/stats?from=2026-11-26&to=2026-11-26",
+                       headers=bearer(accounts["manager1"])).get_json()
+    assert stats["citizens"] == {"tickets": 3, "people": 2, "returning": 1}
