@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from queue_server import _apply_retention
 from queue_server.booking import bookings
 from queue_server.models import (
     AdminAction,
@@ -23,6 +24,7 @@ from queue_server.privacy.retention import RetentionRules, apply_retention, offi
 from queue_server.setup.audit_log import Changer, record
 from queue_server.tickets import lifecycle
 from queue_server.tickets.lifecycle import Actor
+from queue_server.tickets.queue_state import find_office
 
 from ..conftest import THURSDAY_9AM, local, office_spec
 
@@ -115,3 +117,16 @@ def test_a_bookings_citizen_hash_goes_after_citizen_hash_days(session, make_offi
     assert apply_retention(session, THURSDAY_9AM + 10 * DAY).booking_hashes == 1
     session.commit()
     assert session.scalar(select(Booking.citizen_hash)) is None
+
+
+def test_the_apps_housekeeping_round_applies_the_retention(app, clock):
+    state = app.extensions["queue"]
+    with state.sessions() as session:
+        office = find_office(session, "test-office")
+        lifecycle.issue_ticket(session, office, "dat-dai", now=THURSDAY_9AM, actor=Actor(),
+                               citizen_hash="d" * 64)
+        session.commit()
+    clock.now = THURSDAY_9AM + 90 * DAY  # the default citizen_hash_days
+    _apply_retention(app)
+    with state.sessions() as session:
+        assert session.scalar(select(Ticket.citizen_hash)) is None
