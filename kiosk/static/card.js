@@ -4,7 +4,7 @@
 // then forgotten. Other fast bursts (a booking's QR code) go to the focused field as typed.
 
 const FAST_MS = 50; // a person types slower than one key every 50 ms; a scanner much faster
-const RUN_MS = 250; // keys further apart belong to different runs
+const RUN_MS = 400; // keys further apart belong to different runs
 const MIN_CARD_CHARS = 30; // 12 + 8 + 8 digits and six "|" at least
 
 // The card's fields, read on the kiosk only for the greeting; the server reads it again.
@@ -39,7 +39,7 @@ export const givenName = (fullName) => fullName.trim().split(/\s+/).pop() || "";
 
 // Listens to the whole page; onCard(text) receives each card read. Keys closer than RUN_MS
 // form a run; a run ended by Enter is a card when it holds "|", is long enough and came at
-// scanner speed on average (the first keys of a scanner may straggle). Keys after a fast gap
+// scanner speed (the median gap: the first keys of a scanner may straggle). Keys after a fast gap
 // never reach the page; what the first ones typed into a field is taken back.
 export function listenForCards(onCard) {
   let run = []; // {key, at}
@@ -50,8 +50,12 @@ export function listenForCards(onCard) {
 
   const isField = (element) => element instanceof HTMLInputElement
     || element instanceof HTMLTextAreaElement;
-  const meanGap = () => (run.length < 2 ? Infinity
-    : (run[run.length - 1].at - run[0].at) / (run.length - 1));
+  // The median gap: a scanner's stray slow key (a busy machine) does not make it a person.
+  const medianGap = () => {
+    if (run.length < 2) return Infinity;
+    const gaps = run.slice(1).map((item, index) => item.at - run[index].at).sort((a, b) => a - b);
+    return gaps[Math.floor(gaps.length / 2)];
+  };
 
   function reset() {
     clearTimeout(stallTimer);
@@ -63,7 +67,7 @@ export function listenForCards(onCard) {
   // A run that ends: a card goes to onCard; another fast code goes to its field after all.
   function finish(withEnter) {
     const text = run.map((item) => item.key).join("");
-    const isCardLike = text.includes("|") && meanGap() < FAST_MS;
+    const isCardLike = text.includes("|") && medianGap() < FAST_MS;
     const field = target;
     const wasHeld = isHeld;
     reset();
