@@ -114,6 +114,7 @@ def _housekeeping(app: Flask) -> None:
         except Exception:  # a database outage must not kill the loop
             logging.getLogger(__name__).warning("housekeeping failed", exc_info=True)
         _forget_phone_numbers(app)
+        _apply_retention(app)
         _sweep_webhook(app)
         _booking_round(app)
         socketio.sleep(600)
@@ -136,6 +137,21 @@ def _forget_phone_numbers(app: Flask) -> None:
         forget_phone_numbers(app)
     except Exception:  # retried at the next round
         logging.getLogger(__name__).warning("phone number retention failed", exc_info=True)
+
+
+def _apply_retention(app: Flask) -> None:
+    """Comments, client addresses and citizen hashes go past their office's retention."""
+    from queue_server.privacy.retention import apply_retention
+
+    state = app.extensions["queue"]
+    try:
+        with state.sessions() as session:
+            removed = apply_retention(session, state.clock())
+            session.commit()
+        if any(vars(removed).values()):
+            logging.getLogger(__name__).info("retention removed %s", removed)
+    except Exception:  # retried at the next round
+        logging.getLogger(__name__).warning("personal data retention failed", exc_info=True)
 
 
 def _sweep_webhook(app: Flask) -> None:

@@ -1,5 +1,5 @@
-"""The queue-server command: init, serve, user add, device add, procedures import, backup,
-restore, demo."""
+"""The queue-server command: init, serve, user add, device add, procedures import, privacy,
+backup, restore, demo."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ from queue_server.core.lan import lan_address
 from queue_server.core.migrate import DatabaseTooNewError, upgrade_database
 from queue_server.core.settings import Settings, load_settings
 from queue_server.models import Device, DeviceKind, Office, Procedure, Role
+from queue_server.notify.phones import normalize_phone
+from queue_server.privacy.card import read_id_number
+from queue_server.privacy.keys import CitizenKeys
+from queue_server.privacy.persons import Person, Requester, erase_person, export_person
 from queue_server.procedures.importing import import_file
 from queue_server.procedures.reading import ProcedureFileError
 from queue_server.security.tokens import add_device, add_user
@@ -131,6 +135,19 @@ def _parser() -> argparse.ArgumentParser:
     procedures_import.add_argument("file", help="the catalogue (.xlsx or .csv, UTF-8)")
     procedures_import.add_argument("--office", required=True, help="office slug")
     procedures_import.set_defaults(handler=_procedures_import)
+
+    privacy = commands.add_parser(
+        "privacy", help="a person's requests under the personal-data law").add_subparsers(
+        title="privacy commands")
+    for name, handler, text in (
+            ("export", _privacy_export, "print, as JSON, everything held about a person"),
+            ("erase", _privacy_erase, "erase a person's data (the rows stay, anonymised, for "
+                                      "the reports' counts); the act is audited")):
+        command = privacy.add_parser(name, help=text)
+        who = command.add_mutually_exclusive_group(required=True)
+        who.add_argument("--phone", help="a Vietnamese mobile number")
+        who.add_argument("--citizen-id", help="the 12-digit citizen ID number")
+        command.set_defaults(handler=handler)
 
     copy = commands.add_parser("copy-data",
                                help="copy every row from one database to another (SQLite to "
@@ -309,6 +326,43 @@ def _procedures_import(arguments: argparse.Namespace) -> int:
         return import_file(session, office, arguments.file, now=utc_now())
 
     print(_in_session(work).summary())
+    return 0
+
+
+def _person(arguments: argparse.Namespace) -> Person:
+    if arguments.phone is not None:
+        return Person(phone=normalize_phone(arguments.phone))
+    return Person(id_number=read_id_number(arguments.citizen_id))
+
+
+def _citizen_keys(settings: Settings) -> CitizenKeys:
+    assert settings.citizen_id_key  # validated settings always hold one
+    return CitizenKeys.from_text(settings.citizen_id_key, settings.citizen_id_old_keys)
+
+
+def _privacy_export(arguments: argparse.Namespace) -> int:
+    person = _person(arguments)
+    requester = Requester(_operator("privacy export").name)
+
+    def work(session, settings) -> dict:
+        return export_person(session, person, _citizen_keys(settings), now=utc_now(),
+                             requester=requester)
+
+    print(json.dumps(_in_session(work), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _privacy_erase(arguments: argparse.Namespace) -> int:
+    person = _person(arguments)
+    requester = Requester(_operator("privacy erase").name)
+
+    def work(session, settings) -> dict:
+        return erase_person(session, person, _citizen_keys(settings), now=utc_now(),
+                            requester=requester)
+
+    counts = _in_session(work)
+    print("erased: " + ", ".join(f"{count} {kind.replace('_', ' ')}"
+                                 for kind, count in counts.items()))
     return 0
 
 

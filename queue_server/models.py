@@ -184,6 +184,16 @@ class Office(Base):
     # Where it is (WGS 84 degrees), for "where to go now"; None: not given.
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # [office.retention] of the office file but phone_hours (phone_retention_hours above):
+    # comment_days, ip_days, citizen_hash_days; None: the defaults (see privacy/retention.py).
+    retention: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # A citizen ID card read at the kiosk showing this age or more gives elderly_priority
+    # (a priority category code; empty: no priority from the card).
+    elderly_age: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    elderly_priority: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Who answers for the personal data (the controller named in privacy notices); empty:
+    # the office's name.
+    privacy_controller: Mapped[str] = mapped_column(String(300), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Moved on by database triggers with every ticket or counter event of the office and
     # every edit of its services and counters (see migrations 0008 and 0013). Not mapped:
@@ -432,6 +442,11 @@ class Ticket(Base):
     booking_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
     # Checked in after the booking's window: served as a walk-in.
     booking_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The keyed hash (HMAC) of the citizen ID number read at the kiosk, for counting repeat
+    # visits; None without a card and after the office's citizen_hash_days. Never the number.
+    citizen_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The card's age band ("60-74"), kept instead of the date of birth.
+    age_band: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
@@ -710,6 +725,8 @@ class AdminObject(enum.Enum):
     USER = "user"
     DEVICE = "device"
     PROCEDURE = "procedure"
+    # A person's request under the personal-data law (export, erase).
+    PERSON = "person"
 
 
 class AdminAction(enum.Enum):
@@ -718,6 +735,8 @@ class AdminAction(enum.Enum):
     PASSWORD_RESET = "password_reset"
     REVOKED = "revoked"
     FILE_APPLIED = "file_applied"
+    EXPORTED = "exported"
+    ERASED = "erased"
 
 
 class AdminAuditEntry(Base):
@@ -829,6 +848,12 @@ class Booking(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    # The keyed hash of the ID number the citizen chose to give, for check-in with the card.
+    citizen_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # The consent to keep the phone number (and the ID's hash): the text shown, its version.
+    consent_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consent_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consent_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     office: Mapped[Office] = relationship()
     service: Mapped[Service] = relationship()

@@ -1,5 +1,6 @@
 // "Tôi đã đặt lịch": the booking's QR code read by the kiosk's scanner (it types the code and
-// Enter into the focused field) or the code typed on large keys; then the booked ticket.
+// Enter into the focused field), the code typed on large keys, or the citizen ID card when the
+// booking was made with the ID number; then the booked ticket.
 import { NetworkError, requestJSON } from "./net.js";
 import { STRINGS } from "./strings.js";
 
@@ -27,14 +28,25 @@ export function setUpBooking(host) {
   async function checkIn(event) {
     event.preventDefault();
     const code = field.value.trim().toUpperCase();
-    if (!code || isBusy) return;
+    if (code) await send({ booking: code });
+  }
+
+  // The booking found by the citizen ID card (when it was booked with the ID number).
+  async function checkInByCard(text) {
+    field.value = "";
+    await send({ citizen_id_qr: text }, STRINGS[host.language()].cardNoBooking);
+  }
+
+  async function send(body, notFound = null) {
+    if (isBusy) return;
     isBusy = true;
     try {
       const answer = await requestJSON(`${host.officeApi}/check-ins`, {
-        method: "POST", token: host.token(), body: { booking: code }, language: host.language(),
+        method: "POST", token: host.token(), body, language: host.language(),
       });
       if (answer.status === 201 && answer.body) host.showTicket(answer.body);
       else if (answer.status === 401 || answer.status === 403) host.showUnpaired();
+      else if (answer.status === 404 && notFound) host.showMessage(notFound);
       else host.showMessage(answer.body?.error?.message || STRINGS[host.language()].failed);
     } catch (error) {
       if (!(error instanceof NetworkError)) console.error(error);
@@ -63,5 +75,5 @@ export function setUpBooking(host) {
   $("booking-back").addEventListener("click", () => host.backToStart());
   $("booking-entry").addEventListener("submit", checkIn);
 
-  return { reset() { field.value = ""; } };
+  return { reset() { field.value = ""; }, checkInByCard };
 }

@@ -3,6 +3,7 @@ import { STRINGS, issuedText, waitText } from "./strings.js";
 import { NetworkError, issueTicket, newIdempotencyKey, requestJSON, sleep } from "./net.js";
 import { setUpBooking } from "./booking.js";
 import { setUpProcedures } from "./procedures.js";
+import { addressKey, ageOn, givenName, listenForCards, readCard } from "./card.js";
 
 const page = document.body;
 const OFFICE = page.dataset.office;
@@ -12,6 +13,8 @@ const OFFICE_API = `${API}/offices/${encodeURIComponent(OFFICE)}`;
 const TOKEN_KEY = `queue.kiosk.token.${OFFICE}`;
 const ACCEPTED_KEY = `queue.kiosk.accepted.${OFFICE}`; // the stored token has worked here
 const TIME_ZONE = page.dataset.timezone || "Asia/Ho_Chi_Minh";
+const ELDERLY_AGE = Number(page.dataset.elderlyAge || 60);
+const ELDERLY_PRIORITY = page.dataset.elderlyPriority || "";
 
 const TICKET_SECONDS = 15;
 const PRINTER_ERROR_SECONDS = 45; // long enough to photograph the QR code
@@ -41,6 +44,9 @@ const kiosk = {
   nearTurn: { near_threshold: 3, sms_enabled: false, phone_retention_hours: 24, channels: [] },
   channel: null, // the channel chosen on the number screen
   phone: "", // the digits being typed; never kept after the screen closes
+  // The scanned citizen ID card's text, in memory until it goes with the ticket (once).
+  card: null,
+  greeting: null, // {name, address, isElderly}: what the screen says to the card's holder
 };
 
 let procedures = null; // the procedure lookup (procedures.js), set up once paired
@@ -67,6 +73,11 @@ function applyLanguage() {
   document.documentElement.lang = kiosk.language;
   for (const element of document.querySelectorAll("[data-text]")) {
     const value = strings[element.dataset.text];
+    if (typeof value === "string") element.textContent = value;
+  }
+  // Texts the server composed for this office (the privacy notice), not catalogue keys.
+  for (const element of document.querySelectorAll("[data-page-text]")) {
+    const value = strings[element.dataset.pageText];
     if (typeof value === "string") element.textContent = value;
   }
   const switcher = $("language");
@@ -280,7 +291,47 @@ function renderStart() {
   $("priority-chosen").textContent = kiosk.priority ? strings.priorityChosen(nameOf(kiosk.priority)) : "";
   $("booking-button").hidden = services.length === 0
     || !kiosk.services.some((service) => service.bookable);
+  renderGreeting();
   updateButtons();
+}
+
+// ---- the citizen ID card ----
+
+function onCard(text) {
+  if (!kiosk.isPaired || kiosk.isBusy) return;
+  if (kiosk.screen === "booking") {
+    booking?.checkInByCard(text);
+    return;
+  }
+  const card = readCard(text);
+  if (!["start", "priority", "procedures", "procedure"].includes(kiosk.screen)) backToStart();
+  if (card === null) {
+    forgetCard();
+    showMessage(texts().cardInvalid);
+    return;
+  }
+  const age = ageOn(card.birth, new Date(Date.now() + kiosk.clockOffsetMs));
+  kiosk.card = text;
+  kiosk.greeting = {
+    name: givenName(card.fullName), address: addressKey(card.sex, age),
+    isElderly: Boolean(ELDERLY_PRIORITY) && age >= ELDERLY_AGE
+      && kiosk.priorities.some((category) => category.code === ELDERLY_PRIORITY),
+  };
+  renderGreeting();
+  armIdle();
+}
+
+function forgetCard() {
+  kiosk.card = null;
+  kiosk.greeting = null;
+  renderGreeting();
+}
+
+function renderGreeting() {
+  const greeting = kiosk.greeting;
+  $("card-banner").hidden = greeting === null;
+  $("card-greeting").textContent = greeting === null ? "" : texts().cardGreeting(
+    texts()[greeting.address], greeting.name, greeting.isElderly);
 }
 
 // Buttons are updated in place, so a live update never swaps the one under a finger.
@@ -370,7 +421,7 @@ function armIdle() {
   idleTimer = setTimeout(() => {
     const isMidway = kiosk.screen === "priority" || kiosk.screen === "sms"
       || kiosk.screen === "procedures" || kiosk.screen === "procedure" || (kiosk.screen === "start"
-      && (kiosk.priority !== null || kiosk.language !== "vi"));
+      && (kiosk.priority !== null || kiosk.card !== null || kiosk.language !== "vi"));
     if (isMidway && !kiosk.isBusy) backToStart();
   }, IDLE_MS);
 }
@@ -386,10 +437,12 @@ async function takeNumber(choice) {
   const pressed = code ? $("services").querySelector(`[data-service="${CSS.escape(code)}"]`) : null;
   pressed?.classList.add("pressed");
   const issuing = setTimeout(() => show("issuing"), SHOW_ISSUING_AFTER_MS);
+  const citizenIdQr = kiosk.card; // sent with this ticket, then forgotten
+  forgetCard();
   try {
     const result = await issueTicket(`${OFFICE_API}/tickets`, {
       token: kiosk.token, service: code, procedure: choice?.procedure, priority: kiosk.priority?.code,
-      key: newIdempotencyKey(), language: kiosk.language,
+      citizenIdQr, key: newIdempotencyKey(), language: kiosk.language,
     });
     if (result.status === 201 && result.body) showTicket(result.body);
     else if (result.status === 401 || result.status === 403) showUnpaired();
@@ -554,6 +607,7 @@ function backToStart() {
   kiosk.priority = null;
   kiosk.ticket = null;
   kiosk.phone = "";
+  forgetCard();
   $("sms-phone").textContent = ""; // not even a hidden copy stays on the kiosk
   $("ticket-qr").removeAttribute("src");
   procedures?.reset();
@@ -612,6 +666,7 @@ async function start() {
   $("priority-button").addEventListener("click", openPriorities);
   $("priority-back").addEventListener("click", () => { show("start"); renderStart(); });
   $("priority-cancel").addEventListener("click", cancelPriority);
+  $("card-cancel").addEventListener("click", forgetCard);
   $("ticket-done").addEventListener("click", backToStart);
   $("message-back").addEventListener("click", backToStart);
   $("sms-offer").addEventListener("click", openSms);
@@ -643,6 +698,7 @@ async function start() {
     officeApi: OFFICE_API, show, showMessage, showTicket, showUnpaired, backToStart, armIdle,
     language: () => kiosk.language, token: () => kiosk.token,
   });
+  listenForCards(onCard);
   connectLive();
   await refresh();
 }

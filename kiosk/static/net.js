@@ -45,9 +45,10 @@ export function newIdempotencyKey() {
 
 // POST a ticket, retrying lost answers and server errors with the same key, so the server
 // hands back the first ticket instead of a second one.
-export async function issueTicket(url, { token, service, procedure, priority, key, language }) {
+export async function issueTicket(url, { token, service, procedure, priority, citizenIdQr, key, language }) {
   const body = procedure ? { procedure } : { service };
   if (priority) body.priority = priority;
+  if (citizenIdQr) body.citizen_id_qr = citizenIdQr; // the card's text, sent with this ticket only
   const headers = { "Idempotency-Key": key };
   let lastError = null;
   for (let attempt = 0; attempt <= ISSUE_RETRY_DELAYS_MS.length; attempt += 1) {

@@ -25,6 +25,8 @@ function strings(language) {
     counterList: (numbers) => numbers.join(", "),
     smsConsent: (hours) => text("smsConsent", { hours }),
     smsDone: (ahead) => (ahead === 1 ? text("smsDoneOne", { ahead }) : text("smsDone", { ahead })),
+    cardGreeting: (address, name, isElderly) =>
+      text(isElderly ? "cardGreetingPriority" : "cardGreeting", { address, name }),
     zaloDone: (ahead) => (ahead === 1 ? text("zaloDoneOne", { ahead }) : text("zaloDone", { ahead })),
   };
 }

@@ -20,15 +20,20 @@ from queue_server.api.common import (
 from queue_server.booking import bookings
 from queue_server.booking.check_in import check_in
 from queue_server.booking.slots import slots_of
-from queue_server.core.clock import iso_local
+from queue_server.core.clock import iso_local, local_day
 from queue_server.core.db import commit_then_read
 from queue_server.core.errors import DomainError, Forbidden, InvalidInput, RateLimited
+from queue_server.core.i18n import pick_language
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, principal, require_staff_of
+from queue_server.edge.citizens import citizen_keys
 from queue_server.edge.guard import public
 from queue_server.edge.limits import check_lookup, client_address, unknown_code
 from queue_server.models import Booking, Channel, DeviceKind, Office, Service
 from queue_server.notify import booking_messages, phones
+from queue_server.privacy.card import read_id_number
+from queue_server.privacy.citizens import check_in_by_card, scan_card
+from queue_server.privacy.notices import BOOKING_CONSENT_VERSION, booking_consent
 from queue_server.realtime import broadcasts, citizen_messages
 from queue_server.security.limits import SlidingWindow
 from queue_server.tickets.queue_state import load_queue
@@ -86,8 +91,12 @@ def _code_limits() -> SlidingWindow:
 def create_booking(slug: str):
     """Hold a slot for a phone and send it a one-time code (public)."""
     office = office_or_404(slug)
-    fields = read_fields(json_body(), {"service": str, "start": str, "phone": str}, {})
+    fields = read_fields(json_body(), {"service": str, "start": str, "phone": str},
+                         {"citizen_id": str})
     phone = phones.normalize_phone(fields["phone"])
+    # Given by choice, to check in with the card: only its keyed hash is kept.
+    citizen_hash = (citizen_keys().hash(read_id_number(fields["citizen_id"]))
+                    if fields["citizen_id"] else None)
     try:
         start = datetime.fromisoformat(fields["start"])
     except ValueError:
@@ -98,7 +107,10 @@ def create_booking(slug: str):
     wait = limits.retry_after(address, time.monotonic())
     if wait is not None:
         raise RateLimited(wait, "too_many_codes", seconds=wait)
-    held = bookings.hold(db(), office, fields["service"], start, phone, now=now())
+    language = pick_language(request.headers.get("Accept-Language"))
+    consent = bookings.Consent(booking_consent(office, language), BOOKING_CONSENT_VERSION)
+    held = bookings.hold(db(), office, fields["service"], start, phone, now=now(),
+                         citizen_hash=citizen_hash, consent=consent)
     db().commit()
     limits.hit(address, time.monotonic())
     _send(held.booking, "booking_otp", booking_messages.otp_data(held.booking, held.otp))
@@ -165,11 +177,20 @@ def create_check_in(slug: str):
     """Check a booking in: its ticket, ahead of the walk-ins within its window."""
     office = office_or_404(slug)
     caller = _kiosk_or_staff_of(office)
-    fields = read_fields(json_body(), {"booking": str}, {})
+    fields = read_fields(json_body(), {}, {"booking": str, "citizen_id_qr": str})
     moment = now()
     state = load_queue(db(), office, moment)
-    ticket = check_in(db(), office, fields["booking"], now=moment, actor=actor_of(caller),
-                      channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
+    channel = Channel.KIOSK if caller.is_device else Channel.COUNTER
+    if fields["booking"] is not None:
+        ticket = check_in(db(), office, fields["booking"], now=moment, actor=actor_of(caller),
+                          channel=channel)
+    elif fields["citizen_id_qr"] is not None and caller.is_device:
+        scan = scan_card(db(), office, fields["citizen_id_qr"], citizen_keys(),
+                         today=local_day(moment, office.timezone))
+        ticket = check_in_by_card(db(), office, scan, now=moment, actor=actor_of(caller),
+                                  channel=channel)
+    else:
+        raise InvalidInput("invalid_field", field="booking", reason="required")
     forecast, state = state.with_issued(db(), ticket)
     issued = printing.queue_print(ticket, forecast)
     commit_then_read(db())
@@ -214,7 +235,10 @@ openapi.document_paths({
         "requestBody": _body(["service", "start", "phone"], {
             "service": {"type": "string"},
             "start": {"type": "string", "format": "date-time"},
-            "phone": {"type": "string", "description": "a Vietnamese mobile number"}})}},
+            "phone": {"type": "string", "description": "a Vietnamese mobile number"},
+            "citizen_id": {"type": "string", "pattern": "^[0-9]{12}$",
+                           "description": "optional: the 12-digit ID number, to check in"
+                                          " with the card (only its keyed hash is kept)"}})}},
     "/api/v1/bookings/{booking}/confirm": {"post": {
         **openapi.operation(
             "Confirm a held booking with the code the phone received (public)",
@@ -234,5 +258,8 @@ openapi.document_paths({
             {201: "the Ticket with booking and booking_late",
              **dict.fromkeys((400, 401, 403, 404, 409), openapi.ERROR)},
             secure=True, parameters=[_OFFICE]),
-        "requestBody": _body(["booking"], {"booking": {"type": "string"}})}},
+        "requestBody": _body([], {"booking": {"type": "string"},
+                                  "citizen_id_qr": {"type": "string", "description":
+                                                    "instead of booking (kiosk devices): the"
+                                                    " text of the citizen ID card's QR code"}})}},
 })

@@ -9,13 +9,16 @@ from sqlalchemy.exc import IntegrityError
 from queue_server.api import printing
 from queue_server.api.blueprint import api
 from queue_server.api.common import json_body, office_or_404, read_fields
+from queue_server.core.clock import local_day
 from queue_server.core.db import commit_then_read
 from queue_server.core.errors import Forbidden, InvalidInput
 from queue_server.core.request_context import db, now, public_url
 from queue_server.edge.callers import actor_of, principal, require_staff_of
+from queue_server.edge.citizens import citizen_keys
 from queue_server.edge.guard import public
 from queue_server.models import Channel, DeviceKind, Office, Procedure, Ticket
 from queue_server.printing.jobs import serving_printer
+from queue_server.privacy.citizens import Scan, scan_card
 from queue_server.procedures.catalogue import procedure_for_ticket
 from queue_server.realtime import broadcasts
 from queue_server.setup.offices import is_served
@@ -101,17 +104,22 @@ def issue_ticket(slug: str):
 def _issue_ticket(slug: str):
     office = office_or_404(slug)
     caller = _issuer_of(office)
-    fields = read_fields(json_body(), {}, {"service": str, "priority": str, "procedure": str})
+    fields = read_fields(json_body(), {}, {"service": str, "priority": str, "procedure": str,
+                                           "citizen_id_qr": str})
     service_code, procedure = _service_and_procedure(office, fields)
     key = _idempotency_key(caller)
     issued = printing.IssuePrint(None, None)
     moment = now()  # one instant for the queue read, the ticket and its forecast
+    scan = _scan(office, caller, fields.pop("citizen_id_qr"), moment)
     state = load_queue(db(), office, moment)
     try:
         ticket = lifecycle.issue_ticket(
             db(), office, service_code, now=moment, actor=actor_of(caller),
-            priority_code=fields["priority"], idempotency_key=key, procedure=procedure,
-            channel=Channel.KIOSK if caller.is_device else Channel.COUNTER)
+            priority_code=fields["priority"] or (scan.priority_code if scan else None),
+            idempotency_key=key, procedure=procedure,
+            channel=Channel.KIOSK if caller.is_device else Channel.COUNTER,
+            citizen_hash=scan.citizen_hash if scan else None,
+            age_band=scan.age_band if scan else None)
         # The print job joins the ticket's transaction; the slip shows the answer's forecast.
         forecast, state = state.with_issued(db(), ticket)
         issued = printing.queue_print(ticket, forecast)
@@ -132,6 +140,15 @@ def _issue_ticket(slug: str):
     printing.announce(issued)
     body = ticket_json(ticket, forecast, public_url(), state.counter_numbers(ticket.service_id))
     return jsonify({**body, "print": printing.print_field(ticket, issued)}), 201
+
+
+def _scan(office: Office, caller, text: str | None, moment) -> Scan | None:
+    """The card scanned at the kiosk (kiosk devices only); the text goes no further."""
+    if text is None:
+        return None
+    if not caller.is_device:
+        raise Forbidden("forbidden")
+    return scan_card(db(), office, text, citizen_keys(), today=local_day(moment, office.timezone))
 
 
 def _service_and_procedure(office: Office, fields: dict) -> tuple[str, Procedure | None]:

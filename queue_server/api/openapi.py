@@ -94,7 +94,12 @@ def _schemas() -> dict:
                          "properties": {"username": string, "password": string}},
         "IssueRequest": {"type": "object", "description": "service, procedure, or both agreeing",
                          "properties": {"service": string, "priority": nullable_string,
-                                        "procedure": string}},
+                                        "procedure": string,
+                                        "citizen_id_qr": {
+                                            "type": "string", "description":
+                                            "kiosk devices: the text of the citizen ID card's"
+                                            " QR code (age gives the elderly priority; only a"
+                                            " keyed hash is kept)"}}},
         "TransferRequest": {"type": "object", "description": "exactly one of service, counter",
                             "properties": {"service": string, "counter": integer}},
         "CallRequest": {"type": "object", "required": ["number"], "properties": {"number": string}},

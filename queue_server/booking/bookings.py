@@ -31,6 +31,14 @@ MAX_CODE_LENGTH = 43
 
 
 @dataclass(frozen=True)
+class Consent:
+    """What the citizen agreed to when booking: the text shown and its version."""
+
+    text: str
+    version: str
+
+
+@dataclass(frozen=True)
 class Held:
     """A booking waiting for its code, and the code to send (never stored in clear)."""
 
@@ -53,9 +61,11 @@ def _otp_hash(hold_id: str, otp: str) -> str:
 
 
 def hold(session: Session, office: Office, service_code: str, start: datetime, phone: str,
-         *, now: datetime) -> Held:
-    """Hold a place of a slot for a phone (normalised: notify.phones) until its code expires;
-    refusals as the contract."""
+         *, now: datetime, citizen_hash: str | None = None,
+         consent: Consent | None = None) -> Held:
+    """Hold a place of a slot for a phone (normalised: notify.phones) until its code expires,
+    with the consent given and the keyed hash of an ID number when given; refusals as the
+    contract."""
     service = _bookable_service(session, office, service_code)
     slot = _offered_slot(office, start, now)
     _refuse_over_caps(session, office, service, phone, local_day(slot[0], office.timezone))
@@ -69,7 +79,10 @@ def hold(session: Session, office: Office, service_code: str, start: datetime, p
                       service_id=service.id, day=local_day(slot[0], office.timezone),
                       starts_at=slot[0], ends_at=slot[1], phone=phone,
                       status=BookingStatus.PENDING, otp_hash=_otp_hash(hold_id, otp),
-                      otp_expires_at=now + OTP_LIFETIME, otp_attempts=0, created_at=now)
+                      otp_expires_at=now + OTP_LIFETIME, otp_attempts=0, created_at=now,
+                      citizen_hash=citizen_hash, consent_text=consent and consent.text,
+                      consent_version=consent and consent.version,
+                      consent_at=now if consent else None)
     session.add(booking)
     session.flush()
     return Held(booking, otp)

@@ -55,6 +55,11 @@ class Settings:
         21600.0, 21600.0)
     # GET /metrics from another machine needs `Authorization: Bearer <this>`; unset: localhost only.
     metrics_token: str | None = None
+    # The key of the citizen ID number's keyed hash (HMAC-SHA256; docs/PRIVACY.md). Unset:
+    # generated once and kept under var/. Rotating: the new key here, the old one in
+    # citizen_id_old_keys (still matched in lookups until the retention removed its hashes).
+    citizen_id_key: str | None = None
+    citizen_id_old_keys: tuple[str, ...] = ()
     testing: bool = False
 
     def validated(self) -> Settings:
@@ -81,6 +86,10 @@ class Settings:
                            public_url=self.public_url.rstrip("/") if self.public_url else None)
         if not settings.secret_key:
             settings = replace(settings, secret_key=_persistent_secret(Path(self.var_dir)))
+        if not settings.citizen_id_key:
+            settings = replace(settings, citizen_id_key=_persistent_secret(
+                Path(self.var_dir), "citizen_id_key"))
+        _check_citizen_keys(settings)
         return settings
 
 
@@ -127,6 +136,8 @@ def _coerce(name: str, value: Any, where: str) -> object:
         return _headers(value, where)
     if name in ("message_retry_delays_s", "webhook_retry_delays_s"):
         return _delays(value, where)
+    if name == "citizen_id_old_keys":
+        return _key_list(value, where)
     if "int" in str(kind):
         try:
             return int(value)
@@ -141,9 +152,9 @@ def _coerce(name: str, value: Any, where: str) -> object:
     return value or None if "None" in str(kind) else value
 
 
-def _persistent_secret(var_dir: Path) -> str:
+def _persistent_secret(var_dir: Path, name: str = "secret_key") -> str:
     # Generated once and kept, so sessions survive restarts without a configured key.
-    path = var_dir / "secret_key"
+    path = var_dir / name
     key = path.read_text().strip() if path.exists() else ""
     if key:
         return key
@@ -151,7 +162,7 @@ def _persistent_secret(var_dir: Path) -> str:
     key = secrets.token_urlsafe(48)
     # Written aside and renamed: a crash never leaves an empty key behind (no session works
     # with an empty key, and every restart would read it again).
-    aside = var_dir / f".secret_key.{os.getpid()}"
+    aside = var_dir / f".{name}.{os.getpid()}"
     descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
@@ -183,6 +194,24 @@ def _delays(value: object, where: str) -> tuple[float, ...]:
     if not delays or len(delays) > 20 or not all(0 <= delay <= 86400 for delay in delays):
         raise SettingsError(f"{where} must be 1 to 20 delays of 0 to 86400 seconds")
     return delays
+
+
+MIN_CITIZEN_KEY = 16
+
+
+def _key_list(value: object, where: str) -> tuple[str, ...]:
+    # A TOML list, or keys separated by commas in the environment variable.
+    items = [item.strip() for item in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise SettingsError(f"{where} must be a list of keys")
+    return tuple(item for item in items if item)
+
+
+def _check_citizen_keys(settings: Settings) -> None:
+    for key in (settings.citizen_id_key or "", *settings.citizen_id_old_keys):
+        if len(key) < MIN_CITIZEN_KEY:
+            raise SettingsError(f"citizen_id_key and citizen_id_old_keys need at least"
+                                f" {MIN_CITIZEN_KEY} characters each")
 
 
 def _check_sms(settings: Settings) -> None:

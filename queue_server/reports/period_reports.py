@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from queue_server.feedback import inbox
 from queue_server.models import Counter, Office, Service, User
+from queue_server.privacy.citizens import repeat_visits
 from queue_server.reports.booking_figures import booking_figures
 from queue_server.reports.figures import Filters, Period, Scope, empty_figures, figures_by
 from queue_server.reports.league import league_places
@@ -42,7 +43,16 @@ def office_report(session: Session, office: Office, period: Period, now: datetim
         "criteria_targets": criteria_targets(office),
         "dossiers": dossier_figures(session, scope),
         "bookings": booking_figures(session, scope),
+        "citizens": _citizens(session, office, period),
     }
+
+
+def _citizens(session: Session, office: Office, period: Period) -> dict:
+    """Tickets taken with a citizen ID card, the people behind them, and who came again."""
+    start, end = period.utc_bounds(office.timezone)
+    counted = repeat_visits(session, office, start, end)
+    return {"tickets": counted.tickets, "people": counted.people,
+            "returning": counted.returning}
 
 
 def filter_codes(session: Session, filters: Filters) -> dict:

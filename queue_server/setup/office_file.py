@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from queue_server.booking.rules import rule_problems, rules_of
 from queue_server.feedback.forms import form_problems
 from queue_server.notify.office_messages import CHANNELS, MESSAGE_FIELDS, template_problem
+from queue_server.privacy import retention
 from queue_server.setup.names import (
     COUNTER_NAME_MAX,
     OFFICE_NAME_MAX,
@@ -110,6 +111,13 @@ class OfficeSpec:
     address: str = ""
     # (latitude, longitude) in degrees; None: not given.
     location: tuple[float, float] | None = None
+    # [office.retention] but phone_hours (that is phone_retention_hours); None: the defaults.
+    retention: dict[str, int] | None = None
+    # A citizen ID card showing this age or more gives the priority category elderly_priority.
+    elderly_age: int = 60
+    elderly_priority: str = ""
+    # Who answers for the personal data, named in the privacy notices; empty: the office.
+    privacy_controller: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,6 +284,7 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     options["messages"] = _read_messages(reader, place, problems)
     options["booking"] = _read_booking(reader)
     options.update(_read_place(reader))
+    options.update(_read_privacy(reader))
     service_tables = _subtables(reader, "service")
     services = [_parse_service(t, f"{place}.service[{i}]", problems)
                 for i, t in enumerate(service_tables, 1)]
@@ -288,6 +297,10 @@ def _parse_office(table: dict, index: int, problems: list[str]) -> OfficeSpec | 
     # also report each counter that serves it.
     declared = [t["code"] for t in service_tables if isinstance(t.get("code"), str)]
     _check_office_links(place, declared, services, counters, priorities, problems)
+    if options["elderly_priority"] and options["elderly_priority"] not in {
+            p.code for p in priorities if p}:
+        problems.append(f"{place}.elderly_priority: unknown priority"
+                        f" {options['elderly_priority']!r} (declare it as [[office.priority]])")
     if len(problems) > before:
         return None
     assert hours is not None and name is not None  # else a problem was recorded above
@@ -459,6 +472,34 @@ def _read_booking(reader: _Reader) -> dict[str, int] | None:
     for key, reason in problems:
         reader._problem(f"booking.{key}", reason)
     return None if problems else rules_of(table).as_json()
+
+
+def _read_privacy(reader: _Reader) -> dict[str, Any]:
+    """[office.retention] (its phone_hours, or the deprecated phone_retention_hours), the
+    elderly priority from a scanned card, and the controller named in privacy notices."""
+    table = reader.get("retention", dict, None) or {}
+    problems = retention.rule_problems(table)
+    for key, reason in problems:
+        reader._problem(f"retention.{key}", reason)
+    alias = reader.table.get("phone_retention_hours")
+    if "phone_hours" in table and alias is not None and alias != table["phone_hours"]:
+        reader._problem("phone_retention_hours", "deprecated alias of retention.phone_hours,"
+                                                 " which says otherwise: keep one")
+    stored = {key: value for key, value in table.items() if key != "phone_hours"}
+    values: dict[str, Any] = {
+        "retention": stored or None if not problems else None,
+        "elderly_age": reader.get("elderly_age", int, 60, check=lambda v: 50 <= v <= 100,
+                                  hint="50 to 100 (the Law on the Elderly says 60)"),
+        "elderly_priority": reader.get("elderly_priority", str, "",
+                                       check=lambda v: not v or SLUG_PATTERN.match(v),
+                                       hint="the code of one of the office's priorities"),
+        "privacy_controller": reader.get("privacy_controller", str, "",
+                                         check=lambda v: len(v) <= 300,
+                                         hint="at most 300 characters"),
+    }
+    if "phone_hours" in table and not problems:
+        values["phone_retention_hours"] = table["phone_hours"]
+    return values
 
 
 def _read_templates(reader: _Reader, key: str, check: Callable[[str], str | None]

@@ -57,6 +57,9 @@ def _apply_office(session: Session, spec: OfficeSpec, now: datetime) -> Office:
     office.feedback_target_days = spec.feedback_target_days
     office.messages = spec.messages
     office.booking = spec.booking
+    office.retention = spec.retention
+    office.elderly_age, office.elderly_priority = spec.elderly_age, spec.elderly_priority
+    office.privacy_controller = spec.privacy_controller
     office.number_reading, office.number_region = spec.number_reading, spec.number_region
     office.dossier_pattern, office.require_outcome = spec.dossier_pattern, spec.require_outcome
     office.outcome_labels = dict(spec.outcome_labels)

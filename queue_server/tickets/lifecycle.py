@@ -102,9 +102,12 @@ def issue_ticket(
     procedure: Procedure | None = None,
     booking_code: str | None = None,
     booking_late: bool = False,
+    citizen_hash: str | None = None,
+    age_band: str | None = None,
 ) -> Ticket:
     """Issue the next number of a service for the office's local day (for a procedure of it,
-    or for a booking checked in: booking_late when it came after the booking's window)."""
+    or for a booking checked in: booking_late when it came after the booking's window; with a
+    scanned card's keyed hash and age band, never the card)."""
     if idempotency_key is not None:
         earlier = session.scalar(select(Ticket).where(
             Ticket.office_id == office.id, Ticket.idempotency_key == idempotency_key))
@@ -129,6 +132,7 @@ def issue_ticket(
         counter_id=None, officer_id=None, dossier_code=None, outcome=None,
         procedure_id=procedure.id if procedure else None,
         booking_code=booking_code, booking_late=booking_late, missing_documents=None,
+        citizen_hash=citizen_hash, age_band=age_band,
     )
     # A Core insert, then the row joins the session as loaded: the ORM's unit of work
     # would cost more than the rest of issuing, and this runs on every ticket.

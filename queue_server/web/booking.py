@@ -17,6 +17,7 @@ from queue_server.core.clock import local_time
 from queue_server.core.errors import NotFound
 from queue_server.core.request_context import db, now, public_url
 from queue_server.models import Procedure
+from queue_server.privacy.notices import booking_consent, privacy_notice
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.login import page_language, secure_headers, texts
 
@@ -45,9 +46,12 @@ def booking_page(slug: str):
         Procedure.office_id == office.id, Procedure.is_hidden.is_(False),
         Procedure.service_id.in_([service.id for service in services]))
         .order_by(Procedure.name).limit(MAX_PROCEDURES))) if services else []
+    language = page_language()
     return _page("booking.page.html", office=office, services=services, procedures=procedures,
                  codes={service.id: service.code for service in services},
-                 days=bookable_days(office, now()))
+                 days=bookable_days(office, now()),
+                 consent=booking_consent(office, language),
+                 notice=privacy_notice(office, language))
 
 
 @blueprint.get("/lich-hen/<code>")

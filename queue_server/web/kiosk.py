@@ -6,6 +6,7 @@ from flask import render_template
 
 from queue_server.core.i18n import LANGUAGES, page_texts
 from queue_server.core.request_context import db
+from queue_server.privacy.notices import privacy_notices
 from queue_server.tickets.queue_state import find_office
 from queue_server.web.frontends import KIOSK_ROOT, frontend_blueprint
 
@@ -19,5 +20,7 @@ def kiosk_page(slug: str):
     office = find_office(db(), slug)
     if office is None:
         return render_template("kiosk.not_found.html", slug=slug), 404
-    texts = {language: page_texts("kiosk", language) for language in LANGUAGES}
-    return render_template("kiosk.page.html", office=office, texts=texts)
+    notices = privacy_notices(office)
+    texts = {language: {**page_texts("kiosk", language), "privacyNotice": notices[language]}
+             for language in LANGUAGES}
+    return render_template("kiosk.page.html", office=office, texts=texts, notice=notices["vi"])

@@ -14,6 +14,7 @@ from queue_server.feedback.ratings import is_rated
 from queue_server.models import Ticket
 from queue_server.notify import phones
 from queue_server.notify.consent import CONSENT_VERSION, consent_texts
+from queue_server.privacy.notices import privacy_notices
 from queue_server.realtime import citizen_messages
 from queue_server.tickets.queue_state import find_ticket, ticket_forecast
 from queue_server.tickets.serialize import ticket_json
@@ -59,9 +60,11 @@ def ticket_page(code: str):
               "is_rated": is_rated(db(), ticket), "ticket": snapshot,
               "rating_form": current_form(ticket.office),
               "messages": _messages(ticket)}
-    texts = {language: page_texts("citizen", language) for language in LANGUAGES}
+    notices = privacy_notices(ticket.office)
+    texts = {language: {**page_texts("citizen", language), "privacyNotice": notices[language]}
+             for language in LANGUAGES}
     return render_template("ticket.page.html", ticket=ticket, office=ticket.office, config=config,
-                           texts=texts)
+                           texts=texts, notice=notices["vi"])
 
 
 def _messages(ticket: Ticket) -> dict:

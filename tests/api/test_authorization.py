@@ -208,6 +208,9 @@ ROUTES: dict[tuple[str, str], Entry] = {
     ("admin.reset_password", "POST"): Entry(MANAGER_PAGE, args={"username": "staff1"}),
     ("admin.admins", "GET"): Entry(ADMIN_PAGE),
     ("admin.create_admin", "POST"): Entry(ADMIN_PAGE),
+    ("admin.privacy", "GET"): Entry(ADMIN_PAGE),
+    ("admin.privacy_request", "POST"): Entry(ADMIN_PAGE, body={"phone": "0912345678",
+                                                                "action": "export"}),
     ("admin.devices", "GET"): Entry(MANAGER_PAGE),
     ("admin.create_device", "POST"): Entry(MANAGER_PAGE),
     ("admin.update_device", "POST"): Entry(MANAGER_PAGE, args={"device_id": 1}),
@@ -485,6 +488,8 @@ PAGE_CHANGES: dict[tuple[str, str], Change] = {
         "documents": "Tờ khai", "processing_time": "", "fees": "", "forms": "",
         "legal_basis": "", "url": "", "state": "shown"}),
     ("admin.close_booking_day", "POST"): Change("manager1", {"day": "2026-12-25"}),
+    ("admin.privacy_request", "POST"): Change("admin1", {"phone": "0912345678",
+                                                         "action": "export"}),
 }
 
 

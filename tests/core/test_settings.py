@@ -31,7 +31,8 @@ def test_an_empty_secret_key_file_left_by_a_crash_is_replaced(tmp_path):
     key = load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).secret_key
     assert len(key) > 40 and (tmp_path / "secret_key").read_text() == key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]
+    # The citizen ID number's hash key is generated beside it (docs/PRIVACY.md).
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["citizen_id_key", "secret_key"]
 
 
 @pytest.mark.parametrize("environ, fragment", [
@@ -75,3 +76,24 @@ def test_device_tokens_expire_after_90_idle_days_unless_set(tmp_path):
     settings = load_settings({"QUEUE_VAR_DIR": str(tmp_path),
                               "QUEUE_DEVICE_TOKEN_IDLE_DAYS": "30"})
     assert settings.device_token_idle_days == 30
+
+
+def test_the_citizen_id_key_and_its_old_keys_come_from_the_environment(tmp_path):
+    settings = load_settings({"QUEUE_VAR_DIR": str(tmp_path),
+                              "QUEUE_CITIZEN_ID_KEY": "the-new-citizen-key-123",
+                              "QUEUE_CITIZEN_ID_OLD_KEYS":
+                                  "the-old-citizen-key-1, the-old-key-two-2"})
+    assert settings.citizen_id_key == "the-new-citizen-key-123"
+    assert settings.citizen_id_old_keys == ("the-old-citizen-key-1", "the-old-key-two-2")
+    assert not (tmp_path / "citizen_id_key").exists()
+
+
+def test_an_unset_citizen_id_key_is_generated_once_and_kept(tmp_path):
+    first = load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).citizen_id_key
+    assert first and load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).citizen_id_key == first
+    assert first != load_settings({"QUEUE_VAR_DIR": str(tmp_path)}).secret_key
+
+
+def test_a_short_citizen_id_key_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="citizen_id_key"):
+        load_settings({"QUEUE_VAR_DIR": str(tmp_path), "QUEUE_CITIZEN_ID_OLD_KEYS": "short"})

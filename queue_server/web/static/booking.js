@@ -72,9 +72,11 @@
     byId("booking-form").addEventListener("submit", function (event) {
       event.preventDefault();
       if (!chosen) { byId("slots").focus(); return; }
-      call(root, language, "POST", "/offices/" + office + "/bookings", {
-        service: byId("service").value, start: chosen, phone: byId("phone").value,
-      }).then(function (answer) {
+      var body = { service: byId("service").value, start: chosen, phone: byId("phone").value };
+      // Optional: only its keyed hash is kept, to check in with the card at the kiosk.
+      var citizenId = byId("citizen-id").value.replace(/\s/g, "");
+      if (citizenId) body.citizen_id = citizenId;
+      call(root, language, "POST", "/offices/" + office + "/bookings", body).then(function (answer) {
         if (answer.status !== 202) { showError(answer); return; }
         showError(null);
         holdId = answer.body.booking;

@@ -57,12 +57,17 @@ export function saveLanguage(language) {
   try { localStorage.setItem(LANGUAGE_KEY, language); } catch { /* kept for this page only */ }
 }
 
-// Fill every [data-text] element and the language button.
+// Fill every [data-text] and [data-page-text] element and the language button.
 export function applyTexts(language) {
   const strings = STRINGS[language];
   document.documentElement.lang = language;
   for (const element of document.querySelectorAll("[data-text]")) {
     const value = strings[element.dataset.text];
+    if (typeof value === "string") element.textContent = value;
+  }
+  // Texts the server composed for this office (the privacy notice), not catalogue keys.
+  for (const element of document.querySelectorAll("[data-page-text]")) {
+    const value = strings[element.dataset.pageText];
     if (typeof value === "string") element.textContent = value;
   }
   const switcher = document.getElementById("language");
