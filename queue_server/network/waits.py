@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from queue_server.core.errors import NotFound
+from queue_server.core.greenlets import let_others_run
 from queue_server.models import Office, Procedure, Service
 from queue_server.tickets.lifecycle import schedule_of
 from queue_server.tickets.queue_state import load_queue
@@ -68,6 +69,9 @@ def waits_for_procedure(session: Session, code: str, now: datetime) -> list[Offi
 
 def _wait_at(session: Session, office: Office, service: Service, procedure: Procedure | None,
              now: datetime) -> OfficeWait:
+    # A province's answer reads a hundred queues or more: requests waiting behind it on this
+    # process's one event loop go between two offices, not after the last.
+    let_others_run()
     schedule = schedule_of(office)
     state = load_queue(session, office, now)
     # As the kiosk decides: the office's hours, a counter that calls it, not closed by staff.

@@ -83,3 +83,10 @@ def test_a_code_no_office_offers_is_not_found(session, offices, find, code):
     with pytest.raises(NotFound) as refused:
         find(session, "nope", THURSDAY_9AM)
     assert refused.value.code == code and refused.value.params == {"code": "nope"}
+
+
+def test_the_answer_lets_other_requests_run_between_two_offices(session, offices, monkeypatch):
+    turns = []
+    monkeypatch.setattr("queue_server.network.waits.let_others_run", lambda: turns.append(1))
+    waits = waits_for_service(session, "dat-dai", THURSDAY_9AM)
+    assert len(turns) == len(waits) == 4
