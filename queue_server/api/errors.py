@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from queue_server.core.error_status import http_headers, http_status
@@ -94,6 +95,16 @@ def register_error_handlers(app: Flask, page: ErrorPage | None = None) -> None:
         log.error("database unavailable: %s", error)
         response = answer(503, "unavailable")
         response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(PoolTimeout)
+    def _overloaded(error: Exception):
+        # Every connection of the pool stayed busy past its timeout: the process is overloaded,
+        # not broken, and a client that tries again shortly will be served.
+        _rollback()
+        log.warning("overloaded: %s", error)
+        response = answer(503, "unavailable")
+        response.headers["Retry-After"] = "2"
         return response
 
     @app.errorhandler(Exception)
