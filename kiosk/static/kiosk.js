@@ -122,6 +122,9 @@ async function isPaired() {
   for (let attempt = 0; ; attempt += 1) {
     try {
       const { status, body } = await requestJSON(`${API}/devices/me`, { token: kiosk.token });
+      // Any answer means the server is reachable again: a refresh that failed while it was
+      // down must not leave "reconnecting" on screen over a refused token.
+      if (status === 200 || status === 401 || status === 403) setHttpUp(true);
       if (status === 200) return Boolean(body && body.kind === "kiosk" && body.office === OFFICE);
       if (status === 401 || status === 403) return false;
     } catch (error) {
