@@ -47,7 +47,11 @@ def console(live_server, page: Page) -> Page:
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("Tên đăng nhập").fill("canbo")
     page.get_by_label("Mật khẩu").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    # Wait for the console's first snapshot too: an answer still under way when a test clears
+    # the cookies would set the session cookie again.
+    with page.expect_response(lambda answer: answer.request.method == "GET"
+                              and "/api/v1/offices/thu-nghiem/counters/1" in answer.url):
+        page.get_by_role("button", name="Đăng nhập").click()
     expect(page).to_have_url(live_server.url + CONSOLE)
     expect(page.get_by_test_id("connection")).to_have_text("Đã kết nối")
     return page
