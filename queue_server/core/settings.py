@@ -158,6 +158,7 @@ def _persistent_secret(var_dir: Path, name: str = "secret_key") -> str:
     key = path.read_text().strip() if path.exists() else ""
     if key:
         return key
+    path.unlink(missing_ok=True)  # an empty file: left by a crash of an older version
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Written aside and renamed: a crash never leaves an empty key behind (no session works
@@ -166,7 +167,16 @@ def _persistent_secret(var_dir: Path, name: str = "secret_key") -> str:
     descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(key)
-    os.replace(aside, path)
+    # Linked, never replaced: when several workers start on a fresh folder at once, the first
+    # key written is the one every one of them uses.
+    try:
+        os.link(aside, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    except OSError:  # a file system without hard links: the last writer wins, as before
+        os.replace(aside, path)
+        return key
+    aside.unlink()
     return key
 
 

@@ -97,3 +97,25 @@ def test_an_unset_citizen_id_key_is_generated_once_and_kept(tmp_path):
 def test_a_short_citizen_id_key_is_refused(tmp_path):
     with pytest.raises(SettingsError, match="citizen_id_key"):
         load_settings({"QUEUE_VAR_DIR": str(tmp_path), "QUEUE_CITIZEN_ID_OLD_KEYS": "short"})
+
+
+def test_workers_starting_at_once_on_a_fresh_folder_all_use_the_first_key_written(
+        tmp_path, monkeypatch):
+    import secrets
+
+    from queue_server.core import settings as settings_module
+
+    generate = secrets.token_urlsafe
+
+    def another_worker_writes_first(length):
+        # Another worker wrote its key between this one's look and its write.
+        path = tmp_path / "citizen_id_key"
+        if not path.exists():
+            path.write_text("the-other-worker-s-key-" + "x" * 40)
+        return generate(length)
+
+    monkeypatch.setattr(settings_module.secrets, "token_urlsafe", another_worker_writes_first)
+    settings = load_settings({"QUEUE_VAR_DIR": str(tmp_path), "QUEUE_SECRET_KEY": "s" * 48})
+    assert settings.citizen_id_key == "the-other-worker-s-key-" + "x" * 40
+    assert (tmp_path / "citizen_id_key").read_text() == settings.citizen_id_key
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["citizen_id_key"]
