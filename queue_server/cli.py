@@ -555,6 +555,7 @@ Demo office ready: {base}
   Where to go (phones):   {base}/province
   Rating tablet, counter 1: {base}/rate/{slug}/1?token={logins['rating_token']}
   Manager dashboard:      {base}/dashboard/{slug}
+  Province monitor:       {base}/dashboard  (log in as tinh)
   Administration:         {base}/admin
   API description:        {base}/api/v1/openapi.json
   Ticket printer:         virtual, writes each ticket to var/tickets/<number>.png and .bin

@@ -26,8 +26,11 @@ from queue_server.security.tokens import (
 from queue_server.setup.accounts import log_device_created, log_password_reset, log_user_created
 from queue_server.setup.audit_log import Changer, record
 
-DEMO_USERS = [("admin", Role.ADMIN), ("quanly", Role.MANAGER), ("canbo1", Role.STAFF),
-              ("canbo2", Role.STAFF)]
+# Each with whether it belongs to the demo office: the admin and the province's manager
+# ("tinh", who reads every office and changes nothing) belong to none.
+DEMO_USERS = [("admin", Role.ADMIN, False), ("tinh", Role.MANAGER, False),
+              ("quanly", Role.MANAGER, True), ("canbo1", Role.STAFF, True),
+              ("canbo2", Role.STAFF, True)]
 # Unpaired, the printer prints for kiosk-1 (and any other kiosk without a printer).
 DEMO_DEVICES = [("kiosk_token", "kiosk-1", DeviceKind.KIOSK),
                 ("printer_token", "printer-1", DeviceKind.PRINTER),
@@ -41,24 +44,23 @@ def demo_logins(session: Session, kept: dict, *, now: datetime, by: Changer,
     assert office is not None  # the demo file was applied first
     found = kept.get("passwords")
     kept_passwords: dict = found if isinstance(found, dict) else {}
-    passwords = {username: _password(session, office, username, role,
+    passwords = {username: _password(session, office if of_office else None, username, role,
                                      kept_passwords.get(username), now=now, by=by)
-                 for username, role in DEMO_USERS}
+                 for username, role, of_office in DEMO_USERS}
     tokens = {key: _device_token(session, office, name, kind, kept.get(key), now=now, by=by,
                                  idle_limit=device_idle_limit)
               for key, name, kind in DEMO_DEVICES}
     return {"office": office.slug, "passwords": passwords, **tokens}
 
 
-def _password(session: Session, office: Office, username: str, role: Role,
+def _password(session: Session, office: Office | None, username: str, role: Role,
               kept: object, *, now: datetime, by: Changer) -> str:
     user = session.scalar(select(User).where(User.username == username))
     if user is not None and isinstance(kept, str) and password_matches(user.password_hash, kept):
         return kept
     password = "-".join(secrets.token_urlsafe(4) for _ in range(3))
     if user is None:
-        user = add_user(session, username, password, role,
-                        None if role is Role.ADMIN else office, now=now)
+        user = add_user(session, username, password, role, office, now=now)
         log_user_created(session, by, user, now=now)
     else:
         set_password(user, password)  # logs the user out everywhere

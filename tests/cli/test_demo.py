@@ -13,7 +13,7 @@ from sqlalchemy import select
 from queue_server.core.clock import utc_now
 from queue_server.core.db import make_engine, make_session_factory
 from queue_server.core.errors import Unauthorized
-from queue_server.models import Device
+from queue_server.models import Device, Office, Role, User
 from queue_server.security.tokens import authenticate, issue_user_token, revoke_device
 
 from .test_cli import ROOT, run
@@ -25,11 +25,11 @@ def demo(environment, *flags: str) -> dict:
     """Run the demo; the passwords and device tokens it printed."""
     result = run(environment, "demo", *flags)
     assert result.returncode == 0, result.stderr
-    passwords = dict(re.findall(r"^  (admin|quanly|canbo1|canbo2) +(\S+)$", result.stdout,
+    passwords = dict(re.findall(r"^  (admin|tinh|quanly|canbo1|canbo2) +(\S+)$", result.stdout,
                                 re.MULTILINE))
     kiosk, = re.findall(r"/kiosk/cam-lam\?token=(\S+)", result.stdout)
     tablet, = re.findall(r"/rate/cam-lam/1\?token=(\S+)", result.stdout)
-    assert len(passwords) == 4
+    assert len(passwords) == 5
     return {"passwords": passwords, "kiosk": kiosk, "tablet": tablet, "output": result.stdout}
 
 
@@ -98,6 +98,23 @@ def test_a_kiosk_revoked_meanwhile_gets_a_new_token_and_the_rest_is_kept(environ
     again = demo(environment)
     assert again["kiosk"] != first["kiosk"] and works(sessions, again["kiosk"])
     assert again["tablet"] == first["tablet"] and again["passwords"] == first["passwords"]
+
+
+def test_the_demo_has_a_province_manager_and_its_office_is_on_the_province_s_map(environment,
+                                                                                sessions):
+    first = demo(environment)
+    assert re.search(r"Province monitor: +http://\S+/dashboard +\(log in as tinh\)",
+                     first["output"])
+    with sessions() as session:
+        users = {user.username: user for user in session.scalars(select(User))}
+        office = session.scalar(select(Office).where(Office.slug == "cam-lam"))
+        assert office is not None
+        assert (office.kind, office.address) == (
+            "commune", "Thôn Tân Lập, xã Cam Lâm, tỉnh Khánh Hòa")
+        assert office.latitude is not None and office.longitude is not None
+    assert users["tinh"].role is Role.MANAGER and users["tinh"].office_id is None
+    assert users["quanly"].role is Role.MANAGER and users["quanly"].office_id == office.id
+    assert log_in(sessions, "tinh", first["passwords"]["tinh"])
 
 
 def test_the_help_names_the_rotate_flag(environment):

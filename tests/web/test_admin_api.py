@@ -613,7 +613,7 @@ def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, setti
     assert audit_csv(admin, "?user=cli:vanhanh") == lines
     done = sorted((row["kind"], row["action"], row["object"]) for row in lines
                   if row["kind"] != "office")
-    users = ("admin", "quanly", "canbo1", "canbo2")
+    users = ("admin", "tinh", "quanly", "canbo1", "canbo2")
     assert done == sorted(
         [("user", action, name) for action in ("created", "password_reset") for name in users]
         + [("device", "created", "printer-1"), ("device", "created", "rating-1")]
@@ -623,11 +623,11 @@ def test_init_and_demo_are_in_the_audit_as_the_system_user(command, admin, setti
     rotated = [row for row in lines if row["action"] == "updated"]
     assert {row["details"] for row in rotated} == {'{"token": "replaced"}'}
     everything = admin.get("/admin/audit.csv").get_data(as_text=True)
-    secrets = re.findall(r"token=(\S+)|^ +(?:admin|quanly|canbo\d) +(\S+)$", first + second,
+    secrets = re.findall(r"token=(\S+)|^ +(?:admin|tinh|quanly|canbo\d) +(\S+)$", first + second,
                          re.MULTILINE)
     secrets = [token or password for token, password in secrets]
     secrets.append((Path(settings.var_dir) / "printer-token").read_text().strip())
-    assert len(secrets) == 2 * (4 + 2) + 1 and not any(value in everything for value in secrets)
+    assert len(secrets) == 2 * (5 + 2) + 1 and not any(value in everything for value in secrets)
 
 
 def test_the_audit_speaks_people_s_words_not_keys_codes_or_browser_strings(manager, client,
